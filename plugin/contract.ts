@@ -4,8 +4,9 @@
  * connector calls the queries by these names; the simulator executes them natively.
  *
  * Facts: docs/powerschool-reference.md sections 1, 4 and 5. Where a table or column is not in a
- * public source it is marked "inferred".
+ * public source it is marked "inferred". The queries themselves are in contract-queries.ts.
  */
+import { QUERIES } from './contract-queries.ts';
 
 /** The two access levels an access_request field may ask for. */
 export const FIELD_ACCESS_LEVELS = ['ViewOnly', 'FullAccess'] as const;
@@ -18,14 +19,25 @@ export interface FieldAccess {
   access: FieldAccessLevel;
 }
 
+/** The kinds of value a PowerQuery `<arg type="..">` takes. */
+export const QUERY_ARG_TYPES = ['primitive', 'array'] as const;
+export type QueryArgType = (typeof QUERY_ARG_TYPES)[number];
+
+/** `<arg casing="..">` values (PowerSchool 22.11.0.0+): how string values are cased server side. */
+export const QUERY_ARG_CASINGS = ['upper', 'lower', 'none'] as const;
+export type QueryArgCasing = (typeof QUERY_ARG_CASINGS)[number];
+
 /** One `<arg>` of a PowerQuery. */
 export interface QueryArg {
   name: string;
-  type: 'primitive' | 'array';
+  type: QueryArgType;
   required: boolean;
+  /** '' when the file gives none. */
   description: string;
   /** TABLE.FIELD the argument is compared with, when it maps to one. */
   column?: string;
+  /** Server-side casing of string values; only PowerSchool 22.11.0.0 and later know it. */
+  casing?: QueryArgCasing;
 }
 
 /** One `<column column="table.field">alias</column>` of a PowerQuery, in SQL output order. */
@@ -40,12 +52,23 @@ export interface QueryColumn {
 export interface QueryDefinition {
   /** Five dotted parts, snake_case: com.navigate360.attendance.<area>.<name>. */
   name: string;
+  /** The table extensions come from; '' when the query declares none. */
   coreTable: string;
+  /**
+   * `flattened="true"`: records carry every column at one level (what the connector reads).
+   * Undefined renders as true; PowerSchool's own default when the attribute is absent is the
+   * grouped-by-table shape, so a parsed file always sets it.
+   */
+  flattened?: boolean;
+  /** At most 50 characters (shown in Data Export Manager); '' when absent. */
   summary: string;
   description: string;
   args: readonly QueryArg[];
   columns: readonly QueryColumn[];
-  /** table.field read by the SQL (joins, filters) beyond the output columns. */
+  /**
+   * table.field read by the SQL (joins, filters) beyond the output columns. Not part of the
+   * query file: it feeds access_request only, so a parsed file gives [].
+   */
   alsoReads: readonly string[];
   sql: string;
 }
@@ -66,219 +89,7 @@ export const PLUGIN_IDENTITY = {
 /** The file under queries_root/ that holds every query. */
 export const QUERIES_FILE = 'navigate360_attendance.named_queries.xml';
 
-/** The names the connector calls; every one is declared in QUERIES below. */
-export const QUERY_NAMES = {
-  studentsByDcid: 'com.navigate360.attendance.student.students_by_dcid',
-  studentPeriods: 'com.navigate360.attendance.schedule.student_periods',
-  attendanceCodes: 'com.navigate360.attendance.codes.attendance_codes',
-  schoolDay: 'com.navigate360.attendance.school.school_day',
-} as const;
-
-export type QueryKey = keyof typeof QUERY_NAMES;
-
-/** PowerSchool's own DCID -> ID query, available without being declared (PSU). */
-export const CORE_DCID_ID_MAP_QUERY = 'com.pearson.core.student.student_dcid_id_map';
-
-const ON_DATE = "TO_DATE(:att_date, 'YYYY-MM-DD')";
-
-/** Every PowerQuery the plugin installs. */
-export const QUERIES: readonly QueryDefinition[] = [
-  {
-    name: QUERY_NAMES.studentsByDcid,
-    coreTable: 'students',
-    summary: 'Student IDs and profiles by DCID',
-    description:
-      "Converts student DCIDs (shared through Clever or ClassLink) into STUDENTS.ID, the id an attendance record needs, with the student's name, grade and school.",
-    args: [
-      {
-        name: 'students_dcid',
-        type: 'array',
-        required: true,
-        description: 'The STUDENTS.DCID values to look up.',
-        column: 'STUDENTS.DCID',
-      },
-    ],
-    columns: [
-      { column: 'students.id', alias: 'id' },
-      { column: 'students.dcid', alias: 'dcid' },
-      { column: 'students.student_number', alias: 'student_number' },
-      { column: 'students.first_name', alias: 'first_name' },
-      { column: 'students.last_name', alias: 'last_name' },
-      { column: 'students.grade_level', alias: 'grade_level' },
-      { column: 'students.schoolid', alias: 'schoolid' },
-      { column: 'students.enroll_status', alias: 'enroll_status' },
-    ],
-    alsoReads: [],
-    sql: `SELECT s.id, s.dcid, s.student_number, s.first_name, s.last_name, s.grade_level,
-       s.schoolid, s.enroll_status
-FROM students s
-WHERE s.dcid IN (:students_dcid)
-ORDER BY s.dcid`,
-  },
-  {
-    name: QUERY_NAMES.studentPeriods,
-    coreTable: 'cc',
-    summary: "A student's scheduled periods on a date",
-    description:
-      "Every period a student has an active class enrollment in on one date: the in-session calendar day, its bell schedule's items, the period of each item, and the student's sections that meet in that period on that cycle day.",
-    args: [
-      {
-        name: 'studentid',
-        type: 'primitive',
-        required: true,
-        description: 'STUDENTS.ID of the student.',
-        column: 'CC.STUDENTID',
-      },
-      {
-        name: 'att_date',
-        type: 'primitive',
-        required: true,
-        description: 'The date, YYYY-MM-DD, in the district time zone.',
-      },
-    ],
-    columns: [
-      { column: 'cc.id', alias: 'ccid' },
-      { column: 'cc.sectionid', alias: 'sectionid' },
-      { column: 'cc.schoolid', alias: 'schoolid' },
-      { column: 'sections.course_number', alias: 'course_number' },
-      { column: 'sections.section_number', alias: 'section_number' },
-      { column: 'period.id', alias: 'periodid' },
-      { column: 'period.period_number', alias: 'period_number' },
-      { column: 'period.abbreviation', alias: 'period_abbreviation' },
-      { column: 'period.year_id', alias: 'yearid' },
-      { column: 'bell_schedule_items.start_time', alias: 'start_time' },
-      { column: 'bell_schedule_items.end_time', alias: 'end_time' },
-      { column: 'calendar_day.id', alias: 'calendar_dayid' },
-    ],
-    // Inferred: CYCLE_DAY and SECTION_MEETING are how a section's expression ("2(A-B)") is
-    // stored relationally; no public source shows this query on a real server.
-    alsoReads: [
-      'cc.studentid',
-      'cc.dateenrolled',
-      'cc.dateleft',
-      'sections.id',
-      'calendar_day.schoolid',
-      'calendar_day.date_value',
-      'calendar_day.insession',
-      'calendar_day.bell_schedule_id',
-      'calendar_day.cycle_day_id',
-      'cycle_day.id',
-      'cycle_day.letter',
-      'bell_schedule_items.bell_schedule_id',
-      'bell_schedule_items.period_id',
-      'section_meeting.sectionid',
-      'section_meeting.period_number',
-      'section_meeting.cycle_day_letter',
-    ],
-    sql: `SELECT cc.id AS ccid, cc.sectionid, cc.schoolid, sec.course_number, sec.section_number,
-       p.id AS periodid, p.period_number, p.abbreviation AS period_abbreviation,
-       p.year_id AS yearid, bsi.start_time, bsi.end_time, cd.id AS calendar_dayid
-FROM cc cc
-JOIN sections sec ON sec.id = cc.sectionid
-JOIN calendar_day cd ON cd.schoolid = cc.schoolid
-  AND cd.date_value = ${ON_DATE} AND cd.insession = 1
-JOIN cycle_day cy ON cy.id = cd.cycle_day_id
-JOIN bell_schedule_items bsi ON bsi.bell_schedule_id = cd.bell_schedule_id
-JOIN period p ON p.id = bsi.period_id
-JOIN section_meeting sm ON sm.sectionid = sec.id AND sm.period_number = p.period_number
-  AND sm.cycle_day_letter = cy.letter
-WHERE cc.studentid = :studentid
-  AND cc.dateenrolled <= ${ON_DATE}
-  AND cc.dateleft > ${ON_DATE}
-ORDER BY bsi.start_time, cc.id`,
-  },
-  {
-    name: QUERY_NAMES.attendanceCodes,
-    coreTable: 'attendance_code',
-    summary: "A school's attendance codes for a year",
-    description:
-      'The attendance codes of one school for one school year (yearid), to map as Late Check-in and Early Check-out reasons. Codes are per school and per year.',
-    args: [
-      {
-        name: 'schoolid',
-        type: 'primitive',
-        required: true,
-        description: 'SCHOOLS.SCHOOL_NUMBER of the school.',
-        column: 'ATTENDANCE_CODE.SCHOOLID',
-      },
-      {
-        name: 'yearid',
-        type: 'primitive',
-        required: true,
-        description: 'The yearid: first calendar year of the school year minus 1990.',
-        column: 'ATTENDANCE_CODE.YEARID',
-      },
-    ],
-    columns: [
-      { column: 'attendance_code.id', alias: 'id' },
-      { column: 'attendance_code.dcid', alias: 'dcid' },
-      { column: 'attendance_code.schoolid', alias: 'schoolid' },
-      { column: 'attendance_code.yearid', alias: 'yearid' },
-      { column: 'attendance_code.att_code', alias: 'att_code' },
-      { column: 'attendance_code.description', alias: 'description' },
-      { column: 'attendance_code.presence_status_cd', alias: 'presence_status_cd' },
-      { column: 'attendance_code.sortorder', alias: 'sortorder' },
-    ],
-    alsoReads: [],
-    sql: `SELECT ac.id, ac.dcid, ac.schoolid, ac.yearid, ac.att_code, ac.description,
-       ac.presence_status_cd, ac.sortorder
-FROM attendance_code ac
-WHERE ac.schoolid = :schoolid AND ac.yearid = :yearid
-ORDER BY ac.sortorder, ac.att_code`,
-  },
-  {
-    name: QUERY_NAMES.schoolDay,
-    coreTable: 'terms',
-    summary: "A school's year and day for a date",
-    description:
-      "The school year (year term and yearid) that contains a date at one school, with that date's calendar day, whether it is in session, and the first start and last end of its bell schedule.",
-    args: [
-      {
-        name: 'schoolid',
-        type: 'primitive',
-        required: true,
-        description: 'SCHOOLS.SCHOOL_NUMBER of the school.',
-        column: 'TERMS.SCHOOLID',
-      },
-      {
-        name: 'att_date',
-        type: 'primitive',
-        required: true,
-        description: 'The date, YYYY-MM-DD, in the district time zone.',
-      },
-    ],
-    columns: [
-      { column: 'terms.yearid', alias: 'yearid' },
-      { column: 'terms.id', alias: 'termid' },
-      { column: 'terms.firstday', alias: 'year_firstday' },
-      { column: 'terms.lastday', alias: 'year_lastday' },
-      { column: 'calendar_day.id', alias: 'calendar_dayid' },
-      { column: 'calendar_day.insession', alias: 'insession' },
-      { column: 'calendar_day.bell_schedule_id', alias: 'bell_schedule_id' },
-      { column: 'bell_schedule_items.start_time', alias: 'day_start_time' },
-      { column: 'bell_schedule_items.end_time', alias: 'day_end_time' },
-    ],
-    alsoReads: [
-      'terms.schoolid',
-      'terms.isyearrec',
-      'calendar_day.schoolid',
-      'calendar_day.date_value',
-      'bell_schedule_items.bell_schedule_id',
-    ],
-    sql: `SELECT t.yearid, t.id AS termid, TO_CHAR(t.firstday, 'YYYY-MM-DD') AS year_firstday,
-       TO_CHAR(t.lastday, 'YYYY-MM-DD') AS year_lastday, cd.id AS calendar_dayid, cd.insession,
-       cd.bell_schedule_id,
-       (SELECT MIN(b1.start_time) FROM bell_schedule_items b1
-         WHERE b1.bell_schedule_id = cd.bell_schedule_id) AS day_start_time,
-       (SELECT MAX(b2.end_time) FROM bell_schedule_items b2
-         WHERE b2.bell_schedule_id = cd.bell_schedule_id) AS day_end_time
-FROM terms t
-LEFT JOIN calendar_day cd ON cd.schoolid = t.schoolid AND cd.date_value = ${ON_DATE}
-WHERE t.schoolid = :schoolid AND t.isyearrec = 1
-  AND t.firstday <= ${ON_DATE} AND t.lastday >= ${ON_DATE}
-ORDER BY t.yearid`,
-  },
-];
+export { CORE_DCID_ID_MAP_QUERY, QUERIES, QUERY_NAMES, type QueryKey } from './contract-queries.ts';
 
 /**
  * ATTENDANCE fields a writeback sets: FullAccess is needed on each (D118 README for the first
@@ -306,9 +117,22 @@ export function splitTableField(tableField: string): { table: string; field: str
   return { table: match[1]!.toUpperCase(), field: match[2]!.toUpperCase() };
 }
 
+/** Every table.field a query touches: its output columns, its args' columns, its other reads. */
+export function queryReads(query: QueryDefinition): string[] {
+  const argColumns = query.args.flatMap((arg) => (arg.column ? [arg.column] : []));
+  return [...query.columns.map((column) => column.column), ...argColumns, ...query.alsoReads];
+}
+
+/** Orders by code point, never by locale: the generated plugin.xml must not depend on the machine. */
+function compareOrdinal(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
 /**
  * The access_request derived from the contract: ViewOnly on every field a query reads,
- * FullAccess on every attendance write field. Sorted by table then field; no duplicates.
+ * FullAccess on every attendance write field (FullAccess wins where both apply). Sorted by
+ * table then field, in code-point order; no duplicates.
  */
 export function deriveAccessRequest(
   queries: readonly QueryDefinition[] = QUERIES,
@@ -316,16 +140,17 @@ export function deriveAccessRequest(
 ): FieldAccess[] {
   const byKey = new Map<string, FieldAccess>();
   for (const query of queries) {
-    for (const tableField of [...query.columns.map((c) => c.column), ...query.alsoReads]) {
+    for (const tableField of queryReads(query)) {
       const { table, field } = splitTableField(tableField);
       byKey.set(`${table}.${field}`, { table, field, access: 'ViewOnly' });
     }
   }
-  for (const field of writeFields) {
+  for (const rawField of writeFields) {
+    const field = rawField.toUpperCase();
     byKey.set(`ATTENDANCE.${field}`, { table: 'ATTENDANCE', field, access: 'FullAccess' });
   }
   return [...byKey.values()].sort(
-    (a, b) => a.table.localeCompare(b.table) || a.field.localeCompare(b.field),
+    (a, b) => compareOrdinal(a.table, b.table) || compareOrdinal(a.field, b.field),
   );
 }
 

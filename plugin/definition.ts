@@ -24,6 +24,12 @@ export interface PluginDefinition {
   /** null when plugin.xml has no `<oauth/>` (the plugin then gets no credentials). */
   oauth: { accessLevelV1Api?: V1AccessLevel } | null;
   accessRequest: FieldAccess[];
+  /**
+   * `<cdn_request><cdn name=".."/></cdn_request>` hosts inside access_request (PowerSchool
+   * 21.11.0.0+): external content servers added to the Content Security Policy. Absent or []
+   * when the plugin declares none.
+   */
+  cdnRequest?: string[];
   publisher: { name: string; contact: { email: string; phone?: string } };
   queries: QueryDefinition[];
 }

@@ -45,6 +45,8 @@ export const FEATURE_SINCE = {
   attendanceWrites: '9.0.0',
   /** access_request may hold cdn_request. */
   cdnRequest: '21.11.0.0',
+  /** `<cdn name>` may hold 300 characters, not 50 (PowerSchool docs say "23.1"; inferred 23.1.0.0). */
+  longCdnNames: '23.1.0.0',
   /** "Regenerate Client ID and Secret" on Data Provider Configuration. */
   regenerateCredentials: '21.11.2.0',
   /** PowerQuery arg attribute `casing`. */

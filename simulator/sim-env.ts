@@ -8,7 +8,7 @@ export interface InstalledPlugin {
   enabled: boolean;
   /** Data Provider Configuration's "Access Level for v1 APIs" (25.2.0.0+). */
   v1AccessLevel: V1AccessLevel;
-  /** Present only while the plugin is enabled and declares `<oauth/>`. */
+  /** Created on the first enable of an `<oauth/>` plugin; kept while disabled, usable only while enabled. */
   credentials?: { clientId: string; clientSecret: string };
   installedAt: string;
 }

@@ -1,0 +1,73 @@
+import { CliError, UsageError, type Command } from '../cli/command.ts';
+import { parseOptions } from '../cli/parse-options.ts';
+import { buildBundle } from '../../plugin/bundle.ts';
+import { writeBundle } from '../../plugin/bundle-files.ts';
+import { describeV1AccessChoice } from '../../plugin/bundle-summary.ts';
+import { PLUGIN_IDENTITY } from '../../plugin/contract.ts';
+import { DEFAULT_PS_VERSION, parsePsVersion, PsVersionError } from '../../plugin/ps-version.ts';
+import { formatViolations, PluginValidationError } from '../../plugin/validate.ts';
+
+const DEFAULT_OUT = 'dist';
+
+const OPTIONS = {
+  'ps-version': { type: 'string' },
+  version: { type: 'string' },
+  out: { type: 'string' },
+  'contact-email': { type: 'string' },
+} as const;
+
+/** `pswb plugin build`: validates and writes the Attendance Access bundle and its sha256. */
+export const pluginBuildCommand: Command = {
+  name: 'plugin build',
+  summary: 'Build the Attendance Access plugin bundle (.zip + .sha256) for a PowerSchool version',
+  help: `Usage: pswb plugin build [--ps-version V] [--version X] [--out DIR] [--contact-email E]
+
+Validates the Navigate360 Attendance Access plugin against PowerSchool's installer rules, then
+writes DIR/<slug>-<version>-ps<V>.zip (plugin.xml at the root, queries_root/ with the
+PowerQueries) and DIR/<same>.zip.sha256 (sha256sum format). The same input always gives the same
+bytes, so the checksum identifies the bundle. Nothing is written when a rule is broken.
+
+Options:
+  --ps-version V     PowerSchool version the district runs (default ${DEFAULT_PS_VERSION}).
+                     25.2.0.0 and later get <oauth accessLevelV1Api="FULL"/>; older versions get
+                     <oauth/> (their installer rejects the attribute).
+  --version X        the plugin's own version (default ${PLUGIN_IDENTITY.version})
+  --out DIR          output folder, created if missing (default ${DEFAULT_OUT})
+  --contact-email E  publisher contact email (default ${PLUGIN_IDENTITY.publisher.contact.email})
+  -h, --help         show this help
+
+Example:
+  pswb plugin build --ps-version 25.2.0.0 --out dist/
+  sha256sum -c dist/navigate360-attendance-access-${PLUGIN_IDENTITY.version}-ps25.2.0.0.zip.sha256
+`,
+  async run(argv, io) {
+    const { values } = parseOptions(argv, OPTIONS);
+    const psVersion = values['ps-version'] ?? DEFAULT_PS_VERSION;
+    try {
+      parsePsVersion(psVersion);
+    } catch (error) {
+      if (error instanceof PsVersionError) throw new UsageError(`--ps-version: ${error.message}`);
+      throw error;
+    }
+    let bundle;
+    try {
+      bundle = await buildBundle({
+        psVersion,
+        ...(values.version === undefined ? {} : { version: values.version }),
+        ...(values['contact-email'] === undefined ? {} : { contactEmail: values['contact-email'] }),
+      });
+    } catch (error) {
+      if (!(error instanceof PluginValidationError)) throw error;
+      throw new CliError(`${formatViolations(error.violations)}\nNothing was written.`);
+    }
+    const written = await writeBundle(bundle, values.out ?? DEFAULT_OUT);
+    io.stdout(
+      [
+        `Built ${written.zipPath}`,
+        `sha256 ${bundle.sha256}  (${written.checksumPath})`,
+        `PowerSchool ${psVersion.trim()}: ${describeV1AccessChoice(bundle.definition, psVersion)}`,
+      ].join('\n'),
+    );
+    return 0;
+  },
+};

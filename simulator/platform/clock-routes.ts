@@ -1,0 +1,50 @@
+/**
+ * /__sim/clock: read, set, advance or release the simulator clock. Token expiry and "today"
+ * follow it, so tests can cross a token's expiry or a school year without waiting.
+ */
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { renderPsError } from '../http-errors.ts';
+import type { Platform } from './platform.ts';
+import { limitBody, parseOrThrow, readJsonBody } from './route-helpers.ts';
+
+const MAX_ADVANCE_SECONDS = 100 * 366 * 24 * 60 * 60;
+
+const clockChangeSchema = z.union([
+  z.strictObject({
+    now: z.iso.datetime({
+      offset: true,
+      message: 'now is an ISO-8601 instant such as 2025-10-03T09:47:00-05:00',
+    }),
+    frozen: z.boolean().optional(),
+  }),
+  z.strictObject({
+    advanceSeconds: z.number().finite().min(-MAX_ADVANCE_SECONDS).max(MAX_ADVANCE_SECONDS),
+  }),
+]);
+
+/** The clock routes as a sub-app (mount at /__sim/clock). */
+export function clockRoutes(platform: Platform): Hono {
+  const app = new Hono();
+  app.onError(renderPsError);
+  const { clock } = platform;
+  app.get('/', (c) => c.json(clock.describe()));
+  const change = async (c: Context): Promise<Response> => {
+    const body = parseOrThrow(
+      clockChangeSchema,
+      await readJsonBody(c),
+      'clock change (send {"now": ISO instant, "frozen"?: boolean} or {"advanceSeconds": N})',
+    );
+    if ('advanceSeconds' in body) clock.advance(body.advanceSeconds * 1000);
+    else clock.set(new Date(body.now), { frozen: body.frozen ?? true });
+    return c.json(clock.describe());
+  };
+  const limit = limitBody(4 * 1024, 'clock change');
+  app.put('/', limit, change);
+  app.post('/', limit, change);
+  app.delete('/', (c) => {
+    clock.reset();
+    return c.json(clock.describe());
+  });
+  return app;
+}

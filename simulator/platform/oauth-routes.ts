@@ -1,0 +1,102 @@
+/**
+ * POST /oauth/access_token (and with a trailing slash): client_credentials with HTTP Basic
+ * client authentication, as PowerSchool clients call it (reference section 2).
+ *
+ * Inferred: PowerSchool's error bodies on this endpoint are not public. The simulator answers
+ * them in OAuth 2.0's form (RFC 6749 section 5.2): 401 `{"error":"invalid_client",..}` for bad or
+ * missing credentials and for a disabled or deleted plugin; 400 `{"error":"invalid_request"|
+ * "unsupported_grant_type",..}` for a bad body.
+ */
+import { Hono, type Context } from 'hono';
+import { PsHttpError, renderPsError } from '../http-errors.ts';
+import type { Platform } from './platform.ts';
+import { limitBody } from './route-helpers.ts';
+
+/** A token request is a few dozen bytes; anything near this is not one. */
+const MAX_TOKEN_REQUEST_BYTES = 8 * 1024;
+
+/** The OAuth token endpoint as a sub-app (mount at the root). */
+export function oauthRoutes(platform: Platform): Hono {
+  const app = new Hono();
+  app.onError(renderPsError);
+  const issueAccessToken = async (c: Context): Promise<Response> => {
+    const plugin = authenticateClient(platform, c.req.header('authorization'));
+    const grantType = await readGrantType(c);
+    if (grantType !== 'client_credentials') {
+      throw oauthError(
+        400,
+        'unsupported_grant_type',
+        `grant_type "${grantType}" is not supported: use grant_type=client_credentials.`,
+      );
+    }
+    c.header('Cache-Control', 'no-store');
+    return c.json(platform.tokens.issue(plugin.id));
+  };
+  const limit = limitBody(MAX_TOKEN_REQUEST_BYTES, 'token request body');
+  app.post('/oauth/access_token', limit, issueAccessToken);
+  app.post('/oauth/access_token/', limit, issueAccessToken);
+  return app;
+}
+
+function authenticateClient(platform: Platform, authorization: string | undefined) {
+  const credentials = parseBasicAuthorization(authorization);
+  if (!credentials) {
+    throw oauthError(
+      401,
+      'invalid_client',
+      'Client authentication required: send "Authorization: Basic base64(client_id:client_secret)" with the Client ID and Client Secret from the plugin\'s Data Provider Configuration.',
+    );
+  }
+  const plugin = platform.registry.authenticate(credentials.clientId, credentials.clientSecret);
+  if (!plugin) {
+    throw oauthError(
+      401,
+      'invalid_client',
+      "Client authentication failed: the Client ID or Client Secret is wrong, or the plugin is disabled or deleted. Check the plugin's Data Provider Configuration.",
+    );
+  }
+  return plugin;
+}
+
+/** client_id and client_secret from a Basic header (each form-urlencoded, RFC 6749 2.3.1). */
+export function parseBasicAuthorization(
+  authorization: string | undefined,
+): { clientId: string; clientSecret: string } | undefined {
+  const match = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(authorization ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return undefined;
+  try {
+    return {
+      clientId: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')),
+      clientSecret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' ')),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+async function readGrantType(c: Context): Promise<string> {
+  const contentType = c.req.header('content-type') ?? '';
+  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType)) {
+    throw oauthError(
+      400,
+      'invalid_request',
+      `Send the body as Content-Type: application/x-www-form-urlencoded (got ${contentType ? `"${contentType}"` : 'no Content-Type'}) with grant_type=client_credentials.`,
+    );
+  }
+  const grantType = new URLSearchParams(await c.req.text()).get('grant_type');
+  if (!grantType) {
+    throw oauthError(
+      400,
+      'invalid_request',
+      'The body has no grant_type: send grant_type=client_credentials.',
+    );
+  }
+  return grantType;
+}
+
+function oauthError(status: 400 | 401, error: string, description: string): PsHttpError {
+  return new PsHttpError(status, { error, error_description: description });
+}
