@@ -1,0 +1,241 @@
+/**
+ * The simulated district: every table in memory with indexes, the lookups PowerSchool's
+ * validations need (reference section 5) and the one kind of write the API allows (attendance).
+ * Routes and PowerQueries read through it; lowdb persistence sits outside and is handed toJSON().
+ */
+import { compositeKey, type IndexedTable } from './indexed-table.ts';
+import { indexDistrictTables, type DistrictTables } from './district-tables.ts';
+import type {
+  AttMode,
+  AttendanceRow,
+  AttendanceTimeRow,
+  CalendarDayRow,
+  DistrictData,
+  DistrictInfo,
+  RowOf,
+  SchoolRow,
+  StudentRow,
+  TableName,
+  TermRow,
+} from './schema.ts';
+
+/** The counts printed when the simulator starts and answered by /__sim/seed. */
+export interface DistrictSummary {
+  name: string;
+  timezone: string;
+  schools: number;
+  students: number;
+  sections: number;
+  cc: number;
+  codes: number;
+  days: number;
+  attendance: number;
+}
+
+/** An enrollment stint: the current one on STUDENTS or an earlier one on REENROLLMENTS. */
+export interface EnrollmentStint {
+  schoolid: number;
+  entrydate: string;
+  exitdate: string;
+  grade_level: number;
+}
+
+/** The values of an attendance row before it has an id. */
+export type AttendanceValues = Omit<AttendanceRow, 'id' | 'dcid'>;
+
+/** Time details kept beside an attendance row (inferred: ATTENDANCE_TIME). */
+export type AttendanceTimeValues = Pick<
+  AttendanceTimeRow,
+  'time_in' | 'time_out' | 'total_minutes'
+>;
+
+/** Outcome of a create-or-update. */
+export interface SavedAttendance {
+  action: 'INSERT' | 'UPDATE';
+  row: AttendanceRow;
+}
+
+export interface DistrictOptions {
+  /** Called after every change (write-behind persistence listens here). */
+  onChange?: () => void;
+}
+
+/** The district service: tables, indexes, lookups and attendance writes. */
+export class District {
+  #info: DistrictInfo;
+  #tables: DistrictTables;
+  readonly #onChange: (() => void) | undefined;
+  /** Highest dcid per table, found once on the first insert. */
+  #maxDcid = new Map<string, number>();
+
+  constructor(data: DistrictData, options: DistrictOptions = {}) {
+    this.#info = data.district;
+    this.#tables = indexDistrictTables(data);
+    this.#onChange = options.onChange;
+  }
+
+  /** Replaces every table (reset and snapshot restore); the data is adopted, not copied. */
+  load(data: DistrictData): void {
+    this.#info = data.district;
+    this.#tables = indexDistrictTables(data);
+    this.#maxDcid = new Map();
+    this.#onChange?.();
+  }
+
+  /** District settings: name, number, time zone. */
+  get info(): DistrictInfo {
+    return this.#info;
+  }
+
+  /** One table, for generic readers (schema-table engine, PowerQueries). */
+  table<T extends TableName>(name: T): IndexedTable<RowOf<T>> {
+    return this.#tables[name] as unknown as IndexedTable<RowOf<T>>;
+  }
+
+  /** The whole district as plain data (live arrays: serialise or clone before keeping). */
+  toJSON(): DistrictData {
+    const data = { district: this.#info } as DistrictData;
+    for (const [name, table] of Object.entries(this.#tables)) {
+      (data as unknown as Record<string, unknown>)[name] = table.all();
+    }
+    return data;
+  }
+
+  /** Counts for the start-up summary. */
+  summary(): DistrictSummary {
+    const tables = this.#tables;
+    return {
+      name: this.#info.name,
+      timezone: this.#info.timezone,
+      schools: tables.schools.size,
+      students: tables.students.size,
+      sections: tables.sections.size,
+      cc: tables.cc.size,
+      codes: tables.attendance_code.size,
+      days: tables.calendar_day.size,
+      attendance: tables.attendance.size,
+    };
+  }
+
+  /** The school whose SCHOOLS.SCHOOL_NUMBER this is (what other tables call schoolid). */
+  schoolByNumber(schoolNumber: number): SchoolRow | undefined {
+    return this.#tables.schools.lookup('school_number', schoolNumber)[0];
+  }
+
+  /** The school with this SCHOOLS.DCID (v1's school id). */
+  schoolByDcid(dcid: number): SchoolRow | undefined {
+    return this.#tables.schools.lookup('dcid', dcid)[0];
+  }
+
+  /** The student with this STUDENTS.ID. */
+  studentById(id: number): StudentRow | undefined {
+    return this.#tables.students.get(id);
+  }
+
+  /** The student with this STUDENTS.DCID. */
+  studentByDcid(dcid: number): StudentRow | undefined {
+    return this.#tables.students.lookup('dcid', dcid)[0];
+  }
+
+  /** Every term of a school (by school number). */
+  termsOfSchool(schoolid: number): readonly TermRow[] {
+    return this.#tables.terms.lookup('schoolid', schoolid);
+  }
+
+  /** The school's year term (isyearrec=1) whose firstday <= date <= lastday (reference 5). */
+  yearTermOn(schoolid: number, date: string): TermRow | undefined {
+    return this.termsOfSchool(schoolid).find(
+      (term) => term.isyearrec === 1 && term.firstday <= date && date <= term.lastday,
+    );
+  }
+
+  /** The school's calendar day for a date. */
+  calendarDay(schoolid: number, date: string): CalendarDayRow | undefined {
+    return this.#tables.calendar_day.lookup('schoolid|date_value', compositeKey(schoolid, date))[0];
+  }
+
+  /** The school's attendance recording method for a year (Attendance Preferences). */
+  attendanceMode(schoolid: number, yearid: number): AttMode | undefined {
+    const key = compositeKey(schoolid, yearid);
+    return this.#tables.attendance_preferences.lookup('schoolid|yearid', key)[0]?.att_mode;
+  }
+
+  /** The student's stints: the current one first, then REENROLLMENTS. */
+  enrollmentStints(student: StudentRow): EnrollmentStint[] {
+    const earlier = this.#tables.reenrollments.lookup('studentid', student.id);
+    return [student, ...earlier].map(({ schoolid, entrydate, exitdate, grade_level }) => ({
+      schoolid,
+      entrydate,
+      exitdate,
+      grade_level,
+    }));
+  }
+
+  /** Enrolled at the school on the date: entrydate <= date < exitdate in some stint there. */
+  isEnrolled(student: StudentRow, schoolid: number, date: string): boolean {
+    return this.enrollmentStints(student).some(
+      (stint) => stint.schoolid === schoolid && stint.entrydate <= date && date < stint.exitdate,
+    );
+  }
+
+  /** Existing attendance rows of a student on a date. */
+  attendanceOn(studentid: number, date: string): readonly AttendanceRow[] {
+    return this.#tables.attendance.lookup('studentid|att_date', compositeKey(studentid, date));
+  }
+
+  /**
+   * Create-or-update: daily/time records are keyed by student + date (ccid 0), meeting and
+   * interval records by student + date + period. The same key updates, never duplicates.
+   * A Time record may name the row to update by `dcid` (API-REF).
+   */
+  saveAttendance(
+    values: AttendanceValues,
+    time?: AttendanceTimeValues,
+    dcid?: number,
+  ): SavedAttendance {
+    const named = dcid === undefined ? undefined : this.attendanceByDcid(dcid);
+    const existing =
+      named ??
+      this.attendanceOn(values.studentid, values.att_date).find((row) =>
+        values.ccid === 0 && values.periodid === 0
+          ? row.ccid === 0 && row.periodid === 0
+          : row.periodid === values.periodid && row.ccid !== 0,
+      );
+    const attendance = this.#tables.attendance;
+    const row = existing
+      ? attendance.update(existing, values)
+      : attendance.insert({ ...values, ...this.#newKeys(attendance) });
+    if (time) this.#saveAttendanceTime(row, time);
+    this.#onChange?.();
+    return { action: existing ? 'UPDATE' : 'INSERT', row };
+  }
+
+  /** An attendance row by its DCID (Time-mode updates may name the record by dcid). */
+  attendanceByDcid(dcid: number): AttendanceRow | undefined {
+    return this.#tables.attendance.lookup('dcid', dcid)[0];
+  }
+
+  #saveAttendanceTime(row: AttendanceRow, time: AttendanceTimeValues): void {
+    const table = this.#tables.attendance_time;
+    const existing = table.lookup('attendanceid', row.id)[0];
+    const values = {
+      attendanceid: row.id,
+      studentid: row.studentid,
+      att_date: row.att_date,
+      ...time,
+    };
+    if (existing) table.update(existing, values);
+    else table.insert({ ...values, ...this.#newKeys(table) });
+  }
+
+  /** New id and dcid for a row: one past the highest in use (ids stay stable across restarts). */
+  #newKeys<Row extends { dcid: number }>(table: IndexedTable<Row>): { id: number; dcid: number } {
+    let maxDcid = this.#maxDcid.get(table.name);
+    if (maxDcid === undefined) {
+      maxDcid = 0;
+      for (const row of table.all()) if (row.dcid > maxDcid) maxDcid = row.dcid;
+    }
+    this.#maxDcid.set(table.name, maxDcid + 1);
+    return { id: table.maxPrimaryKey() + 1, dcid: maxDcid + 1 };
+  }
+}
