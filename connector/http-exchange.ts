@@ -1,0 +1,120 @@
+/**
+ * One HTTP exchange with PowerSchool: a timeout per attempt (AbortSignal.timeout, combined with
+ * the caller's signal by AbortSignal.any), the body read whole, and every failure turned into a
+ * PowerSchoolError; plus the attempt records the writeback log keeps.
+ */
+import { fetch, type Dispatcher } from 'undici';
+import type { Clock } from './clock.ts';
+import type { HttpAttempt, PowerSchoolResponse, SendRequest } from './powerschool-client.ts';
+import { PowerSchoolError, codeForStatus } from './powerschool-error.ts';
+import { parseRetryAfter } from './retry-policy.ts';
+
+/** One HTTP exchange with a timeout; every failure becomes a PowerSchoolError. */
+export async function sendOnce(
+  request: SendRequest,
+  context: { dispatcher?: Dispatcher; timeoutMs: number; clock: Clock },
+): Promise<PowerSchoolResponse> {
+  const timeout = AbortSignal.timeout(context.timeoutMs);
+  const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
+  const base = { method: request.method, url: request.url };
+  let status: number;
+  let statusText: string;
+  let bodyText: string;
+  let retryAfter: string | null;
+  try {
+    const response = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal,
+      ...(context.dispatcher ? { dispatcher: context.dispatcher } : {}),
+    });
+    ({ status, statusText } = response);
+    retryAfter = response.headers.get('retry-after');
+    bodyText = await response.text();
+  } catch (error) {
+    if (request.signal?.aborted) throw request.signal.reason;
+    if (timeout.aborted) {
+      const detail = `no answer within ${context.timeoutMs} ms`;
+      throw new PowerSchoolError({ ...base, code: 'timeout', detail, cause: error });
+    }
+    throw new PowerSchoolError({
+      ...base,
+      code: 'network',
+      detail: networkDetail(error),
+      cause: error,
+    });
+  }
+  const body = parseJson(bodyText);
+  if (status >= 200 && status < 300) return { status, body, bodyText, url: request.url };
+  throw new PowerSchoolError({
+    ...base,
+    code: codeForStatus(status),
+    status,
+    statusText: statusText || undefined,
+    body,
+    bodyText,
+    retryAfterMs: parseRetryAfter(retryAfter, context.clock.now().getTime()),
+  });
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** "connect ECONNREFUSED 127.0.0.1:9", "ECONNRESET", or the error's message. */
+function networkDetail(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return typeof code === 'string' && !cause.message.includes(code)
+      ? `${code}: ${cause.message}`
+      : cause.message;
+  }
+  return String(cause);
+}
+
+/** The record of an attempt that failed, with the wait before the next one if any. */
+export function attemptFromError(
+  error: PowerSchoolError,
+  startedAt: string,
+  durationMs: number,
+  retryInMs: number | undefined,
+): HttpAttempt {
+  const outcome =
+    error.code === 'timeout' ? 'timeout' : error.code === 'network' ? 'network' : 'http_error';
+  return {
+    method: error.method,
+    url: error.url,
+    startedAt,
+    durationMs,
+    outcome,
+    errorCode: error.code,
+    ...(error.status !== undefined ? { status: error.status } : {}),
+    ...(error.bodyText !== undefined ? { bodyText: error.bodyText } : {}),
+    ...(retryInMs !== undefined ? { retryInMs } : {}),
+  };
+}
+
+/** The record of an attempt that got a 2xx answer. */
+export function attemptFromResponse(
+  request: SendRequest,
+  response: PowerSchoolResponse,
+  startedAt: string,
+  durationMs: number,
+): HttpAttempt {
+  return {
+    method: request.method,
+    url: request.url,
+    startedAt,
+    durationMs,
+    status: response.status,
+    outcome: 'ok',
+    bodyText: response.bodyText,
+  };
+}

@@ -1,0 +1,270 @@
+/**
+ * The outbox and writeback log on SQLite (better-sqlite3). An event is committed here before
+ * anything is sent; its row then records every state change and its attempts are journaled.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { HttpAttempt } from './powerschool-client.ts';
+import { applyStoreSchema } from './store-schema.ts';
+import { queryLogRows, type LogQuery, type LogRowPage } from './log-query.ts';
+import type { WritebackEvent } from './writeback-event.ts';
+import type { EventState } from './vocabulary.ts';
+
+/** The log file inside the data directory. */
+export const LOG_DB_FILE = 'connector.db';
+
+/** One events row as stored. */
+export interface EventRow {
+  seq: number;
+  id: string;
+  type: string;
+  school_number: number;
+  student_name: string;
+  student_dcid: number | null;
+  student_ps_id: number | null;
+  grade: string | null;
+  occurred_at: string;
+  occurred_ms: number;
+  local_date: string;
+  local_time: string;
+  reason: string;
+  payload: string;
+  state: EventState;
+  owner: string | null;
+  runs: number;
+  error_code: string | null;
+  error_message: string | null;
+  error_status: number | null;
+  error_body: string | null;
+  result: string | null;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+}
+
+/** One attempts row as stored. */
+export interface AttemptRow {
+  id: number;
+  event_id: string;
+  run: number;
+  started_at: string;
+  duration_ms: number;
+  method: string;
+  url: string;
+  http_status: number | null;
+  outcome: string;
+  error_code: string | null;
+  response_body: string | null;
+  retry_in_ms: number | null;
+}
+
+/** How an event ended. */
+export interface EventOutcome {
+  state: 'successful' | 'failed' | 'not_attempted';
+  studentPsId?: number;
+  error?: { code: string; message: string; status?: number; body?: string };
+  /** What was written (JSON-able), for successful events. */
+  result?: unknown;
+}
+
+/** The local date and time an event is shown and filtered by. */
+export interface LocalStamp {
+  date: string;
+  time: string;
+}
+
+/** The outbox and log. */
+export class WritebackStore {
+  readonly db: Database.Database;
+  readonly path: string;
+  readonly #statements;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.path = path;
+    this.db = new Database(path);
+    applyStoreSchema(this.db);
+    const db = this.db;
+    this.#statements = {
+      nameId: db.prepare<[string], { id: number }>('SELECT id FROM student_names WHERE name = ?'),
+      insertName: db.prepare('INSERT INTO student_names (name, search_key) VALUES (?, ?)'),
+      insertEvent: db.prepare(`INSERT INTO events (id, type, school_number, student_name_id,
+        student_name, student_dcid, student_ps_id, grade, occurred_at, occurred_ms, local_date,
+        local_time, reason, payload, state, created_at, updated_at)
+        VALUES (@id, @type, @school_number, @student_name_id, @student_name, @student_dcid,
+        @student_ps_id, @grade, @occurred_at, @occurred_ms, @local_date, @local_time, @reason,
+        @payload, 'pending', @now, @now)`),
+      byId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?'),
+      claim: db.prepare(`UPDATE events SET state = 'sending', owner = ?, runs = runs + 1,
+        updated_at = ? WHERE id = ? AND state IN ('pending', 'sending')`),
+      complete: db.prepare(`UPDATE events SET state = @state, owner = NULL,
+        student_ps_id = coalesce(@student_ps_id, student_ps_id), error_code = @error_code,
+        error_message = @error_message, error_status = @error_status, error_body = @error_body,
+        result = @result, updated_at = @now, completed_at = @now WHERE id = @id`),
+      stamp: db.prepare('UPDATE events SET local_date = ?, local_time = ? WHERE id = ?'),
+      insertAttempt: db.prepare(`INSERT INTO attempts (event_id, run, started_at, duration_ms,
+        method, url, http_status, outcome, error_code, response_body, retry_in_ms)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      attempts: db.prepare<[string], AttemptRow>(
+        'SELECT * FROM attempts WHERE event_id = ? ORDER BY id',
+      ),
+      outbox: db.prepare<[number], EventRow>(
+        `SELECT * FROM events WHERE state = 'pending' ORDER BY seq LIMIT ?`,
+      ),
+      sending: db.prepare<[], EventRow>(
+        `SELECT * FROM events WHERE state = 'sending' ORDER BY seq`,
+      ),
+      requeue: db.prepare(`UPDATE events SET state = 'pending', owner = NULL, updated_at = ?
+        WHERE id = ? AND state IN ('failed', 'not_attempted')`),
+      release: db.prepare(`UPDATE events SET state = 'pending', owner = NULL WHERE id = ?
+        AND state = 'sending'`),
+      counts: db.prepare<[], { state: EventState; n: number }>(
+        'SELECT state, count(*) AS n FROM events GROUP BY state',
+      ),
+    };
+  }
+
+  /** Opens data-dir/connector.db. */
+  static openDataDir(dataDir: string): WritebackStore {
+    return new WritebackStore(join(dataDir, LOG_DB_FILE));
+  }
+
+  /** A store that lives in memory only (tests). */
+  static inMemory(): WritebackStore {
+    return new WritebackStore(':memory:');
+  }
+
+  #studentNameId(name: string): number {
+    const found = this.#statements.nameId.get(name);
+    if (found) return found.id;
+    return Number(this.#statements.insertName.run(name, name.toLowerCase()).lastInsertRowid);
+  }
+
+  /**
+   * Commits events in one transaction. An id already present is not inserted again: the
+   * existing row is returned with created false (the same event is never written twice).
+   */
+  accept(
+    items: { event: WritebackEvent; stamp: LocalStamp }[],
+    now: string,
+  ): { row: EventRow; created: boolean }[] {
+    const run = this.db.transaction(() =>
+      items.map(({ event, stamp }) => {
+        const existing = this.#statements.byId.get(event.id);
+        if (existing) return { row: existing, created: false };
+        this.#statements.insertEvent.run({
+          id: event.id,
+          type: event.type,
+          school_number: event.student.schoolNumber,
+          student_name_id: this.#studentNameId(event.student.name),
+          student_name: event.student.name,
+          student_dcid: event.student.dcid ?? null,
+          student_ps_id: event.student.id ?? null,
+          grade: event.student.grade ?? null,
+          occurred_at: event.occurredAt,
+          occurred_ms: Date.parse(event.occurredAt),
+          local_date: stamp.date,
+          local_time: stamp.time,
+          reason: event.reason,
+          payload: JSON.stringify(event),
+          now,
+        });
+        return { row: this.#statements.byId.get(event.id)!, created: true };
+      }),
+    );
+    return run();
+  }
+
+  /** The event with this id. */
+  get(id: string): EventRow | undefined {
+    return this.#statements.byId.get(id);
+  }
+
+  /** Pending events, oldest first. */
+  outbox(limit: number): EventRow[] {
+    return this.#statements.outbox.all(limit);
+  }
+
+  /** Events marked as being sent (by this or another process, maybe one that was killed). */
+  sending(): EventRow[] {
+    return this.#statements.sending.all();
+  }
+
+  /** Marks an event as being sent by owner; false when it already has a final state. */
+  claim(id: string, owner: string, now: string): boolean {
+    return this.#statements.claim.run(owner, now, id).changes === 1;
+  }
+
+  /** Puts an event that was being sent back to pending (its sender is gone). */
+  release(id: string): void {
+    this.#statements.release.run(id);
+  }
+
+  /** Records the district-local date and time once the district time zone is known. */
+  stamp(id: string, stamp: LocalStamp): void {
+    this.#statements.stamp.run(stamp.date, stamp.time, id);
+  }
+
+  /** Journals one HTTP attempt made for an event. */
+  recordAttempt(eventId: string, run: number, attempt: HttpAttempt): void {
+    this.#statements.insertAttempt.run(
+      eventId,
+      run,
+      attempt.startedAt,
+      Math.round(attempt.durationMs),
+      attempt.method,
+      attempt.url,
+      attempt.status ?? null,
+      attempt.outcome,
+      attempt.errorCode ?? null,
+      attempt.bodyText ?? null,
+      attempt.retryInMs ?? null,
+    );
+  }
+
+  /** Writes an event's final state. */
+  complete(id: string, outcome: EventOutcome, now: string): void {
+    this.#statements.complete.run({
+      id,
+      state: outcome.state,
+      student_ps_id: outcome.studentPsId ?? null,
+      error_code: outcome.error?.code ?? null,
+      error_message: outcome.error?.message ?? null,
+      error_status: outcome.error?.status ?? null,
+      error_body: outcome.error?.body ?? null,
+      result: outcome.result === undefined ? null : JSON.stringify(outcome.result),
+      now,
+    });
+  }
+
+  /** Moves failed or not-attempted events back to pending for a replay; returns how many. */
+  requeue(ids: readonly string[], now: string): number {
+    const run = this.db.transaction(() =>
+      ids.reduce((moved, id) => moved + this.#statements.requeue.run(now, id).changes, 0),
+    );
+    return run();
+  }
+
+  /** Every attempt journaled for an event, in order. */
+  attempts(eventId: string): AttemptRow[] {
+    return this.#statements.attempts.all(eventId);
+  }
+
+  /** A filtered, paged page of the log, newest first. */
+  query(query: LogQuery): LogRowPage {
+    return queryLogRows(this.db, query);
+  }
+
+  /** How many events are in each state. */
+  counts(): Record<EventState, number> {
+    const counts = { pending: 0, sending: 0, successful: 0, failed: 0, not_attempted: 0 };
+    for (const { state, n } of this.#statements.counts.all()) counts[state] = n;
+    return counts;
+  }
+
+  /** Closes the database. */
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

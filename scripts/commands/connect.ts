@@ -1,0 +1,131 @@
+import {
+  REDACTED,
+  redactSettings,
+  saveConnectionSettings,
+  STUDENT_ID_SOURCES,
+  VISIBLE_STUDENT_IDS,
+  type ConnectionReport,
+} from '../../connector/index.ts';
+import { CliError, UsageError, type CliIO, type Command } from '../cli/command.ts';
+import { parseOptions } from '../cli/parse-options.ts';
+import {
+  COMMON_HELP,
+  COMMON_OPTIONS,
+  actorOption,
+  choiceOption,
+  toJson,
+  withWorkspace,
+} from './connector-options.ts';
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  url: { type: 'string' },
+  'client-id': { type: 'string' },
+  'client-secret': { type: 'string' },
+  'visible-id': { type: 'string' },
+  'id-source': { type: 'string' },
+  'no-check': { type: 'boolean' },
+} as const;
+
+function renderReport(report: ConnectionReport): string {
+  const lines = report.steps.map(
+    (step) => `  ${step.ok ? 'ok  ' : 'FAIL'}  ${step.name.padEnd(8)} ${step.detail}`,
+  );
+  if (report.problem) {
+    lines.push('', `Meaning: ${report.problem.meaning}`, 'How to resolve:');
+    lines.push(...report.problem.resolution.map((step) => `  - ${step}`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function run(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseOptions(argv, OPTIONS);
+  const actor = actorOption(values.as);
+  return withWorkspace(values['data-dir'], async (workspace) => {
+    const saved = workspace.settings.get().connection;
+    const changing =
+      values.url !== undefined ||
+      values['client-id'] !== undefined ||
+      values['client-secret'] !== undefined ||
+      values['visible-id'] !== undefined ||
+      values['id-source'] !== undefined;
+    if (!changing) {
+      // No flags: show the saved settings and check them.
+      const report = await workspace.connector().checkConnection();
+      if (values.json)
+        io.stdout(toJson({ settings: redactSettings(workspace.settings.get()), report }));
+      else io.stdout(`Connection to ${saved?.url}:\n${renderReport(report)}`);
+      return report.ok ? 0 : 1;
+    }
+    const url = values.url ?? saved?.url;
+    const clientId = values['client-id'] ?? saved?.clientId;
+    const clientSecret =
+      values['client-secret'] ?? process.env.PSWB_CLIENT_SECRET ?? saved?.clientSecret;
+    if (!url || !clientId || !clientSecret) {
+      throw new UsageError(
+        '--url, --client-id and a Client Secret (--client-secret or PSWB_CLIENT_SECRET) are required the first time.',
+      );
+    }
+    const result = await saveConnectionSettings({
+      settings: workspace.settings,
+      actor,
+      input: {
+        url,
+        clientId,
+        clientSecret,
+        visibleStudentId: values['visible-id']
+          ? choiceOption('visible-id', values['visible-id'], VISIBLE_STUDENT_IDS)
+          : (saved?.visibleStudentId ?? 'sis_id'),
+        studentIdSource: values['id-source']
+          ? choiceOption('id-source', values['id-source'], STUDENT_ID_SOURCES)
+          : (saved?.studentIdSource ?? 'dcid'),
+      },
+      check: !values['no-check'],
+    });
+    if (values.json) {
+      io.stdout(toJson(result));
+    } else {
+      if (result.report) io.stdout(renderReport(result.report));
+      if (result.saved) {
+        const schools = Object.keys(result.settings.schools).length;
+        io.stdout(
+          `Saved and applied to all schools (${schools} school(s)); Client Secret stored as ${REDACTED} in ${workspace.settings.path}.\nNext: pswb schools set --school <number> --mode daily|time|meeting, then pswb codes import --school <number>.\n`,
+        );
+      }
+    }
+    if (!result.saved)
+      throw new CliError('Settings not saved: the connection check failed (see above).');
+    return 0;
+  });
+}
+
+/** `pswb connect`: the Settings tab (Save and Apply to All Schools). */
+export const connectCommand: Command = {
+  name: 'connect',
+  summary: 'Save the PowerSchool URL, Client ID and Secret after checking the connection',
+  help: `Usage: pswb connect --url URL --client-id ID [options]     (save and apply to all schools)
+       pswb connect                                      (check the saved connection)
+
+Saves the Settings tab: checks PowerSchool's metadata, a token, the school list and the plugin's
+PowerQueries first, and saves only when all answer. The Client Secret is read from
+--client-secret or, better (it stays out of shell history), from PSWB_CLIENT_SECRET; it is stored
+with mode 0600 and never printed.
+
+Options:
+  --url URL          PowerSchool base URL: https, no trailing slash, no path
+                     (correct: https://sample-district.powerschool.com;
+                     incorrect: https://sample-district.powerschool.com/ or .../admin).
+                     http is accepted only for a loopback test server.
+  --client-id ID     From the plugin's Data Provider Configuration
+  --client-secret S  Ditto (default: $PSWB_CLIENT_SECRET, else the saved one)
+  --visible-id V     Visible Student ID: ${VISIBLE_STUDENT_IDS.join(' | ')} (default: sis_id; cosmetic)
+  --id-source S      Which STUDENTS field events carry: ${STUDENT_ID_SOURCES.join(' | ')}
+                     (default: dcid; "id" after a Configuration Request, when DCIDs cannot be shared)
+  --no-check         Save without checking the connection
+${COMMON_HELP}
+
+Example:
+  PSWB_CLIENT_SECRET=... pswb connect --url https://sample-district.powerschool.com --client-id 4f0c...
+`,
+  run,
+};

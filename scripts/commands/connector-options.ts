@@ -1,0 +1,90 @@
+/**
+ * Options and error handling shared by the connector verbs (connect, schools, codes import,
+ * writeback send/logs/replay): wiring only, the behaviour lives in connector/.
+ */
+import {
+  ConnectorError,
+  PowerSchoolError,
+  formatPowerSchoolError,
+  openWorkspace,
+  parseActor,
+  type Actor,
+  type Workspace,
+} from '../../connector/index.ts';
+import { CliError, UsageError } from '../cli/command.ts';
+import type { OptionSpec } from '../cli/parse-options.ts';
+
+/** --data-dir, --as and --json: every connector verb takes them. */
+export const COMMON_OPTIONS = {
+  'data-dir': { type: 'string' },
+  as: { type: 'string' },
+  json: { type: 'boolean' },
+} as const satisfies OptionSpec;
+
+/** The help lines for COMMON_OPTIONS. */
+export const COMMON_HELP = `  --data-dir DIR     Where settings and the log live (default: $PSWB_DATA_DIR, else ./data)
+  --as WHO           Act as "district" (a district admin, default) or "building:101,102"
+                     (a building admin assigned to those schools)
+  --json             Print JSON instead of text (the Client Secret is always redacted)`;
+
+/** The actor named by --as; a bad value is a usage error. */
+export function actorOption(value: string | undefined): Actor {
+  try {
+    return parseActor(value);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** Splits "101,102" into numbers; throws a usage error naming the flag. */
+export function numberListOption(name: string, value: string): number[] {
+  const parts = value.split(',').map((part) => part.trim());
+  if (parts.some((part) => !/^\d+$/.test(part))) {
+    throw new UsageError(
+      `--${name} takes school numbers separated by commas, e.g. 101,102; got "${value}".`,
+    );
+  }
+  return parts.map(Number);
+}
+
+/** Throws a usage error unless value is one of the valid values. */
+export function choiceOption<T extends string>(
+  name: string,
+  value: string,
+  valid: readonly T[],
+): T {
+  if ((valid as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`--${name} "${value}" is not valid. Valid: ${valid.join(', ')}.`);
+}
+
+/** Opens the data directory, runs the verb, closes it; connector failures become CLI errors. */
+export async function withWorkspace(
+  dataDir: string | undefined,
+  work: (workspace: Workspace) => Promise<number>,
+): Promise<number> {
+  let workspace: Workspace | undefined;
+  try {
+    workspace = await openWorkspace({ ...(dataDir !== undefined ? { dataDir } : {}) });
+    return await work(workspace);
+  } catch (error) {
+    throw toCliError(error);
+  } finally {
+    workspace?.close();
+  }
+}
+
+/** Maps connector and PowerSchool errors to what the dispatcher prints. */
+export function toCliError(error: unknown): unknown {
+  if (error instanceof ConnectorError) {
+    return error.code === 'invalid_filter' || error.code === 'invalid_event'
+      ? new UsageError(error.message)
+      : new CliError(error.message);
+  }
+  if (error instanceof PowerSchoolError) return new CliError(formatPowerSchoolError(error));
+  return error;
+}
+
+/** JSON for stdout, two-space indented. */
+export function toJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}

@@ -1,0 +1,242 @@
+import { mkdtemp, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../scripts/pswb.ts';
+import type { RunningSimulator } from '../../simulator/server.ts';
+import { DEMO_FACTS, newYorkTime, startDemoSimulator } from './support/simulator.ts';
+
+let sim: RunningSimulator;
+let dataDir: string;
+
+async function pswb(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main([...argv, ...(argv.includes('--help') ? [] : ['--data-dir', dataDir])], {
+    stdout: (text) => void (out += `${text}\n`),
+    stderr: (text) => void (err += `${text}\n`),
+  });
+  return { code, out, err };
+}
+
+beforeAll(async () => {
+  // The CLI uses the real clock: import codes for a date given explicitly.
+  sim = await startDemoSimulator();
+  dataDir = await mkdtemp(join(tmpdir(), 'pswb-cli-'));
+});
+afterAll(async () => {
+  delete process.env.PSWB_CLIENT_SECRET;
+  await sim?.close();
+});
+
+const VERBS = [
+  'connect',
+  'schools',
+  'schools set',
+  'codes import',
+  'writeback send',
+  'writeback logs',
+  'writeback replay',
+];
+
+describe('pswb connector verbs', () => {
+  it.each(VERBS)('%s --help shows usage, options with defaults and an example', async (verb) => {
+    const { code, out } = await pswb(...verb.split(' '), '--help');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^Usage: pswb /);
+    expect(out).toContain('--data-dir');
+    expect(out).toMatch(/Examples?:/);
+  });
+
+  it("connect refuses a URL with /admin, quoting the guide's examples", async () => {
+    const { code, err } = await pswb(
+      'connect',
+      '--url',
+      `${sim.url}/admin`,
+      '--client-id',
+      'x',
+      '--client-secret',
+      'y',
+    );
+    expect(code).toBe(1);
+    expect(err).toContain('without /admin');
+    expect(err).toContain('Correct: "https://sample-district.powerschool.com"');
+  });
+
+  it('connect checks, saves (file 0600) and never prints the secret', async () => {
+    process.env.PSWB_CLIENT_SECRET = sim.plugin!.clientSecret;
+    const { code, out, err } = await pswb(
+      'connect',
+      '--url',
+      sim.url,
+      '--client-id',
+      sim.plugin!.clientId,
+    );
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toContain('Saved and applied to all schools (3 school(s))');
+    expect(out + err).not.toContain(sim.plugin!.clientSecret);
+    expect((await stat(join(dataDir, 'connector-settings.json'))).mode & 0o777).toBe(0o600);
+    const json = await pswb('connect', '--json');
+    expect(json.code).toBe(0);
+    expect(json.out).not.toContain(sim.plugin!.clientSecret);
+    expect(JSON.parse(json.out).settings.connection.clientSecret).toBe('********');
+  });
+
+  it('schools set saves modes; a bad mode lists the valid ones', async () => {
+    const bad = await pswb('schools', 'set', '--school', '101', '--mode', 'hourly');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('Valid: daily, time, meeting, none');
+    for (const [school, mode] of [
+      ['101', 'daily'],
+      ['102', 'time'],
+      ['103', 'meeting'],
+    ]) {
+      expect((await pswb('schools', 'set', '--school', school!, '--mode', mode!)).code).toBe(0);
+    }
+    const list = await pswb('schools', '--offline');
+    expect(list.out).toMatch(/101\s+Maple Grove Elementary School\s+Enabled\s+Daily/);
+  });
+
+  it('schools set refuses a building admin while Prevent School Overrides is on, saying why', async () => {
+    expect((await pswb('schools', 'set', '--prevent-overrides', 'on')).code).toBe(0);
+    const refused = await pswb(
+      'schools',
+      'set',
+      '--school',
+      '101',
+      '--status',
+      'disabled',
+      '--as',
+      'building:101',
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('Prevent School Overrides turned on');
+    expect((await pswb('schools', 'set', '--prevent-overrides', 'off')).code).toBe(0);
+  });
+
+  it('codes import maps the chosen codes for the current year', async () => {
+    const { code, out } = await pswb(
+      'codes',
+      'import',
+      '--school',
+      '101,102,103',
+      '--late',
+      'T,TE',
+      '--early',
+      'ED,EDE',
+      '--date',
+      DEMO_FACTS.dates.inSession,
+    );
+    expect(code).toBe(0);
+    expect(out).toContain('School 101: 6 code(s) for 2026-2027 (yearid 36)');
+    expect(out).toContain('Late Check-in reasons:   T, TE');
+  });
+
+  it("writeback send writes one event and shows the guide's columns", async () => {
+    const s = DEMO_FACTS.students.daily;
+    const { code, out } = await pswb(
+      'writeback',
+      'send',
+      '--type',
+      'late_checkin',
+      '--dcid',
+      String(s.dcid),
+      '--name',
+      'Ava Thompson',
+      '--grade',
+      '3',
+      '--school',
+      '101',
+      '--at',
+      newYorkTime(DEMO_FACTS.dates.inSession, 30_000),
+      '--reason',
+      'T',
+      '--id',
+      'cli-1',
+    );
+    expect(code).toBe(0);
+    expect(out).toMatch(
+      /Type\s+Student Name\s+Student PS ID\s+Date\/Time\s+Grade\s+Reason\s+Status/,
+    );
+    expect(out).toMatch(
+      /Late Check-in\s+Ava Thompson\s+1001\s+2026-10-14 08:20\s+3\s+T\s+Successful/,
+    );
+  });
+
+  it('writeback send rejects a bad --type listing the valid values', async () => {
+    const { code, err } = await pswb(
+      'writeback',
+      'send',
+      '--type',
+      'late',
+      '--dcid',
+      '1',
+      '--name',
+      'x',
+      '--school',
+      '101',
+      '--at',
+      '2026-10-14T08:00:00Z',
+      '--reason',
+      'T',
+    );
+    expect(code).toBe(2);
+    expect(err).toContain('Valid: late_checkin, early_checkout');
+  });
+
+  it('writeback logs --details explains a failure; --json keeps the whole error', async () => {
+    const failing = await pswb(
+      'writeback',
+      'send',
+      '--type',
+      'late_checkin',
+      '--dcid',
+      String(DEMO_FACTS.unknownDcid),
+      '--name',
+      'Nobody Known',
+      '--school',
+      '101',
+      '--at',
+      newYorkTime(DEMO_FACTS.dates.inSession, 30_000),
+      '--reason',
+      'T',
+      '--id',
+      'cli-2',
+    );
+    expect(failing.code).toBe(1);
+    const details = await pswb('writeback', 'logs', '--status', 'failed', '--details');
+    expect(details.out).toContain("Error: Could not find student's PowerSchool id.");
+    expect(details.out).toContain('Meaning: PowerSchool could not locate a valid ID');
+    const json = JSON.parse((await pswb('writeback', 'logs', '--search', 'nobody', '--json')).out);
+    expect(json.total).toBe(1);
+    expect(json.records[0].error.troubleshootingId).toBe('student_id_not_found');
+    const bad = await pswb('writeback', 'logs', '--status', 'done');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('Valid: all, pending, sending, successful, failed, not_attempted');
+  });
+
+  it('writeback replay re-sends failed events and reports what happened', async () => {
+    const { code, out } = await pswb('writeback', 'replay', '--search', 'nobody');
+    expect(code).toBe(1);
+    expect(out).toContain('Replayed 1 event(s): 0 successful, 1 failed');
+    const history = JSON.parse((await pswb('writeback', 'logs', '--event', 'cli-2', '--json')).out);
+    expect(history.record.runs).toBe(2);
+    expect(new Set(history.attempts.map((attempt: { run: number }) => attempt.run))).toEqual(
+      new Set([1, 2]),
+    );
+  });
+
+  it("a building admin reading another building's log is told why", async () => {
+    const { code, err } = await pswb(
+      'writeback',
+      'logs',
+      '--school',
+      '102',
+      '--as',
+      'building:101',
+    );
+    expect(code).toBe(1);
+    expect(err).toContain('School 102 is not assigned to you');
+  });
+});

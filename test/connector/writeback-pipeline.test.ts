@@ -1,0 +1,257 @@
+import { describe, expect, it } from 'vitest';
+import { createConnector, type Connector } from '../../connector/index.ts';
+import { event, fakeDistrict, fakeSettings, type FakeDistrict } from './support/fake-district.ts';
+import { BASE_URL, instantRetry } from './support/mock-powerschool.ts';
+
+function connectorFor(district: FakeDistrict, settings = fakeSettings()): Connector {
+  return createConnector({
+    baseUrl: BASE_URL,
+    clientId: 'client-id',
+    clientSecret: 'client-secret',
+    dispatcher: district.agent,
+    settings,
+    retry: instantRetry(),
+  });
+}
+
+const attendanceOf = (district: FakeDistrict, index = 0) =>
+  district.posts[index]!.body.record[0]!.tables.attendance;
+
+describe('writeback per attendance mode (MockAgent)', () => {
+  it('Daily: posts daily_time with ATT_ModeDaily, the district-local date, year, calendar day and code', async () => {
+    const district = fakeDistrict();
+    const connector = connectorFor(district);
+    const [record] = await connector.send([event()]);
+    expect(record).toMatchObject({
+      status: 'successful',
+      studentPsId: 1001,
+      localDate: '2026-10-14',
+      localTime: '08:40',
+    });
+    expect(district.posts[0]!.path).toBe('/ws/attendance/daily_time');
+    expect(attendanceOf(district)).toEqual({
+      studentid: '1001',
+      schoolid: '101',
+      att_date: '2026-10-14',
+      yearid: '36',
+      attendance_codeid: '7',
+      att_comment: 'Late Check-in at 08:40',
+      programid: '0',
+      calendar_dayid: '1554',
+      att_mode_code: 'ATT_ModeDaily',
+    });
+  });
+
+  it('Time: total_minutes runs from the first bell to a late check-in', async () => {
+    const district = fakeDistrict();
+    const connector = connectorFor(district);
+    // first bell 28500 s = 07:55; check-in 08:40 -> 45 minutes
+    await connector.send([event({}, { dcid: 5002, schoolNumber: 102 })]);
+    expect(attendanceOf(district)).toMatchObject({
+      att_mode_code: 'ATT_ModeTime',
+      total_minutes: '45',
+      studentid: '1002',
+    });
+  });
+
+  it('Time: total_minutes runs from an early check-out to the last bell', async () => {
+    const district = fakeDistrict();
+    const connector = connectorFor(district);
+    // last bell 55200 s = 15:20; check-out 14:05 -> 75 minutes
+    await connector.send([
+      event(
+        { type: 'early_checkout', reason: 'ED', occurredAt: '2026-10-14T14:05:00-04:00' },
+        { dcid: 5002, schoolNumber: 102 },
+      ),
+    ]);
+    expect(attendanceOf(district)).toMatchObject({ total_minutes: '75', attendance_codeid: '9' });
+  });
+
+  it('Meeting: posts meeting_interval for the period at that time, with integer start and end', async () => {
+    const district = fakeDistrict();
+    const connector = connectorFor(district);
+    await connector.send([
+      event({ occurredAt: '2026-10-14T09:00:00-04:00' }, { dcid: 5003, schoolNumber: 103 }),
+    ]);
+    expect(district.posts[0]!.path).toBe('/ws/attendance/meeting_interval');
+    expect(attendanceOf(district)).toMatchObject({
+      att_mode_code: 'ATT_ModeMeeting',
+      ccid: '70018',
+      periodid: '30',
+      start_time: 31_800,
+      end_time: 35_100,
+      yearid: '36',
+    });
+  });
+
+  it('accepts the reason by its description as well as its att_code', async () => {
+    const district = fakeDistrict();
+    const connector = connectorFor(district);
+    const [record] = await connector.send([event({ reason: 'tardy' })]);
+    expect(record?.status).toBe('successful');
+    expect(attendanceOf(district).attendance_codeid).toBe('7');
+  });
+});
+
+describe('writeback failures (MockAgent)', () => {
+  it('fails with "Could not find student\'s PowerSchool id." when no student has the DCID', async () => {
+    const district = fakeDistrict();
+    const connector = connectorFor(district);
+    const [record] = await connector.send([event({}, { dcid: 999_999 })]);
+    expect(record?.status).toBe('failed');
+    expect(record?.error?.message).toBe("Could not find student's PowerSchool id.");
+    expect(record?.error?.troubleshootingId).toBe('student_id_not_found');
+    expect(district.posts).toHaveLength(0);
+  });
+
+  it('fails with "Could not find student\'s period." when the check-in falls between periods', async () => {
+    const district = fakeDistrict();
+    const connector = connectorFor(district);
+    const [record] = await connector.send([
+      event({ occurredAt: '2026-10-14T09:46:00-04:00' }, { dcid: 5003, schoolNumber: 103 }),
+    ]);
+    expect(record?.error?.message).toBe("Could not find student's period.");
+    expect(record?.error?.resolution[0]).toContain('active class/period');
+  });
+
+  it("keeps PowerSchool's 400 whole in the log and shows it in the guide's technical format", async () => {
+    const district = fakeDistrict();
+    const body = {
+      message: "Record Not Saved. : 7 doesn't match the term's year value: 3500.",
+      errors: [{ resource: 'attendance', field: 'attendance_codeid', code: 'invalid' }],
+    };
+    district.postFailures.push({ status: 400, body });
+    const connector = connectorFor(district);
+    const [record] = await connector.send([event()]);
+    const text = JSON.stringify(body);
+    expect(record?.error?.message).toBe(
+      `Client error: \`POST ${BASE_URL}/ws/attendance/daily_time\` resulted in a \`400 Bad Request\` response: ${text.slice(0, 120)} (truncated...)`,
+    );
+    expect(record?.error?.body).toBe(text);
+    expect(record?.error?.status).toBe(400);
+    expect(record?.error?.troubleshootingId).toBe('code_year_mismatch');
+    expect(
+      connector
+        .attempts({ role: 'district_admin' }, 'evt-1')
+        .filter((a) => a.url.endsWith('daily_time')),
+    ).toHaveLength(1);
+  });
+
+  it('retries a 503 on the attendance POST and records both attempts', async () => {
+    const district = fakeDistrict();
+    district.postFailures.push({
+      status: 503,
+      body: { message: 'maintenance' },
+      headers: { 'retry-after': '1' },
+    });
+    const connector = connectorFor(district);
+    const [record] = await connector.send([event()]);
+    expect(record?.status).toBe('successful');
+    const posts = connector
+      .attempts({ role: 'district_admin' }, 'evt-1')
+      .filter((a) => a.url.endsWith('daily_time'));
+    expect(posts.map((a) => a.http_status)).toEqual([503, 200]);
+    expect(posts[0]?.retry_in_ms).toBe(1000);
+  });
+
+  it('does not attempt a disabled school: the event is logged as not attempted and nothing is sent', async () => {
+    const district = fakeDistrict();
+    const settings = fakeSettings((s) => {
+      s.schools['101']!.enabled = false;
+    });
+    const connector = connectorFor(district, settings);
+    const [record] = await connector.send([event()]);
+    expect(record?.status).toBe('not_attempted');
+    expect(record?.error?.troubleshootingId).toBe('school_disabled');
+    expect(connector.client.stats().requests).toBe(0);
+  });
+
+  it('fails plainly when the reason is not mapped for the event type', async () => {
+    const district = fakeDistrict();
+    const connector = connectorFor(district);
+    const [record] = await connector.send([event({ reason: 'ED' })]);
+    expect(record?.error?.message).toBe(
+      'The reason "ED" is not mapped to a PowerSchool attendance code for Late Check-in at school 101.',
+    );
+  });
+});
+
+describe('idempotency and request budget (MockAgent)', () => {
+  it('accepting an event id that exists returns the existing record and posts nothing more', async () => {
+    const district = fakeDistrict();
+    const connector = connectorFor(district);
+    await connector.send([event()]);
+    const again = connector.accept([event({ reason: 'tardy' })]);
+    expect(again[0]?.created).toBe(false);
+    expect(again[0]?.record.status).toBe('successful');
+    await connector.send([event()]);
+    expect(district.posts).toHaveLength(1);
+  });
+
+  it('looks up many DCIDs with one PowerQuery call and sends Daily records in one batch', async () => {
+    const district = fakeDistrict();
+    const connector = connectorFor(district);
+    const events = [5001, 5002, 5003].flatMap((dcid) =>
+      Array.from({ length: 5 }, (_, n) =>
+        event({ id: `e-${dcid}-${n}` }, { dcid, schoolNumber: 101 }),
+      ),
+    );
+    const records = await connector.send(events);
+    expect(records.every((record) => record.status === 'successful')).toBe(true);
+    expect(district.queries.filter((q) => q.name.endsWith('students_by_dcid'))).toHaveLength(1);
+    expect(district.queries.filter((q) => q.name.endsWith('school_day'))).toHaveLength(1);
+    expect(district.batches).toHaveLength(1);
+    expect(district.batches[0]).toHaveLength(15);
+    // token + metadata + 1 DCID batch + 1 school day + 1 batch write, for 15 writebacks
+    expect(connector.client.stats().requests).toBe(5);
+  });
+
+  it("re-sends a record the batch refused on its own, to log PowerSchool's own 400", async () => {
+    const district = fakeDistrict();
+    district.batchRefusal = (fields) => (fields.studentid === '1002' ? 'not enrolled' : undefined);
+    const refusal = {
+      message: "Record Not Saved. : The student Liam Carter isn't enrolled on 10/14/2026.",
+    };
+    district.postFailures.push({ status: 400, body: refusal });
+    const connector = connectorFor(district);
+    const records = await connector.send([
+      event({ id: 'ok' }),
+      event({ id: 'refused' }, { dcid: 5002 }),
+    ]);
+    expect(records.map((record) => record.status)).toEqual(['successful', 'failed']);
+    expect(records[1]?.error?.body).toBe(JSON.stringify(refusal));
+    expect(records[1]?.error?.troubleshootingId).toBe('student_not_enrolled');
+    const journal = connector
+      .attempts({ role: 'district_admin' }, 'refused')
+      .map((a) => new URL(a.url).pathname);
+    expect(journal.filter((path) => path.startsWith('/ws/attendance/'))).toEqual([
+      '/ws/attendance/batch_daily_time',
+      '/ws/attendance/daily_time',
+    ]);
+  });
+
+  it('posts each record alone when batching is turned off', async () => {
+    const district = fakeDistrict();
+    const connector = createConnector({
+      baseUrl: BASE_URL,
+      clientId: 'client-id',
+      clientSecret: 'client-secret',
+      dispatcher: district.agent,
+      settings: fakeSettings(),
+      retry: instantRetry(),
+      batchWrites: false,
+    });
+    await connector.send([event({ id: 'a' }), event({ id: 'b' }, { dcid: 5002 })]);
+    expect(district.batches).toHaveLength(0);
+    expect(district.posts).toHaveLength(2);
+  });
+
+  it('re-authenticates once when the token is refused mid-run', async () => {
+    const district = fakeDistrict();
+    district.postFailures.push({ status: 401, body: { message: 'token expired' } });
+    const connector = connectorFor(district);
+    const [record] = await connector.send([event()]);
+    expect(record?.status).toBe('successful');
+    expect(connector.client.stats().tokenRequests).toBe(2);
+  });
+});
