@@ -8,6 +8,8 @@ import { writebackSendCommand } from './writeback-send.ts';
 import { writebackLogsCommand } from './writeback-logs.ts';
 import { writebackReplayCommand } from './writeback-replay.ts';
 import { simStartCommand } from './sim-start.ts';
+import { demoCommand } from './demo.ts';
+import { createContractCommand } from '../contract.ts';
 
 /**
  * Every `pswb` verb, in the order `pswb --help` lists them. Each verb lives in its own file
@@ -15,8 +17,10 @@ import { simStartCommand } from './sim-start.ts';
  * connector/.
  */
 export const COMMANDS: readonly Command[] = [
+  demoCommand,
   pluginBuildCommand,
   pluginInspectCommand,
+  simStartCommand,
   connectCommand,
   schoolsCommand,
   schoolsSetCommand,
@@ -24,5 +28,5 @@ export const COMMANDS: readonly Command[] = [
   writebackSendCommand,
   writebackLogsCommand,
   writebackReplayCommand,
-  simStartCommand,
+  createContractCommand(),
 ];
