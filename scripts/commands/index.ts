@@ -9,6 +9,8 @@ import { writebackLogsCommand } from './writeback-logs.ts';
 import { writebackReplayCommand } from './writeback-replay.ts';
 import { simStartCommand } from './sim-start.ts';
 import { demoCommand } from './demo.ts';
+import { reproCommand } from './repro.ts';
+import { reproListCommand } from './repro-list.ts';
 import { createContractCommand } from '../contract.ts';
 
 /**
@@ -28,5 +30,7 @@ export const COMMANDS: readonly Command[] = [
   writebackSendCommand,
   writebackLogsCommand,
   writebackReplayCommand,
+  reproListCommand,
+  reproCommand,
   createContractCommand(),
 ];

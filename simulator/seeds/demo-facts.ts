@@ -134,6 +134,19 @@ export const DEMO_FACTS = {
       droppedCcId: 70086,
       freeTime: 39_000,
     },
+    /**
+     * Daily school; her Student Number (5001) is Ava Thompson's DCID. A SIS sync that maps
+     * Student Number where the DCID belongs sends 5001 for Harper: the write lands on Ava.
+     */
+    studentNumberIsAnotherDcid: {
+      id: 1011,
+      dcid: 5011,
+      studentNumber: 5001,
+      firstName: 'Harper',
+      lastName: 'Wilson',
+      schoolNumber: 101,
+      gradeLevel: 2,
+    },
   },
   /** A DCID no student has ("Could not find student's PowerSchool id."). */
   unknownDcid: 999_999,

@@ -28,6 +28,8 @@ interface CastMember {
   earlier?: { school: SchoolKey; entrydate: string; exitdate: string; grade: number }[];
   /** Course numbers of this year's classes dropped, and the drop date. */
   drops?: { course: string; on: string }[];
+  /** STUDENTS.STUDENT_NUMBER when it must not be the next of the sequence. */
+  studentNumber?: number;
 }
 
 /**
@@ -72,7 +74,9 @@ const CAST: readonly CastMember[] = [
   },
   { first: 'Olivia', last: 'Johnson', grade: 0, school: 'elementary' },
   { first: 'Mason', last: 'Lee', grade: 1, school: 'elementary' },
-  { first: 'Harper', last: 'Wilson', grade: 2, school: 'elementary' },
+  // Her Student Number is Ava Thompson's DCID: a SIS sync that maps Student Number where the
+  // DCID belongs writes Harper's check-ins onto Ava (the guide's wrong-student danger).
+  { first: 'Harper', last: 'Wilson', grade: 2, school: 'elementary', studentNumber: 5001 },
   { first: 'Elijah', last: 'Davis', grade: 5, school: 'elementary' },
   { first: 'Amelia', last: 'Martinez', grade: 6, school: 'middle' },
   { first: 'James', last: 'Anderson', grade: 8, school: 'middle' },
@@ -174,6 +178,7 @@ function addCastMember(
     school: schools[member.school],
     ...stint,
     enroll_status: member.enroll_status ?? 0,
+    ...(member.studentNumber !== undefined ? { student_number: member.studentNumber } : {}),
   });
   const thisYear = enrollInYear(
     builder,

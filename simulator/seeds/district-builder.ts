@@ -34,6 +34,8 @@ export interface NewStudent {
   entrydate: string;
   exitdate: string;
   enroll_status?: number;
+  /** Default: the next number of the district's sequence (260001, 260002, ...). */
+  student_number?: number;
 }
 
 /** Accumulates rows table by table. */
@@ -125,10 +127,12 @@ export class DistrictBuilder {
     // Explicit properties, no object spread: spread is ~20x slower and the large seed makes
     // hundreds of thousands of rows.
     const { id, dcid } = this.#keys('students');
+    // The sequence advances even for a given number, so the students after it keep theirs.
+    const nextNumber = this.#nextStudentNumber++;
     const student: StudentRow = {
       id,
       dcid,
-      student_number: this.#nextStudentNumber++,
+      student_number: rest.student_number ?? nextNumber,
       first_name: rest.first_name,
       middle_name,
       last_name: rest.last_name,

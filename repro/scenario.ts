@@ -1,0 +1,85 @@
+/**
+ * The shape of a support reproduction: a district whose DATA causes one of the guide's errors,
+ * the writeback that shows it, the guide's fix, and the replay that proves the fix. Scenarios
+ * are plain objects; the runner (run-scenario.ts) drives them and judges both halves.
+ */
+import type { ConnectionReport, WritebackRecord } from '../connector/index.ts';
+import type { ReproContext } from './context.ts';
+
+/** One row of PowerSchool's ATTENDANCE table, as a support engineer reads it. */
+export interface AttendanceView {
+  studentId: number;
+  studentName: string;
+  date: string;
+  mode: string;
+  /** PERIOD.ID of a Meeting record; 0 for Daily and Time. */
+  periodId: number;
+  codeId: number;
+  comment: string;
+}
+
+/** What one half of a scenario produced: the log rows, a connection check, PowerSchool's rows. */
+export interface Observation {
+  /** What was done, in one line ("Sent Ava Thompson's late check-in at 08:40"). */
+  action: string;
+  /** The writeback log's records of the events sent, in order. */
+  records: WritebackRecord[];
+  /** The "Save and Apply to All Schools" check, when the half saved the connection. */
+  connection?: ConnectionReport;
+  /** PowerSchool's attendance rows for the students and dates involved. */
+  attendance: AttendanceView[];
+}
+
+/** The error the first half must end with. */
+export interface ExpectedFailure {
+  /**
+   * PowerSchool's text or the log message: a string must equal one of them exactly, a pattern
+   * must match one of them.
+   */
+  message: string | RegExp;
+}
+
+/** A reproduction of one error from the guide's "Troubleshoot VM Transaction Errors". */
+export interface Scenario {
+  /** kebab-case, what `pswb repro <name>` takes. */
+  name: string;
+  /** One line for `pswb repro list`. */
+  title: string;
+  /** The guide's heading for the error, word for word. */
+  guideError: string;
+  /** The troubleshooting catalogue entry (connector/troubleshooting.ts) that must explain it. */
+  troubleshootingId: string;
+  /** The PowerSchool version the simulator runs as (default: the newest profile). */
+  psVersion?: string;
+  /**
+   * false: the simulator starts without our plugin and setup installs one itself (default:
+   * installed and enabled, as an admin would).
+   */
+  installPlugin?: boolean;
+  /** The situation in one line, for the story's first line. */
+  situation: string;
+  /** Builds the district's state and the connector's settings that cause the error. */
+  setup(ctx: ReproContext): Promise<void>;
+  /** Performs the writeback (or the Save and Apply) that shows the error. */
+  act(ctx: ReproContext): Promise<Observation>;
+  expectFailure: ExpectedFailure;
+  /** Problems with the first half beyond the message (e.g. a write on the wrong student). */
+  checkFailure?(ctx: ReproContext, observed: Observation): string[];
+  /** What the support engineer should notice in the first half, beyond the message. */
+  notes?(ctx: ReproContext, observed: Observation): string[];
+  /** The guide's resolution for this case, in one or two sentences. */
+  describeFix: string;
+  /** Applies the fix; returns one line per thing done. */
+  resolve(ctx: ReproContext, failed: Observation): Promise<string[]>;
+  /** Sends again what failed (a replay, or the corrected event); must end Successful. */
+  replay(ctx: ReproContext, failed: Observation): Promise<Observation>;
+  /** Problems with the second half beyond "every record Successful and in PowerSchool". */
+  checkReplay?(ctx: ReproContext, observed: Observation): string[];
+  /** What support still has to do by hand after the replay, if anything. */
+  followUp?: string;
+}
+
+/** True when `name` is kebab-case (lower-case words joined by single dashes). */
+export function isScenarioName(name: string): boolean {
+  return /^[a-z0-9]+(-[a-z0-9]+)*$/.test(name);
+}
