@@ -49,9 +49,11 @@ async function writeOneBatch(
   items: readonly ReadyWriteback[],
   onOutcome: (item: ReadyWriteback, outcome: EventOutcome) => void,
 ): Promise<void> {
-  // The one batch attempt is journaled under every event it carried.
+  // The one batch attempt is journaled under every event it carried, in one commit.
   const recorders = items.map((item) => attemptRecorder(context, item.row));
-  const journal: AttemptListener = (attempt) => recorders.forEach((record) => record(attempt));
+  const journal: AttemptListener = context.store.db.transaction((attempt) =>
+    recorders.forEach((record) => record(attempt)),
+  );
   let results;
   try {
     results = await postAttendanceBatch(

@@ -15,7 +15,7 @@ import {
   type AttendanceProblem,
 } from './attendance-payload.ts';
 import type { AttMode, StudentRow } from './schema.ts';
-import { isActiveEnrollment, scheduledMeetings } from './student-schedule.ts';
+import { isActiveEnrollment, meetingsOfEnrollment } from './student-schedule.ts';
 
 /** A record that passed every rule: the row values to save and its time details. */
 export interface ValidAttendance {
@@ -211,9 +211,9 @@ function checkMeeting(
       'InvalidEnrollment',
     );
   }
-  const meets = scheduledMeetings(district, student.id, date).some(
-    (m) => m.cc.id === ccid && m.period.id === periodid,
-  );
+  // Only this enrollment's meetings: resolving every class of the student cost a tenth of a
+  // write at 100,000 students (docs/benchmarks.md, figure 1).
+  const meets = meetingsOfEnrollment(district, cc, date).some((m) => m.period.id === periodid);
   if (!meets) {
     return fail(
       `Record Not Saved. : Section ${cc.sectionid} of ${fullName(student)} doesn't meet in period ${periodid} on ${formatUsDate(date)}.`,

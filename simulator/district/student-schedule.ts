@@ -43,7 +43,12 @@ export function scheduledMeetings(
   return meetings.sort((a, b) => a.item.start_time - b.item.start_time || a.cc.id - b.cc.id);
 }
 
-function meetingsOfEnrollment(district: District, cc: CcRow, date: string): ScheduledMeeting[] {
+/** The meetings of one class enrollment on the date (whether it is active is not checked). */
+export function meetingsOfEnrollment(
+  district: District,
+  cc: CcRow,
+  date: string,
+): ScheduledMeeting[] {
   const section = district.table('sections').get(cc.sectionid);
   const calendarDay = district.calendarDay(cc.schoolid, date);
   if (!section || !calendarDay || calendarDay.insession !== 1) return [];
