@@ -15,6 +15,9 @@ import type { FaultRuleInput, Platform } from './platform/index.ts';
 import { loadSeed } from './seeds/load-seed.ts';
 import type { InstalledPlugin } from './sim-env.ts';
 
+/** The state file when StartSimulatorOptions.dataPath is not given. */
+const DEFAULT_DATA_PATH = 'data/simulator.json';
+
 export interface StartSimulatorOptions {
   /** Default 7070; 0 picks a free port. */
   port?: number;
@@ -86,7 +89,7 @@ async function readState(
   options: StartSimulatorOptions,
   psVersion: string,
 ): Promise<{ adapter?: PrivateJsonFile; state: SimulatorState | null }> {
-  const dataPath = options.dataPath === undefined ? 'data/simulator.json' : options.dataPath;
+  const dataPath = options.dataPath === undefined ? DEFAULT_DATA_PATH : options.dataPath;
   if (dataPath === null) return { state: null };
   const adapter = new PrivateJsonFile(dataPath);
   const state = options.fresh ? null : await adapter.read();
@@ -121,7 +124,7 @@ export async function startSimulator(
   });
   log(
     state
-      ? `[simulator] resumed ${options.dataPath ?? 'data/simulator.json'} (${formatSummary(state.seed, sim.district.summary())})`
+      ? `[simulator] resumed ${adapter?.path ?? DEFAULT_DATA_PATH} (${formatSummary(state.seed, sim.district.summary())})`
       : `[simulator] ${formatSummary(seed.name, sim.district.summary())}`,
   );
   for (const rule of options.faults ?? []) sim.platform.faults.add(rule);

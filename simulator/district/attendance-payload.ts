@@ -36,6 +36,9 @@ export const WRITABLE_ATTENDANCE_FIELDS = [
 /** Fields a record may carry that are not written as ATTENDANCE columns (no write access needed). */
 const OTHER_FIELDS = ['dcid', 'start_time', 'end_time'] as const;
 
+const WRITABLE = new Set<string>(WRITABLE_ATTENDANCE_FIELDS);
+const KNOWN_FIELDS = new Set<string>([...WRITABLE_ATTENDANCE_FIELDS, ...OTHER_FIELDS]);
+
 const NUMERIC_FIELDS = [
   'attendance_codeid',
   'calendar_dayid',
@@ -91,6 +94,13 @@ export function problemToError(problem: AttendanceProblem): Error {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** A record's `tables.attendance` field map, or undefined when the record has none. */
+function attendanceFieldsOf(record: unknown): Record<string, unknown> | undefined {
+  const tables = isObject(record) ? record.tables : undefined;
+  const fields = isObject(tables) ? tables.attendance : undefined;
+  return isObject(fields) ? fields : undefined;
+}
+
 /**
  * The attendance field maps of a body, read leniently (anything unreadable is skipped): the
  * write-access check runs before the payload is validated, on the fields actually sent.
@@ -98,19 +108,17 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 export function attendanceFieldMaps(body: unknown): Record<string, unknown>[] {
   if (!isObject(body) || !Array.isArray(body.record)) return [];
   return body.record.flatMap((record) => {
-    const tables = isObject(record) ? record.tables : undefined;
-    const fields = isObject(tables) ? tables.attendance : undefined;
-    return isObject(fields) ? [fields] : [];
+    const fields = attendanceFieldsOf(record);
+    return fields ? [fields] : [];
   });
 }
 
 /** Upper-case ATTENDANCE columns the records set, for assertWriteAccess. */
 export function writtenAttendanceColumns(fieldMaps: Record<string, unknown>[]): string[] {
-  const writable = new Set<string>(WRITABLE_ATTENDANCE_FIELDS);
   const columns = new Set<string>();
   for (const fields of fieldMaps) {
     for (const name of Object.keys(fields))
-      if (writable.has(name.toLowerCase())) columns.add(name.toUpperCase());
+      if (WRITABLE.has(name.toLowerCase())) columns.add(name.toUpperCase());
   }
   return [...columns].sort();
 }
@@ -147,9 +155,8 @@ export function readAttendanceEnvelope(
     );
   }
   return body.record.map((record, index) => {
-    const tables = isObject(record) ? record.tables : undefined;
-    const fields = isObject(tables) ? tables.attendance : undefined;
-    if (!isObject(fields)) {
+    const fields = attendanceFieldsOf(record);
+    if (!fields) {
       throw psError(
         400,
         `Invalid payload structure: record[${index}] has no tables.attendance object. ${shapeHelp}`,
@@ -178,11 +185,10 @@ export function readAttendanceFields(
   fields: Record<string, unknown>,
   endpoint: AttendanceEndpoint,
 ): AttendanceInput | AttendanceProblem {
-  const known = new Set<string>([...WRITABLE_ATTENDANCE_FIELDS, ...OTHER_FIELDS]);
   const input: Record<string, unknown> = {};
   for (const [rawName, value] of Object.entries(fields)) {
     const name = rawName.toLowerCase();
-    if (!known.has(name)) {
+    if (!KNOWN_FIELDS.has(name)) {
       return {
         message: `Invalid field specified: ${rawName} is not valid column for table: attendance`,
         field: rawName,

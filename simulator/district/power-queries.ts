@@ -4,7 +4,7 @@
  * `table.field` (the query's column attribute); the route maps them to the aliases of the query
  * definition the *installed* plugin declares, so an older bundle gets its own columns.
  */
-import { CORE_DCID_ID_MAP_QUERY, QUERY_NAMES } from '../../plugin/contract.ts';
+import { CORE_DCID_ID_MAP_QUERY, QUERY_NAMES, type QueryArg } from '../../plugin/contract.ts';
 import { compositeKey } from './indexed-table.ts';
 import type { District } from './district.ts';
 import { scheduledMeetings } from './student-schedule.ts';
@@ -87,42 +87,24 @@ const schoolDay: Executor = (district, args) => {
     .termsOfSchool(schoolid)
     .filter((term) => term.isyearrec === 1 && term.firstday <= date && date <= term.lastday)
     .sort((a, b) => a.yearid - b.yearid);
-  return terms.map((term) => {
-    // LEFT JOIN calendar_day: a date with no calendar row still returns the year.
-    const day = district.calendarDay(schoolid, date);
-    const items = day
-      ? district.table('bell_schedule_items').lookup('bell_schedule_id', day.bell_schedule_id)
-      : [];
-    return {
-      'terms.yearid': term.yearid,
-      'terms.id': term.id,
-      'terms.firstday': term.firstday,
-      'terms.lastday': term.lastday,
-      'calendar_day.id': day?.id ?? null,
-      'calendar_day.insession': day?.insession ?? null,
-      'calendar_day.bell_schedule_id': day?.bell_schedule_id ?? null,
-      'bell_schedule_items.start_time': items.length
-        ? Math.min(...items.map((i) => i.start_time))
-        : null,
-      'bell_schedule_items.end_time': items.length
-        ? Math.max(...items.map((i) => i.end_time))
-        : null,
-    };
-  });
-};
-
-/**
- * PowerSchool's core map (PSU): `students_dcid` -> records of id and dcid. Public client code
- * also sends `students_id` to map the other way; both are accepted.
- */
-const coreDcidIdMap: Executor = (district, args) => {
-  const byDcid = studentsByDcids(district, asList(args.students_dcid));
-  const byId = asList(args.students_id)
-    .map((id) => district.studentById(Number(id)))
-    .filter((student): student is StudentRow => student !== undefined);
-  return [...new Map([...byDcid, ...byId].map((s) => [s.id, s])).values()].map((s) => ({
-    id: s.id,
-    dcid: s.dcid,
+  // LEFT JOIN calendar_day: a date with no calendar row still returns the year. The day and its
+  // bell schedule depend on the school and date only, so they are looked up once for every term.
+  const day = district.calendarDay(schoolid, date);
+  const items = day
+    ? district.table('bell_schedule_items').lookup('bell_schedule_id', day.bell_schedule_id)
+    : [];
+  const start = items.length ? Math.min(...items.map((i) => i.start_time)) : null;
+  const end = items.length ? Math.max(...items.map((i) => i.end_time)) : null;
+  return terms.map((term) => ({
+    'terms.yearid': term.yearid,
+    'terms.id': term.id,
+    'terms.firstday': term.firstday,
+    'terms.lastday': term.lastday,
+    'calendar_day.id': day?.id ?? null,
+    'calendar_day.insession': day?.insession ?? null,
+    'calendar_day.bell_schedule_id': day?.bell_schedule_id ?? null,
+    'bell_schedule_items.start_time': start,
+    'bell_schedule_items.end_time': end,
   }));
 };
 
@@ -151,9 +133,32 @@ export function executePowerQuery(district: District, name: string, args: QueryA
   return executor(district, args);
 }
 
-/** Runs PowerSchool's core student_dcid_id_map; rows already keyed id / dcid. */
+/** The arguments the simulator checks for the core student_dcid_id_map (no plugin declares it). */
+export const CORE_DCID_ID_MAP_ARGS: readonly QueryArg[] = [
+  {
+    name: 'students_dcid',
+    type: 'array',
+    required: false,
+    description: '',
+    column: 'STUDENTS.DCID',
+  },
+  { name: 'students_id', type: 'array', required: false, description: '', column: 'STUDENTS.ID' },
+];
+
+/**
+ * Runs PowerSchool's core student_dcid_id_map (PSU): `students_dcid` -> records of id and dcid,
+ * already keyed id / dcid. Public client code also sends `students_id` to map the other way; both
+ * are accepted.
+ */
 export function executeCoreDcidIdMap(district: District, args: QueryArgs): QueryRow[] {
-  return coreDcidIdMap(district, args);
+  const byDcid = studentsByDcids(district, asList(args.students_dcid));
+  const byId = asList(args.students_id)
+    .map((id) => district.studentById(Number(id)))
+    .filter((student): student is StudentRow => student !== undefined);
+  return [...new Map([...byDcid, ...byId].map((s) => [s.id, s])).values()].map((s) => ({
+    id: s.id,
+    dcid: s.dcid,
+  }));
 }
 
 export { CORE_DCID_ID_MAP_QUERY };

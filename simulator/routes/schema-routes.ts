@@ -8,6 +8,7 @@ import { findQuery, queryReads, type QueryDefinition } from '../../plugin/contra
 import { psError } from '../http-errors.ts';
 import type { District } from '../district/district.ts';
 import {
+  CORE_DCID_ID_MAP_ARGS,
   executeCoreDcidIdMap,
   executePowerQuery,
   hasNativeExecutor,
@@ -107,22 +108,7 @@ async function runQuery(
   const query = c.req.query();
   if (name === CORE_DCID_ID_MAP_QUERY) {
     // Inferred: the core map needs no declaration and no access_request entry (PSU calls it bare).
-    const args = checkQueryArgs(name, body, [
-      {
-        name: 'students_dcid',
-        type: 'array',
-        required: false,
-        description: '',
-        column: 'STUDENTS.DCID',
-      },
-      {
-        name: 'students_id',
-        type: 'array',
-        required: false,
-        description: '',
-        column: 'STUDENTS.ID',
-      },
-    ]);
+    const args = checkQueryArgs(name, body, CORE_DCID_ID_MAP_ARGS);
     return answer(c, name, executeCoreDcidIdMap(district, args), countOnly, query);
   }
   const definition = installedQuery(c, name);

@@ -168,15 +168,20 @@ function addSchoolRoutes(app: Hono<PlatformEnv>, district: District): void {
   });
 }
 
+/** The expansions a v1 student request asks for (`expansions=a,b`). */
+function readExpansions(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+}
+
 /** Student search, count and lookup by DCID. */
 function addStudentRoutes(app: Hono<PlatformEnv>, district: District): void {
   app.get('/district/student', (c) => {
     const query = c.req.query();
     const paging = readPaging(query, MAX_PAGE_SIZES.student_max_page_size);
-    const expansions = (query.expansions ?? '')
-      .split(',')
-      .map((e) => e.trim())
-      .filter(Boolean);
+    const expansions = readExpansions(query.expansions);
     const students = pageOf(searchStudents(district, query.q), paging).map((s) =>
       v1Student(district, s, expansions),
     );
@@ -195,7 +200,7 @@ function addStudentRoutes(app: Hono<PlatformEnv>, district: District): void {
     const student = district.studentByDcid(wholeId(c.req.param('id'), 'student'));
     if (!student)
       throw notFound(`student with id ${c.req.param('id')} (v1 student ids are STUDENTS.DCID)`);
-    const expansions = (c.req.query('expansions') ?? '').split(',').map((e) => e.trim());
+    const expansions = readExpansions(c.req.query('expansions'));
     return c.json({
       student: {
         '@expansions': V1_STUDENT_EXPANSIONS.join(', '),
