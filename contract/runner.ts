@@ -163,6 +163,8 @@ async function runOne(interaction: Interaction, session: Session): Promise<Inter
     headers: authHeaders(interaction, session),
     ...(interaction.body ? { body: interaction.body(session.facts) } : {}),
   };
+  // What the result shows: the path and problems with every known secret removed.
+  const path = redactText(outgoing.path, session.secrets);
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
   let response: IncomingResponse;
@@ -175,20 +177,16 @@ async function runOne(interaction: Interaction, session: Session): Promise<Inter
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const problem = `no answer: ${redactText(message, session.secrets)}`;
-    return {
-      ...base,
-      path: outgoing.path,
-      outcome: 'fail',
-      durationMs: elapsed(),
-      problems: [problem],
-    };
+    return { ...base, path, outcome: 'fail', durationMs: elapsed(), problems: [problem] };
   }
   const durationMs = elapsed();
-  const problems = judge(interaction, response, session);
+  const problems = judge(interaction, response, session).map((problem) =>
+    redactText(problem, session.secrets),
+  );
   await recordExchange(session, interaction, outgoing, response);
   return {
     ...base,
-    path: redactText(outgoing.path, session.secrets),
+    path,
     outcome: problems.length ? 'fail' : 'pass',
     status: response.status,
     durationMs,

@@ -14,7 +14,7 @@ import {
 } from './definition.ts';
 import { readNamedQueriesXml, renderNamedQueriesXml } from './named-queries-xml.ts';
 import { readPluginXml, renderPluginXml } from './plugin-xml.ts';
-import { DEFAULT_PS_VERSION, FEATURE_SINCE, hasFeature } from './ps-version.ts';
+import { DEFAULT_PS_VERSION, FEATURE_SINCE, hasFeature, type PsVersion } from './ps-version.ts';
 import {
   mergeViolations,
   PluginValidationError,
@@ -23,7 +23,12 @@ import {
   validatePluginXmlRules,
   type Violation,
 } from './validate.ts';
-import { validateQueries, validateQueryAccess, type LocatedQuery } from './validate-queries.ts';
+import {
+  locateQueries,
+  validateQueries,
+  validateQueryAccess,
+  type LocatedQuery,
+} from './validate-queries.ts';
 import { createDeterministicZip } from './zip-write.ts';
 import { openZip, ZipEntryTooLargeError, ZipFormatError, type OpenZip } from './zip-read.ts';
 
@@ -60,14 +65,16 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-function buildViolations(definition: PluginDefinition, psVersion: string): Violation[] {
-  const target = resolveTargetVersion(psVersion);
-  if (!target.version) return target.violations;
+function buildViolations(
+  definition: PluginDefinition,
+  version: PsVersion,
+  psVersion: string,
+): Violation[] {
   const violations: Violation[] = [];
-  if (!hasFeature(target.version, 'attendanceWrites')) {
+  if (!hasFeature(version, 'attendanceWrites')) {
     violations.push({
       where: 'psVersion',
-      message: `PowerSchool ${target.version.text} has no attendance write endpoints (they arrived in ${FEATURE_SINCE.attendanceWrites}); build for ${FEATURE_SINCE.attendanceWrites} or later.`,
+      message: `PowerSchool ${version.text} has no attendance write endpoints (they arrived in ${FEATURE_SINCE.attendanceWrites}); build for ${FEATURE_SINCE.attendanceWrites} or later.`,
     });
   }
   if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(definition.version)) {
@@ -91,7 +98,7 @@ export async function buildBundle(
   const target = resolveTargetVersion(psVersion);
   if (!target.version) throw new PluginValidationError(target.violations);
   const definition = options.definition ?? defaultPluginDefinition({ ...options, psVersion });
-  const violations = buildViolations(definition, psVersion);
+  const violations = buildViolations(definition, target.version, psVersion);
   if (violations.length > 0) throw new PluginValidationError(violations);
   const entries = [{ name: PLUGIN_XML_ENTRY, content: renderPluginXml(definition) }];
   if (definition.queries.length > 0) {
@@ -188,9 +195,7 @@ async function readQueryFiles(
     const fileName = entry.slice(QUERIES_ROOT.length);
     const parsed = readNamedQueriesXml(text, fileName);
     violations.push(...parsed.violations);
-    parsed.queries.forEach((query, index) =>
-      located.push({ query, where: `${entry}: query[${index}]` }),
-    );
+    located.push(...locateQueries(parsed.queries, fileName));
   }
   return located;
 }

@@ -10,9 +10,16 @@ import { contractInteractions } from '../contract/interactions.ts';
 import { formatSummary } from '../contract/report.ts';
 import { runContract, type ClientCredentials } from '../contract/runner.ts';
 import { ContractTargetError, credentialsFromEnv, parseRemoteBaseUrl } from '../contract/target.ts';
-import { DEFAULT_PS_VERSION, parsePsVersion, PsVersionError } from '../plugin/ps-version.ts';
-import { CliError, processIO, UsageError, type CliIO, type Command } from './cli/command.ts';
-import { parseIntegerOption, parseOptions } from './cli/parse-options.ts';
+import { DEFAULT_PS_VERSION } from '../plugin/ps-version.ts';
+import {
+  CliError,
+  processIO,
+  runCommand,
+  UsageError,
+  type CliIO,
+  type Command,
+} from './cli/command.ts';
+import { parseIntegerOption, parseOptions, psVersionOption } from './cli/parse-options.ts';
 
 const OPTIONS = {
   target: { type: 'string' },
@@ -171,12 +178,7 @@ async function openTarget(values: Values, io: CliIO, deps: ContractDeps): Promis
   const target = values.target ?? 'sim';
   if (target === 'sim') {
     const psVersion = values['ps-version'] ?? DEFAULT_PS_VERSION;
-    try {
-      parsePsVersion(psVersion);
-    } catch (error) {
-      if (error instanceof PsVersionError) throw new UsageError(`--ps-version: ${error.message}`);
-      throw error;
-    }
+    psVersionOption(psVersion);
     const sim = await startSimulatorTarget(psVersion, io, deps.startSimulator);
     return { ...sim, description: `the simulator (PowerSchool ${psVersion}) at ${sim.baseUrl}` };
   }
@@ -249,22 +251,8 @@ export async function main(
   io: CliIO = processIO,
   deps: ContractDeps = { env: process.env },
 ): Promise<number> {
-  const command = createContractCommand(deps);
-  if (argv.includes('--help') || argv.includes('-h')) {
-    io.stdout(command.help);
-    return 0;
-  }
-  try {
-    return await command.run(argv, io);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`contract: ${error.message}\nRun npm run contract -- --help.`);
-      return 2;
-    }
-    if (error instanceof CliError) {
-      io.stderr(`contract: ${error.message}`);
-      return error.exitCode;
-    }
-    throw error;
-  }
+  return runCommand(createContractCommand(deps), argv, io, {
+    label: 'contract',
+    helpHint: 'Run npm run contract -- --help.',
+  });
 }

@@ -1,5 +1,5 @@
 import { COMMANDS } from './commands/index.ts';
-import { CliError, UsageError, processIO, type CliIO, type Command } from './cli/command.ts';
+import { processIO, runCommand, type CliIO, type Command } from './cli/command.ts';
 
 const PROGRAM_HELP_HEADER = `pswb: PowerSchool attendance writebacks
 
@@ -49,21 +49,8 @@ export async function main(
     return 2;
   }
   const { command, rest } = found;
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(command.help);
-    return 0;
-  }
-  try {
-    return await command.run(rest, io);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`pswb ${command.name}: ${error.message}\nRun pswb ${command.name} --help.`);
-      return 2;
-    }
-    if (error instanceof CliError) {
-      io.stderr(`pswb ${command.name}: ${error.message}`);
-      return error.exitCode;
-    }
-    throw error;
-  }
+  return runCommand(command, rest, io, {
+    label: `pswb ${command.name}`,
+    helpHint: `Run pswb ${command.name} --help.`,
+  });
 }

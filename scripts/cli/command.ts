@@ -37,3 +37,32 @@ export const processIO: CliIO = {
   stdout: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   stderr: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
 };
+
+/**
+ * Runs a verb as a program does: --help/-h prints its help (exit 0); a UsageError is printed
+ * after `label` with `helpHint` (exit 2); a CliError is printed after `label` (its exit code).
+ */
+export async function runCommand(
+  command: Command,
+  argv: string[],
+  io: CliIO,
+  { label, helpHint }: { label: string; helpHint: string },
+): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout(command.help);
+    return 0;
+  }
+  try {
+    return await command.run(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`${label}: ${error.message}\n${helpHint}`);
+      return 2;
+    }
+    if (error instanceof CliError) {
+      io.stderr(`${label}: ${error.message}`);
+      return error.exitCode;
+    }
+    throw error;
+  }
+}

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parsePsVersion, PsVersionError, type PsVersion } from '../../plugin/ps-version.ts';
 import { UsageError } from './command.ts';
 
 /** The option table a verb accepts, in node:util parseArgs' form. */
@@ -56,4 +57,14 @@ export function parseIntegerOption(
     throw new UsageError(`--${name} must be a whole number from ${min} to ${max}; got "${raw}".`);
   }
   return value;
+}
+
+/** Parses a --ps-version value; a malformed one is a UsageError naming the valid form. */
+export function psVersionOption(raw: string): PsVersion {
+  try {
+    return parsePsVersion(raw);
+  } catch (error) {
+    if (error instanceof PsVersionError) throw new UsageError(`--ps-version: ${error.message}`);
+    throw error;
+  }
 }

@@ -5,6 +5,7 @@ import {
   COMMON_HELP,
   COMMON_OPTIONS,
   actorOption,
+  dateOption,
   numberListOption,
   toJson,
   withWorkspace,
@@ -32,9 +33,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const actor = actorOption(values.as);
   if (values.school === undefined) throw new UsageError('--school is required, e.g. --school 101.');
   const schools = numberListOption('school', values.school);
-  if (values.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.date)) {
-    throw new UsageError(`--date must be YYYY-MM-DD; got "${values.date}".`);
-  }
+  dateOption('date', values.date);
   const yearid =
     values.yearid === undefined
       ? undefined

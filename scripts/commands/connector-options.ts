@@ -47,6 +47,13 @@ export function numberListOption(name: string, value: string): number[] {
   return parts.map(Number);
 }
 
+/** Throws a usage error unless value is written YYYY-MM-DD (the form the log stores dates in). */
+export function dateOption(name: string, value: string | undefined): void {
+  if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    throw new UsageError(`--${name} must be YYYY-MM-DD; got "${value}".`);
+  }
+}
+
 /** Throws a usage error unless value is one of the valid values. */
 export function choiceOption<T extends string>(
   name: string,

@@ -1,10 +1,10 @@
-import { CliError, UsageError, type Command } from '../cli/command.ts';
-import { parseOptions } from '../cli/parse-options.ts';
+import { CliError, type Command } from '../cli/command.ts';
+import { parseOptions, psVersionOption } from '../cli/parse-options.ts';
 import { buildBundle } from '../../plugin/bundle.ts';
 import { writeBundle } from '../../plugin/bundle-files.ts';
 import { describeV1AccessChoice } from '../../plugin/bundle-summary.ts';
 import { PLUGIN_IDENTITY } from '../../plugin/contract.ts';
-import { DEFAULT_PS_VERSION, parsePsVersion, PsVersionError } from '../../plugin/ps-version.ts';
+import { DEFAULT_PS_VERSION } from '../../plugin/ps-version.ts';
 import { formatViolations, PluginValidationError } from '../../plugin/validate.ts';
 
 const DEFAULT_OUT = 'dist';
@@ -43,12 +43,7 @@ Example:
   async run(argv, io) {
     const { values } = parseOptions(argv, OPTIONS);
     const psVersion = values['ps-version'] ?? DEFAULT_PS_VERSION;
-    try {
-      parsePsVersion(psVersion);
-    } catch (error) {
-      if (error instanceof PsVersionError) throw new UsageError(`--ps-version: ${error.message}`);
-      throw error;
-    }
+    psVersionOption(psVersion);
     let bundle;
     try {
       bundle = await buildBundle({

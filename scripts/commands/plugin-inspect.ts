@@ -1,11 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { CliError, UsageError, type Command } from '../cli/command.ts';
-import { parseOptions } from '../cli/parse-options.ts';
+import { parseOptions, psVersionOption } from '../cli/parse-options.ts';
 import { readBundle } from '../../plugin/bundle.ts';
 import { BUNDLE_LIMITS, formatBytes } from '../../plugin/bundle-limits.ts';
 import { formatBundleSummary } from '../../plugin/bundle-summary.ts';
-import { parsePsVersion, PsVersionError } from '../../plugin/ps-version.ts';
 import { formatViolations, PluginValidationError } from '../../plugin/validate.ts';
 
 const OPTIONS = {
@@ -60,14 +59,7 @@ Example:
     if (path === undefined)
       throw new UsageError('name the bundle to inspect: a .zip or a plugin.xml.');
     const psVersion = values['ps-version'];
-    if (psVersion !== undefined) {
-      try {
-        parsePsVersion(psVersion);
-      } catch (error) {
-        if (error instanceof PsVersionError) throw new UsageError(`--ps-version: ${error.message}`);
-        throw error;
-      }
-    }
+    if (psVersion !== undefined) psVersionOption(psVersion);
     const bytes = await readInput(path);
     try {
       const bundle = await readBundle(bytes, psVersion === undefined ? {} : { psVersion });

@@ -1,4 +1,4 @@
-import { parsePsVersion, PsVersionError, DEFAULT_PS_VERSION } from '../../plugin/ps-version.ts';
+import { DEFAULT_PS_VERSION } from '../../plugin/ps-version.ts';
 import { SeedValidationError } from '../../simulator/district/seed-validation.ts';
 import { StateFileError } from '../../simulator/persistence.ts';
 import {
@@ -14,7 +14,7 @@ import {
   type StartSimulatorOptions,
 } from '../../simulator/server.ts';
 import { CliError, UsageError, type CliIO, type Command } from '../cli/command.ts';
-import { parseIntegerOption, parseOptions } from '../cli/parse-options.ts';
+import { parseIntegerOption, parseOptions, psVersionOption } from '../cli/parse-options.ts';
 
 const HELP = `Usage: pswb sim start [options]
 
@@ -66,13 +66,7 @@ function readOptions(argv: string[]): StartSimulatorOptions {
   const { values } = parseOptions(argv, SPEC);
   if (values['no-data'] && values.data !== undefined)
     throw new UsageError('use either --data FILE or --no-data, not both.');
-  let psVersion: string;
-  try {
-    psVersion = parsePsVersion(values['ps-version'] ?? DEFAULT_PS_VERSION).text;
-  } catch (error) {
-    if (error instanceof PsVersionError) throw new UsageError(`--ps-version: ${error.message}`);
-    throw error;
-  }
+  const psVersion = psVersionOption(values['ps-version'] ?? DEFAULT_PS_VERSION).text;
   const clock = values.clock === undefined ? undefined : new Date(values.clock);
   if (clock && Number.isNaN(clock.getTime())) {
     throw new UsageError(

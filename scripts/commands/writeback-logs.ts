@@ -1,11 +1,12 @@
 import { LOG_STATUS_FILTERS, renderLogTable, type LogFilter } from '../../connector/index.ts';
-import { CliError, UsageError, type CliIO, type Command } from '../cli/command.ts';
+import { CliError, type CliIO, type Command } from '../cli/command.ts';
 import { parseIntegerOption, parseOptions } from '../cli/parse-options.ts';
 import {
   COMMON_HELP,
   COMMON_OPTIONS,
   actorOption,
   choiceOption,
+  dateOption,
   numberListOption,
   toJson,
   withWorkspace,
@@ -33,12 +34,8 @@ export function filterFromOptions(values: {
   from?: string;
   to?: string;
 }): LogFilter {
-  for (const name of ['from', 'to'] as const) {
-    const value = values[name];
-    if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-      throw new UsageError(`--${name} must be YYYY-MM-DD; got "${value}".`);
-    }
-  }
+  dateOption('from', values.from);
+  dateOption('to', values.to);
   return {
     ...(values.search !== undefined ? { search: values.search } : {}),
     ...(values.school !== undefined ? { school: numberListOption('school', values.school) } : {}),

@@ -138,6 +138,18 @@ describe('the runner against answers made from the shipped fixtures', () => {
     }
   });
 
+  it('removes the token from a problem line that quotes it', async () => {
+    const token = '5f1e2d3c-aaaa-4bbb-8ccc-123456789abc';
+    const echoed = withBody(fixture('access-token'), (body) => {
+      body.access_token = token;
+      body.token_type = token;
+    });
+    const { run, lines } = await runMocked({ answers: fixturesWith(echoed) });
+    const result = run.results.find((item) => item.name === 'access-token');
+    expect(result?.problems).toEqual(['token_type: expected "Bearer", got "[redacted]"']);
+    expect(lines.join('\n')).not.toContain(token);
+  });
+
   it('fails an interaction that gets no answer, naming why', async () => {
     const interactions = readInteractions().slice(0, 1);
     const { run, lines } = await runMocked({ interactions, answers: new Map() });
