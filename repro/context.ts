@@ -19,7 +19,8 @@ import {
   type Workspace,
   type WritebackRecord,
 } from '../connector/index.ts';
-import { DEMO_FACTS, startSimulator, type RunningSimulator } from '../simulator/index.ts';
+import { startSimulator, type RunningSimulator } from '../simulator/index.ts';
+import { DEMO_REASONS_WITH_EXCUSED, setUpDemoSchools, simulatorClock } from './demo-connection.ts';
 import type { AttendanceView } from './scenario.ts';
 import { SimulatorAdmin, type DataProviderPage } from './sim-admin.ts';
 
@@ -113,7 +114,7 @@ class HarnessContext implements ReproContext {
   }
 
   static async open(sim: RunningSimulator, dataDir: string): Promise<HarnessContext> {
-    const clock: Clock = { now: () => sim.platform.clock.now() };
+    const clock = simulatorClock(sim);
     const workspace = await openHarnessWorkspace(dataDir, clock);
     return new HarnessContext(sim, dataDir, workspace, clock);
   }
@@ -160,21 +161,8 @@ class HarnessContext implements ReproContext {
     return result;
   }
 
-  async setUpSchools(): Promise<void> {
-    const connector = this.connector();
-    const { schools } = DEMO_FACTS;
-    await connector.updateSchools(DISTRICT_ADMIN, [
-      { schoolNumber: schools.daily.schoolNumber, mode: 'daily' },
-      { schoolNumber: schools.time.schoolNumber, mode: 'time' },
-      { schoolNumber: schools.meeting.schoolNumber, mode: 'meeting' },
-    ]);
-    for (const school of Object.values(schools)) {
-      await connector.importAttendanceCodes(DISTRICT_ADMIN, {
-        schoolNumber: school.schoolNumber,
-        late: ['T', 'TE'],
-        early: ['ED', 'EDE'],
-      });
-    }
+  setUpSchools(): Promise<void> {
+    return setUpDemoSchools(this.connector(), DEMO_REASONS_WITH_EXCUSED);
   }
 
   send(events: readonly Record<string, unknown>[]): Promise<WritebackRecord[]> {

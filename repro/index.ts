@@ -4,6 +4,15 @@ export { runScenario, type ReproReport } from './run-scenario.ts';
 export { renderReport, renderScenarioList } from './render-report.ts';
 export type { AttendanceView, ExpectedFailure, Observation, Scenario } from './scenario.ts';
 export { REPRO_CLOCK, createReproContext, type ReproContext } from './context.ts';
+export {
+  DEMO_REASONS,
+  DEMO_REASONS_WITH_EXCUSED,
+  DemoConnectionError,
+  connectDemoDistrict,
+  setUpDemoSchools,
+  simulatorClock,
+  type DemoReasonCodes,
+} from './demo-connection.ts';
 export { findFailure, type FailureSubject } from './verdict.ts';
 export { checkIn, districtInstant, type CheckInSpec, type DemoStudent } from './check-ins.ts';
 export {

@@ -2,16 +2,9 @@
  * Getting a proof run ready: its options checked, and a connector saved against the simulator
  * with the demo schools set up, its retries tuned (more tries, waits recorded rather than slept).
  */
-import {
-  DISTRICT_ADMIN,
-  SettingsStore,
-  createConnector,
-  saveConnectionSettings,
-  sleepFor,
-  type Clock,
-  type Connector,
-} from '../../connector/index.ts';
-import { DEMO_FACTS, type RunningSimulator } from '../../simulator/index.ts';
+import { SettingsStore, createConnector, sleepFor, type Connector } from '../../connector/index.ts';
+import type { RunningSimulator } from '../../simulator/index.ts';
+import { DEMO_REASONS, connectDemoDistrict, simulatorClock } from '../demo-connection.ts';
 
 /** Retries after the first attempt: 11 faults in a row at 20% is about 2 in 100 million. */
 export const PROOF_RETRIES = 10;
@@ -40,47 +33,30 @@ export async function connectProofConnector(
   options: ProofConnectorOptions,
 ): Promise<Connector> {
   const { waits } = options;
-  const clock: Clock = { now: () => sim.platform.clock.now() };
   const settings = SettingsStore.inMemory();
-  const credentials = { clientId: sim.plugin!.clientId, clientSecret: sim.plugin!.clientSecret };
-  const saved = await saveConnectionSettings({
-    settings,
-    actor: DISTRICT_ADMIN,
-    input: { url: sim.url, ...credentials },
-    clock,
-  });
-  if (!saved.saved) throw new Error(`Save and Apply failed: ${saved.report?.problem?.message}`);
-  const connector = createConnector({
-    baseUrl: sim.url,
-    ...credentials,
+  const clock = simulatorClock(sim);
+  return connectDemoDistrict(sim, {
     settings,
     clock,
-    timeoutMs: options.timeoutMs,
-    concurrency: options.concurrency,
-    retry: {
-      retries: PROOF_RETRIES,
-      random: options.random,
-      sleep: async (ms: number, signal?: AbortSignal) => {
-        waits.count += 1;
-        waits.totalMs += ms;
-        await sleepFor(0, signal);
-      },
-    },
+    reasons: DEMO_REASONS,
+    open: (connection) =>
+      createConnector({
+        ...connection,
+        settings,
+        clock,
+        timeoutMs: options.timeoutMs,
+        concurrency: options.concurrency,
+        retry: {
+          retries: PROOF_RETRIES,
+          random: options.random,
+          sleep: async (ms: number, signal?: AbortSignal) => {
+            waits.count += 1;
+            waits.totalMs += ms;
+            await sleepFor(0, signal);
+          },
+        },
+      }),
   });
-  const { schools } = DEMO_FACTS;
-  await connector.updateSchools(DISTRICT_ADMIN, [
-    { schoolNumber: schools.daily.schoolNumber, mode: 'daily' },
-    { schoolNumber: schools.time.schoolNumber, mode: 'time' },
-    { schoolNumber: schools.meeting.schoolNumber, mode: 'meeting' },
-  ]);
-  for (const school of Object.values(schools)) {
-    await connector.importAttendanceCodes(DISTRICT_ADMIN, {
-      schoolNumber: school.schoolNumber,
-      late: ['T'],
-      early: ['ED'],
-    });
-  }
-  return connector;
 }
 
 /** Throws one error naming every option that cannot be honoured. */

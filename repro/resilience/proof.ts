@@ -20,7 +20,7 @@ import {
 import { planEvents } from './plan-events.ts';
 import { PROOF_RETRIES, checkProofOptions, connectProofConnector } from './proof-setup.ts';
 import { seededRandom } from './seeded-random.ts';
-import { tallyProof } from './tally.ts';
+import { tallyProof, type ProofTally } from './tally.ts';
 
 /** The knobs of a proof run. */
 export interface ResilienceProofOptions {
@@ -48,23 +48,14 @@ export interface ResilienceProofOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** The counts the proof returns (and the benchmark prints). */
-export interface ResilienceProofResult {
+/** The counts the proof returns (and the benchmark prints): the tally's counts, and more. */
+export interface ResilienceProofResult extends Omit<ProofTally, 'problems'> {
   events: number;
   transientRate: number;
   permanentRate: number;
   seed: number;
   psVersion: string;
   expected: { successful: number; failed: number };
-  successful: number;
-  failed: number;
-  notAttempted: number;
-  unfinished: number;
-  /** Successful events with exactly one, right, row in PowerSchool's attendance table. */
-  writtenOnce: number;
-  /** Events built to fail that failed with their planned message. */
-  failedAsPlanned: number;
-  attendanceRows: number;
   /** HTTP attempts the connector made (retries and token requests included). */
   requests: number;
   /** Faults the simulator injected, by kind. */
@@ -124,7 +115,7 @@ async function prove(
     waits,
   });
   let faults: ResilienceProofResult['faults'];
-  let tally: ReturnType<typeof tallyProof>;
+  let tally: ProofTally;
   let requests: number;
   try {
     faults = await sendUnderFaults(new SimulatorAdmin(sim.url), plan, options, connector);
@@ -134,12 +125,13 @@ async function prove(
     connector.close();
   }
   const expected = { successful: plan.length - permanent, failed: permanent };
+  const { problems, ...counts } = tally;
   const ok =
-    tally.problems.length === 0 &&
-    tally.successful === expected.successful &&
-    tally.failed === expected.failed &&
-    tally.writtenOnce === expected.successful &&
-    tally.failedAsPlanned === expected.failed;
+    problems.length === 0 &&
+    counts.successful === expected.successful &&
+    counts.failed === expected.failed &&
+    counts.writtenOnce === expected.successful &&
+    counts.failedAsPlanned === expected.failed;
   return {
     events: plan.length,
     transientRate: options.transientRate,
@@ -147,19 +139,13 @@ async function prove(
     seed: options.seed,
     psVersion,
     expected,
-    successful: tally.successful,
-    failed: tally.failed,
-    notAttempted: tally.notAttempted,
-    unfinished: tally.unfinished,
-    writtenOnce: tally.writtenOnce,
-    failedAsPlanned: tally.failedAsPlanned,
-    attendanceRows: tally.attendanceRows,
+    ...counts,
     requests,
     faults,
     retryWaits: waits,
     durationMs: Math.round(performance.now() - started),
-    problems: tally.problems.slice(0, SHOWN_PROBLEMS),
-    problemCount: tally.problems.length,
+    problems: problems.slice(0, SHOWN_PROBLEMS),
+    problemCount: problems.length,
     ok,
   };
 }

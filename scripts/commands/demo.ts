@@ -6,9 +6,13 @@ import {
   SETTINGS_FILE,
   openWorkspace,
   renderLogTable,
-  saveConnectionSettings,
   type Connector,
 } from '../../connector/index.ts';
+import {
+  DEMO_REASONS,
+  DemoConnectionError,
+  connectDemoDistrict,
+} from '../../repro/demo-connection.ts';
 import { DEMO_FACTS } from '../../simulator/seeds/demo-facts.ts';
 import { startSimulator, type RunningSimulator } from '../../simulator/server.ts';
 import { CliError, type CliIO, type Command } from '../cli/command.ts';
@@ -22,7 +26,7 @@ const OPTIONS = {
   once: { type: 'boolean' },
 } as const;
 
-const { students, schools, dates, meetingBell } = DEMO_FACTS;
+const { students, dates, meetingBell } = DEMO_FACTS;
 /** Seconds since midnight -> an ISO instant in New York on the demo's school day (EDT, -04:00). */
 const onDemoDay = (seconds: number): string => {
   const pad = (n: number): string => String(n).padStart(2, '0');
@@ -100,30 +104,17 @@ async function configureConnector(
   await rm(join(dataDir, LOG_DB_FILE), { force: true });
   await rm(join(dataDir, SETTINGS_FILE), { force: true });
   const workspace = await openWorkspace({ dataDir });
-  const plugin = sim.plugin;
-  if (!plugin) throw new CliError('the simulator started without its plugin');
-  const saved = await saveConnectionSettings({
-    settings: workspace.settings,
-    actor: DISTRICT_ADMIN,
-    input: { url: sim.url, clientId: plugin.clientId, clientSecret: plugin.clientSecret },
-  });
-  if (!saved.saved) {
-    throw new CliError(`the connection check failed: ${JSON.stringify(saved.report?.steps)}`);
-  }
-  const connector = workspace.connector();
-  await connector.updateSchools(DISTRICT_ADMIN, [
-    { schoolNumber: schools.daily.schoolNumber, mode: 'daily' },
-    { schoolNumber: schools.time.schoolNumber, mode: 'time' },
-    { schoolNumber: schools.meeting.schoolNumber, mode: 'meeting' },
-  ]);
-  for (const school of Object.values(schools)) {
-    await connector.importAttendanceCodes(DISTRICT_ADMIN, {
-      schoolNumber: school.schoolNumber,
-      late: ['T'],
-      early: ['ED'],
+  try {
+    const connector = await connectDemoDistrict(sim, {
+      settings: workspace.settings,
+      reasons: DEMO_REASONS,
+      open: () => workspace.connector(),
     });
+    return { connector, close: () => workspace.close() };
+  } catch (error) {
+    workspace.close();
+    throw error instanceof DemoConnectionError ? new CliError(error.message) : error;
   }
-  return { connector, close: () => workspace.close() };
 }
 
 function waitForSignal(): Promise<string> {

@@ -17,14 +17,17 @@ import {
 import { SUPPORTED_PS_VERSIONS, buildBundle, hasFeature } from '../../plugin/index.ts';
 import { DEMO_FACTS, startSimulator, type RunningSimulator } from '../../simulator/index.ts';
 import {
+  DEMO_REASONS,
   REPRO_CLOCK,
   SimAdminError,
   SimulatorAdmin,
   checkIn,
+  setUpDemoSchools,
+  simulatorClock,
   type DataProviderPage,
 } from '../../repro/index.ts';
 
-const { students, dates, meetingBell, schools } = DEMO_FACTS;
+const { students, dates, meetingBell } = DEMO_FACTS;
 const V1_DENIED = {
   errorMessage: { message: 'Plugin is missing required accessLevelV1Api READ permission' },
 };
@@ -79,10 +82,6 @@ async function call(
   return { status: response.status, body: await response.json() };
 }
 
-function clockOf(sim: RunningSimulator) {
-  return { now: () => sim.platform.clock.now() };
-}
-
 /** Save and Apply with the page's credentials; the connector for them, schools set up. */
 async function connect(sim: RunningSimulator, page: DataProviderPage): Promise<Connector> {
   const settings = SettingsStore.inMemory();
@@ -90,7 +89,7 @@ async function connect(sim: RunningSimulator, page: DataProviderPage): Promise<C
     settings,
     actor: DISTRICT_ADMIN,
     input: { url: sim.url, clientId: page.clientId, clientSecret: page.clientSecret },
-    clock: clockOf(sim),
+    clock: simulatorClock(sim),
   });
   expect(saved.report?.problem).toBeUndefined();
   expect(saved.saved).toBe(true);
@@ -99,21 +98,10 @@ async function connect(sim: RunningSimulator, page: DataProviderPage): Promise<C
     clientId: page.clientId,
     clientSecret: page.clientSecret,
     settings,
-    clock: clockOf(sim),
+    clock: simulatorClock(sim),
     retry: { retries: 1, baseDelayMs: 5, maxDelayMs: 10 },
   });
-  await connector.updateSchools(DISTRICT_ADMIN, [
-    { schoolNumber: schools.daily.schoolNumber, mode: 'daily' },
-    { schoolNumber: schools.time.schoolNumber, mode: 'time' },
-    { schoolNumber: schools.meeting.schoolNumber, mode: 'meeting' },
-  ]);
-  for (const school of Object.values(schools)) {
-    await connector.importAttendanceCodes(DISTRICT_ADMIN, {
-      schoolNumber: school.schoolNumber,
-      late: ['T'],
-      early: ['ED'],
-    });
-  }
+  await setUpDemoSchools(connector, DEMO_REASONS);
   return connector;
 }
 
@@ -256,7 +244,7 @@ describe('the 24.x bundle on a PowerSchool 25.2.0.0 server', () => {
       settings: SettingsStore.inMemory(),
       actor: DISTRICT_ADMIN,
       input: { url: sim.url, clientId: page.clientId, clientSecret: page.clientSecret },
-      clock: clockOf(sim),
+      clock: simulatorClock(sim),
     });
     expect(refused.saved).toBe(false);
     const failed = refused.report!.steps.at(-1)!;

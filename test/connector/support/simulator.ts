@@ -6,15 +6,17 @@
  */
 import { startSimulator, type RunningSimulator } from '../../../simulator/server.ts';
 import { DEMO_FACTS } from '../../../simulator/seeds/demo-facts.ts';
-import type { WritebackStore } from '../../../connector/index.ts';
 import {
-  DISTRICT_ADMIN,
   SettingsStore,
   createConnector,
-  saveConnectionSettings,
-  type Clock,
   type Connector,
+  type WritebackStore,
 } from '../../../connector/index.ts';
+import {
+  DEMO_REASONS_WITH_EXCUSED,
+  connectDemoDistrict,
+  simulatorClock,
+} from '../../../repro/demo-connection.ts';
 import { instantRetry } from './mock-powerschool.ts';
 
 export { DEMO_FACTS };
@@ -38,9 +40,7 @@ export async function startDemoSimulator(
 }
 
 /** The simulator's clock, as the connector's clock. */
-export function clockOf(sim: RunningSimulator): Clock {
-  return { now: () => sim.platform.clock.now() };
-}
+export const clockOf = simulatorClock;
 
 /** Saves the connection (checked), sets the demo modes and imports this year's codes. */
 export async function connectDemo(
@@ -48,37 +48,22 @@ export async function connectDemo(
   options: { store?: WritebackStore; settings?: SettingsStore } = {},
 ): Promise<Connector> {
   const settings = options.settings ?? SettingsStore.inMemory();
-  const clock = clockOf(sim);
-  const saved = await saveConnectionSettings({
-    settings,
-    actor: DISTRICT_ADMIN,
-    input: { url: sim.url, clientId: sim.plugin!.clientId, clientSecret: sim.plugin!.clientSecret },
-    clock,
-  });
-  if (!saved.saved) throw new Error(`connection check failed: ${JSON.stringify(saved.report)}`);
-  const connector = createConnector({
-    baseUrl: sim.url,
-    clientId: sim.plugin!.clientId,
-    clientSecret: sim.plugin!.clientSecret,
+  const clock = simulatorClock(sim);
+  return connectDemoDistrict(sim, {
     settings,
     clock,
-    retry: instantRetry(),
-    ...(options.store ? { store: options.store } : {}),
+    reasons: DEMO_REASONS_WITH_EXCUSED,
+    open: ({ baseUrl, clientId, clientSecret }) =>
+      createConnector({
+        baseUrl,
+        clientId,
+        clientSecret,
+        settings,
+        clock,
+        retry: instantRetry(),
+        ...(options.store ? { store: options.store } : {}),
+      }),
   });
-  const { schools } = DEMO_FACTS;
-  await connector.updateSchools(DISTRICT_ADMIN, [
-    { schoolNumber: schools.daily.schoolNumber, mode: 'daily' },
-    { schoolNumber: schools.time.schoolNumber, mode: 'time' },
-    { schoolNumber: schools.meeting.schoolNumber, mode: 'meeting' },
-  ]);
-  for (const school of Object.values(schools)) {
-    await connector.importAttendanceCodes(DISTRICT_ADMIN, {
-      schoolNumber: school.schoolNumber,
-      late: ['T', 'TE'],
-      early: ['ED', 'EDE'],
-    });
-  }
-  return connector;
 }
 
 /** seconds since midnight -> "HH:MM:SS" */
