@@ -107,9 +107,14 @@ export async function startSimulator(
 ): Promise<RunningSimulator> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const psVersion = parsePsVersion(options.psVersion ?? DEFAULT_PS_VERSION).text;
-  const seedName = options.seed ?? 'demo';
-  const seed = await loadSeed(seedName, { students: options.students });
   const { adapter, state } = await readState(options, psVersion);
+  // A resumed district came from the seed its state names: /__sim/reset must restore that one,
+  // at the size it was built (the large seed's size is its student count), not --seed's default.
+  const seed = state
+    ? await loadSeed(state.seed, {
+        students: state.seed === 'large' ? state.district.students.length : options.students,
+      })
+    : await loadSeed(options.seed ?? 'demo', { students: options.students });
   const clock = new SimClock();
   if (options.clock) clock.set(options.clock);
   const sim = createSimulatorApp({

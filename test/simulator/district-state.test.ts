@@ -212,4 +212,29 @@ describe('startSimulator with a data file', () => {
       /written by a PowerSchool 25\.3\.0 simulator/,
     );
   });
+
+  it('resets a resumed district to the seed it came from, at its size, whatever --seed says', async () => {
+    const path = join(dir, 'resume-large', 'simulator.json');
+    const quiet = { port: 0, dataPath: path, log: () => undefined, plugin: false };
+    const first = await startSimulator({ ...quiet, seed: 'large', students: 1200 });
+    await first.close();
+    // Started again without --seed (the default is demo): the saved large district is resumed.
+    const second = await startSimulator(quiet);
+    try {
+      expect(second.district.summary().students).toBe(1200);
+      const reset = await fetch(`${second.url}/__sim/reset`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(reset.status).toBe(200);
+      const seed = (await (await fetch(`${second.url}/__sim/seed`)).json()) as {
+        seed: string;
+        summary: { students: number };
+      };
+      expect(seed).toMatchObject({ seed: 'large', summary: { students: 1200 } });
+    } finally {
+      await second.close();
+    }
+  });
 });
