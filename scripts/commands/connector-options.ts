@@ -11,6 +11,7 @@ import {
   type Actor,
   type Workspace,
 } from '../../connector/index.ts';
+import { isCalendarDate } from '../../contract/district-date.ts';
 import { CliError, UsageError } from '../cli/command.ts';
 import type { OptionSpec } from '../cli/parse-options.ts';
 
@@ -49,8 +50,8 @@ export function numberListOption(name: string, value: string): number[] {
 
 /** Throws a usage error unless value is written YYYY-MM-DD (the form the log stores dates in). */
 export function dateOption(name: string, value: string | undefined): void {
-  if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    throw new UsageError(`--${name} must be YYYY-MM-DD; got "${value}".`);
+  if (value !== undefined && !isCalendarDate(value)) {
+    throw new UsageError(`--${name} must be a calendar date, YYYY-MM-DD; got "${value}".`);
   }
 }
 

@@ -185,6 +185,16 @@ describe('pswb connector verbs', () => {
     expect(err).toContain('Valid: late_checkin, early_checkout');
   });
 
+  it.each([
+    ['writeback', 'logs', '--from', '2026-02-30'],
+    ['writeback', 'logs', '--to', '10/14/2026'],
+    ['codes', 'import', '--school', '101', '--date', '2026-13-01'],
+  ])('%s %s refuses a date that is not on the calendar (%s %s)', async (...argv) => {
+    const { code, err } = await pswb(...argv);
+    expect(code).toBe(2);
+    expect(err).toMatch(/must be a calendar date, YYYY-MM-DD; got "[^"]+"/);
+  });
+
   it('writeback logs --details explains a failure; --json keeps the whole error', async () => {
     const failing = await pswb(
       'writeback',
