@@ -13,6 +13,7 @@ import {
   DemoConnectionError,
   connectDemoDistrict,
 } from '../../repro/demo-connection.ts';
+import { districtInstant } from '../../repro/check-ins.ts';
 import { DEMO_FACTS } from '../../simulator/seeds/demo-facts.ts';
 import { startSimulator, type RunningSimulator } from '../../simulator/server.ts';
 import { CliError, type CliIO, type Command } from '../cli/command.ts';
@@ -27,20 +28,15 @@ const OPTIONS = {
 } as const;
 
 const { students, dates, meetingBell } = DEMO_FACTS;
-/** Seconds since midnight -> an ISO instant in New York on the demo's school day (EDT, -04:00). */
-const onDemoDay = (seconds: number): string => {
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  const hh = pad(Math.floor(seconds / 3600));
-  const mm = pad(Math.floor((seconds % 3600) / 60));
-  // dates.inSession is 2026-10-14, before the 2026-11-01 DST change: New York is at -04:00.
-  return `${dates.inSession}T${hh}:${mm}:00-04:00`;
-};
+/** Seconds since midnight -> the ISO instant of that wall-clock time on the demo's school day. */
+const onDemoDay = (seconds: number): string => districtInstant(dates.inSession, seconds);
 
 type DemoStudent = (typeof students)[keyof typeof students];
-const studentOf = (student: DemoStudent, grade: string) => ({
+/** The event's student, with the grade the demo seed gives (or `grade` where it gives none). */
+const studentOf = (student: DemoStudent, grade?: string) => ({
   dcid: String(student.dcid),
   name: `${student.firstName} ${student.lastName}`,
-  grade,
+  grade: 'gradeLevel' in student ? String(student.gradeLevel) : (grade ?? ''),
   schoolNumber: student.schoolNumber,
 });
 
@@ -50,7 +46,7 @@ export function demoEvents(): Record<string, unknown>[] {
     {
       id: 'demo-daily-late',
       type: 'late_checkin',
-      student: studentOf(students.daily, '3'),
+      student: studentOf(students.daily),
       occurredAt: onDemoDay(8 * 3600 + 40 * 60),
       reason: 'T',
       comment: 'Dentist appointment',
@@ -58,21 +54,21 @@ export function demoEvents(): Record<string, unknown>[] {
     {
       id: 'demo-time-late',
       type: 'late_checkin',
-      student: studentOf(students.time, '7'),
+      student: studentOf(students.time),
       occurredAt: onDemoDay(9 * 3600 + 15 * 60),
       reason: 'T',
     },
     {
       id: 'demo-meeting-late',
       type: 'late_checkin',
-      student: studentOf(students.meeting, '10'),
+      student: studentOf(students.meeting),
       occurredAt: onDemoDay(meetingBell.periods[2].start + 10 * 60),
       reason: 'T',
     },
     {
       id: 'demo-meeting-early',
       type: 'early_checkout',
-      student: studentOf(students.meeting, '10'),
+      student: studentOf(students.meeting),
       occurredAt: onDemoDay(meetingBell.periods[6].start + 20 * 60),
       reason: 'ED',
     },
