@@ -142,7 +142,7 @@ async function buildWriteback(
       `No Attendance Mode is set for school ${schoolNumber}: choose Daily, Time or Meeting to match PowerSchool (pswb schools set --school ${schoolNumber} --mode ...).`,
     );
   }
-  const studentId = await resolveStudentId(context, event, onAttempt);
+  const studentId = await resolveStudentId(context, settings, event, onAttempt);
   progress.studentPsId = studentId;
   const { districtTimezone } = await context.lookups.metadata(onAttempt);
   const local = toDistrictLocalTime(new Date(event.occurredAt), districtTimezone);
@@ -172,10 +172,11 @@ async function buildWriteback(
 
 async function resolveStudentId(
   context: ProcessContext,
+  settings: ConnectorSettings,
   event: WritebackEvent,
   onAttempt: AttemptListener,
 ): Promise<number> {
-  const source = context.settings().connection?.studentIdSource ?? 'dcid';
+  const source = settings.connection?.studentIdSource ?? 'dcid';
   if (source === 'id') {
     if (event.student.id !== undefined) return event.student.id;
   } else if (event.student.dcid !== undefined) {
