@@ -6,12 +6,11 @@
  */
 import { hasFeature } from '../plugin/ps-version.ts';
 import { BATCH_DAILY_TIME_LIMIT, postAttendanceBatch } from './powerschool-api.ts';
-import type { AttemptListener } from './powerschool-client.ts';
 import { PowerSchoolError } from './powerschool-error.ts';
 import {
-  attemptRecorder,
   describeFailure,
   postPrepared,
+  sharedAttemptRecorder,
   type PreparedWriteback,
   type ProcessContext,
 } from './writeback-process.ts';
@@ -33,26 +32,25 @@ export async function serverSupportsBatch(context: ProcessContext): Promise<bool
   }
 }
 
-/** Sends ready Daily/Time records in batches; resolves with each event's outcome. */
-export async function writeInBatches(
-  context: ProcessContext,
-  items: readonly ReadyWriteback[],
-  onOutcome: (item: ReadyWriteback, outcome: EventOutcome) => void,
-): Promise<void> {
+/** The records in batches of at most BATCH_DAILY_TIME_LIMIT, in order. */
+export function splitIntoBatches(items: readonly ReadyWriteback[]): ReadyWriteback[][] {
+  const batches: ReadyWriteback[][] = [];
   for (let start = 0; start < items.length; start += BATCH_DAILY_TIME_LIMIT) {
-    await writeOneBatch(context, items.slice(start, start + BATCH_DAILY_TIME_LIMIT), onOutcome);
+    batches.push(items.slice(start, start + BATCH_DAILY_TIME_LIMIT));
   }
+  return batches;
 }
 
-async function writeOneBatch(
+/** Sends one batch of ready Daily/Time records; reports each event's outcome. */
+export async function writeBatch(
   context: ProcessContext,
   items: readonly ReadyWriteback[],
   onOutcome: (item: ReadyWriteback, outcome: EventOutcome) => void,
 ): Promise<void> {
-  // The one batch attempt is journaled under every event it carried, in one commit.
-  const recorders = items.map((item) => attemptRecorder(context, item.row));
-  const journal: AttemptListener = context.store.db.transaction((attempt) =>
-    recorders.forEach((record) => record(attempt)),
+  // The one batch attempt is journaled under every event it carried.
+  const journal = sharedAttemptRecorder(
+    context,
+    items.map((item) => item.row),
   );
   let results;
   try {

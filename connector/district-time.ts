@@ -43,16 +43,37 @@ export function isKnownTimeZone(timeZone: string): boolean {
   }
 }
 
+/**
+ * Local date and start-of-minute seconds by zone and UTC minute. Intl's formatToParts was a
+ * measured share of a run's CPU (docs/benchmarks.md, figure 3) and a morning's events fall in a
+ * few hundred minutes. Every UTC offset since 1972 is a whole number of minutes, so the second
+ * within the minute is the same locally and in UTC.
+ */
+const minutes = new Map<string, { date: string; minuteStart: number }>();
+const MINUTES_KEPT = 10_000;
+
 /** The district-local date and wall-clock seconds of an instant. */
 export function toDistrictLocalTime(instant: Date, timeZone: string): DistrictLocalTime {
-  const parts: Record<string, string> = {};
-  for (const part of formatterFor(timeZone).formatToParts(instant)) parts[part.type] = part.value;
-  const hour = Number(parts.hour) % 24;
-  return {
-    date: `${parts.year}-${parts.month}-${parts.day}`,
-    secondsSinceMidnight: hour * 3600 + Number(parts.minute) * 60 + Number(parts.second),
-    timeZone,
-  };
+  const ms = instant.getTime();
+  const minute = Math.floor(ms / 60_000);
+  const key = `${timeZone}|${minute}`;
+  let local = minutes.get(key);
+  if (!local) {
+    const parts: Record<string, string> = {};
+    const startOfMinute = new Date(minute * 60_000);
+    for (const part of formatterFor(timeZone).formatToParts(startOfMinute)) {
+      parts[part.type] = part.value;
+    }
+    const hour = Number(parts.hour) % 24;
+    local = {
+      date: `${parts.year}-${parts.month}-${parts.day}`,
+      minuteStart: hour * 3600 + Number(parts.minute) * 60,
+    };
+    if (minutes.size >= MINUTES_KEPT) minutes.clear();
+    minutes.set(key, local);
+  }
+  const second = Math.floor((ms - minute * 60_000) / 1000);
+  return { date: local.date, secondsSinceMidnight: local.minuteStart + second, timeZone };
 }
 
 /** Renders seconds since midnight as HH:MM (33330 -> "09:15"). */

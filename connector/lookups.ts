@@ -43,6 +43,19 @@ export const DEFAULT_CACHE_TTLS: CacheTtls = {
 
 /** PowerQuery pages and DCID batches are this size unless metadata says less. */
 const DEFAULT_QUERY_PAGE_SIZE = 100;
+/** Students per student_periods call (the DCID batch's size). */
+const PERIOD_STUDENTS_PER_CALL = 100;
+/**
+ * Rows per student_periods page when the plugin's maximum allows: a student has a handful of
+ * periods a day, so a full call fits one page instead of several of DEFAULT_QUERY_PAGE_SIZE.
+ */
+const PERIOD_PAGE_SIZE = 1000;
+
+/** A student on a district-local date: what student_periods is asked for. */
+export interface StudentDate {
+  studentId: number;
+  date: string;
+}
 
 /** The lookups of one connector. */
 export class Lookups {
@@ -67,11 +80,12 @@ export class Lookups {
     return this.#metadata.get('metadata', () => getDistrictMetadata(this.#client, onAttempt));
   }
 
-  async #pageSize(onAttempt?: AttemptListener): Promise<number> {
+  /** The page size to ask for: `wanted`, within the plugin's maximum when metadata gives one. */
+  async #pageSize(onAttempt?: AttemptListener, wanted = DEFAULT_QUERY_PAGE_SIZE): Promise<number> {
     const max = (await this.metadata(onAttempt)).queryMaxPageSize;
     return max !== undefined && max > 0
-      ? Math.min(DEFAULT_QUERY_PAGE_SIZE, max)
-      : DEFAULT_QUERY_PAGE_SIZE;
+      ? Math.min(wanted, max)
+      : Math.min(wanted, DEFAULT_QUERY_PAGE_SIZE);
   }
 
   /**
@@ -125,6 +139,13 @@ export class Lookups {
     });
   }
 
+  /** The id of the student with this DCID when it is cached; never asks PowerSchool. */
+  async knownStudentId(dcid: number | null): Promise<number | undefined> {
+    if (dcid === null || !this.#students.has(dcid)) return undefined;
+    const student = await this.studentByDcid(dcid).catch(() => null);
+    return student?.id;
+  }
+
   /** The school's year and calendar day for a district-local date, or null outside any year. */
   schoolDay(
     schoolNumber: number,
@@ -152,15 +173,60 @@ export class Lookups {
     onAttempt?: AttemptListener,
   ): Promise<PeriodRecord[]> {
     return this.#periods.get(`${studentId}|${date}`, async () => {
-      const size = await this.#pageSize(onAttempt);
-      const rows = await runPowerQueryAllPages(
-        this.#client,
-        QUERY_NAMES.studentPeriods,
-        { studentid: String(studentId), att_date: date },
-        { pageSize: size, onAttempt },
-      );
-      return parseRows(PeriodRow, rows, QUERY_NAMES.studentPeriods);
+      const found = await this.#queryPeriods([studentId], date, onAttempt);
+      return found.get(studentId) ?? [];
     });
+  }
+
+  /**
+   * Looks up many students' periods with one student_periods call per date (and page) instead of
+   * one per student. Pairs already cached cost nothing; every pair asked gets an entry.
+   */
+  async prefetchPeriods(
+    wanted: readonly StudentDate[],
+    onAttempt?: AttemptListener,
+  ): Promise<void> {
+    const byDate = new Map<string, Set<number>>();
+    for (const { studentId, date } of wanted) {
+      if (this.#periods.has(`${studentId}|${date}`)) continue;
+      const students = byDate.get(date) ?? new Set<number>();
+      byDate.set(date, students.add(studentId));
+    }
+    const waits: Promise<unknown>[] = [];
+    for (const [date, students] of byDate) {
+      const ids = [...students];
+      for (let start = 0; start < ids.length; start += PERIOD_STUDENTS_PER_CALL) {
+        const chunk = ids.slice(start, start + PERIOD_STUDENTS_PER_CALL);
+        const call = this.#queryPeriods(chunk, date, onAttempt);
+        for (const id of chunk) {
+          const periods = call.then((found) => found.get(id) ?? []);
+          waits.push(this.#periods.set(`${id}|${date}`, periods));
+        }
+      }
+    }
+    // A failed call is forgotten by the cache; each event then looks its periods up itself.
+    await Promise.allSettled(waits);
+  }
+
+  async #queryPeriods(
+    studentIds: readonly number[],
+    date: string,
+    onAttempt?: AttemptListener,
+  ): Promise<Map<number, PeriodRecord[]>> {
+    const pageSize = await this.#pageSize(onAttempt, PERIOD_PAGE_SIZE);
+    const rows = await runPowerQueryAllPages(
+      this.#client,
+      QUERY_NAMES.studentPeriods,
+      { students_id: studentIds, att_date: date },
+      { pageSize, onAttempt },
+    );
+    const found = new Map<number, PeriodRecord[]>();
+    for (const row of parseRows(PeriodRow, rows, QUERY_NAMES.studentPeriods)) {
+      const periods = found.get(row.studentid);
+      if (periods) periods.push(row);
+      else found.set(row.studentid, [row]);
+    }
+    return found;
   }
 
   /** Forgets what a replay must re-resolve: students, school days and periods. */

@@ -5,12 +5,18 @@
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { serverSupportsBatch, writeInBatches, type ReadyWriteback } from './batch-writes.ts';
-import type { AttemptListener } from './powerschool-client.ts';
 import {
-  attemptRecorder,
+  serverSupportsBatch,
+  splitIntoBatches,
+  writeBatch,
+  type ReadyWriteback,
+} from './batch-writes.ts';
+import { toDistrictLocalTime } from './district-time.ts';
+import type { StudentDate } from './lookups.ts';
+import {
   postPrepared,
   prepareWriteback,
+  sharedAttemptRecorder,
   type ProcessContext,
 } from './writeback-process.ts';
 import type { EventOutcome, EventRow } from './writeback-store.ts';
@@ -80,6 +86,15 @@ export async function drainOutbox(
   options: DrainOptions,
 ): Promise<RunProgress> {
   recoverAbandoned(context);
+  context.store.startGroupedWrites();
+  try {
+    return await drainPending(context, options);
+  } finally {
+    context.store.endGroupedWrites();
+  }
+}
+
+async function drainPending(context: ProcessContext, options: DrainOptions): Promise<RunProgress> {
   const progress: RunProgress = {
     done: 0,
     total: context.store.counts().pending,
@@ -92,46 +107,82 @@ export async function drainOutbox(
     countOutcome(progress, outcome.state);
     options.onProgress?.({ ...progress });
   };
-  for (;;) {
-    const batch = context.store.outbox(options.batchSize);
-    if (batch.length === 0) return progress;
-    progress.total = Math.max(progress.total, progress.done + batch.length);
-    const now = context.clock.now().toISOString();
-    // One transaction for the chunk's claims: a commit per claim was a measured share of a run's
-    // CPU (docs/benchmarks.md, figure 3). All or none are claimed, which a resume handles alike.
-    const claimAll = context.store.db.transaction(() =>
-      batch
-        .filter((row) => context.store.claim(row.id, options.owner, now))
-        .map((row) => context.store.get(row.id)!),
-    );
-    const claimed = claimAll();
-    await prefetchStudents(context, claimed);
-    await processClaimed(context, options, claimed, finish);
+  // A two-stage pipeline: while one chunk's records are posted, the next chunk is claimed, its
+  // students and periods looked up and its records built. Waiting for each chunk's posts before
+  // the next chunk's lookups left both sides idle (docs/benchmarks.md, figure 3).
+  let posting: Promise<void> = Promise.resolve();
+  try {
+    for (;;) {
+      const claimed = claimChunk(context, options);
+      if (claimed.length === 0) break;
+      progress.total = Math.max(progress.total, progress.done + claimed.length);
+      await prefetchStudents(context, claimed);
+      await prefetchPeriods(context, claimed);
+      const ready = await prepareClaimed(context, options, claimed, finish);
+      const previous = posting;
+      posting = previous.then(() => postReady(context, options, ready, finish));
+      await previous;
+    }
+    await posting;
+  } catch (error) {
+    await posting.catch(() => undefined);
+    throw error;
   }
+  return progress;
 }
 
-/** Prepares the claimed events, then posts them: Daily/Time in batches when possible. */
-async function processClaimed(
+/** Claims the next pending events, oldest first, in one transaction. */
+function claimChunk(context: ProcessContext, options: DrainOptions): EventRow[] {
+  const pending = context.store.outbox(options.batchSize);
+  const now = context.clock.now().toISOString();
+  // One transaction for the chunk's claims: a commit per claim was a measured share of a run's
+  // CPU (docs/benchmarks.md, figure 3). All or none are claimed, which a resume handles alike.
+  const claimAll = context.store.db.transaction(() =>
+    pending.flatMap((row) => context.store.claim(row.id, options.owner, now) ?? []),
+  );
+  return claimAll();
+}
+
+/** Builds the claimed events' records; the ones decided before any write are finished here. */
+async function prepareClaimed(
   context: ProcessContext,
   options: DrainOptions,
   claimed: readonly EventRow[],
   finish: (row: EventRow, outcome: EventOutcome) => void,
-): Promise<void> {
+): Promise<ReadyWriteback[]> {
   const ready: ReadyWriteback[] = [];
   await runWithConcurrency(claimed, options.concurrency, async (row) => {
     const prepared = await prepareWriteback(context, row);
     if (prepared.kind === 'decided') finish(row, prepared.outcome);
     else ready.push({ row, prepared });
   });
+  return ready;
+}
+
+/**
+ * Posts the ready records, `concurrency` requests at a time: Daily/Time in batches when the
+ * server has batch_daily_time, each alongside the records posted alone.
+ */
+async function postReady(
+  context: ProcessContext,
+  options: DrainOptions,
+  ready: readonly ReadyWriteback[],
+  finish: (row: EventRow, outcome: EventOutcome) => void,
+): Promise<void> {
   const batchable = ready.filter((item) => item.prepared.written.endpoint === 'daily_time');
   const useBatch =
     options.batchWrites && batchable.length > 1 && (await serverSupportsBatch(context));
-  const alone = useBatch ? ready.filter((item) => !batchable.includes(item)) : ready;
-  if (useBatch)
-    await writeInBatches(context, batchable, (item, outcome) => finish(item.row, outcome));
-  await runWithConcurrency(alone, options.concurrency, async (item) => {
-    finish(item.row, await postPrepared(context, item.row, item.prepared));
-  });
+  const onOutcome = (item: ReadyWriteback, outcome: EventOutcome): void =>
+    finish(item.row, outcome);
+  const posts: (() => Promise<void>)[] = [
+    ...(useBatch
+      ? splitIntoBatches(batchable).map((batch) => () => writeBatch(context, batch, onOutcome))
+      : []),
+    ...(useBatch ? ready.filter((item) => !batchable.includes(item)) : ready).map(
+      (item) => async () => onOutcome(item, await postPrepared(context, item.row, item.prepared)),
+    ),
+  ];
+  await runWithConcurrency(posts, options.concurrency, (post) => post());
 }
 
 function countOutcome(progress: RunProgress, state: EventOutcome['state']): void {
@@ -153,14 +204,51 @@ async function prefetchStudents(context: ProcessContext, claimed: EventRow[]): P
       row.student_dcid !== null && settings.schools[String(row.school_number)]?.enabled !== false,
   );
   if (asking.length < 2) return;
-  const recorders = asking.map((row) => attemptRecorder(context, row));
-  // One commit for the attempt journaled under every asking event, not one per event.
-  const journal: AttemptListener = context.store.db.transaction((attempt) =>
-    recorders.forEach((record) => record(attempt)),
-  );
   const dcids = asking.map((row) => row.student_dcid!);
   // A failed prefetch is not fatal: each event then looks its student up and logs why not.
-  await context.lookups.prefetchStudents(dcids, journal).catch(() => undefined);
+  await context.lookups
+    .prefetchStudents(dcids, sharedAttemptRecorder(context, asking))
+    .catch(() => undefined);
+}
+
+/**
+ * One student_periods call per date (and page) for the batch's Meeting events whose student is
+ * known, instead of one per student: a third of a run's requests before (docs/benchmarks.md,
+ * figure 3). Its attempts are journaled under every event that asked.
+ */
+async function prefetchPeriods(context: ProcessContext, claimed: EventRow[]): Promise<void> {
+  const settings = context.settings();
+  const meeting = claimed.filter((row) => {
+    const school = settings.schools[String(row.school_number)];
+    return school?.enabled !== false && school?.mode === 'meeting';
+  });
+  if (meeting.length < 2) return;
+  const byDcid = (settings.connection?.studentIdSource ?? 'dcid') === 'dcid';
+  try {
+    const { districtTimezone } = await context.lookups.metadata(
+      sharedAttemptRecorder(context, meeting),
+    );
+    const asking: { row: EventRow; wanted: StudentDate }[] = [];
+    for (const row of meeting) {
+      const studentId = byDcid
+        ? await context.lookups.knownStudentId(row.student_dcid)
+        : (row.student_ps_id ?? undefined);
+      if (studentId === undefined) continue;
+      const { date } = toDistrictLocalTime(new Date(row.occurred_at), districtTimezone);
+      asking.push({ row, wanted: { studentId, date } });
+    }
+    if (asking.length < 2) return;
+    const journal = sharedAttemptRecorder(
+      context,
+      asking.map((item) => item.row),
+    );
+    await context.lookups.prefetchPeriods(
+      asking.map((item) => item.wanted),
+      journal,
+    );
+  } catch {
+    // Not fatal: each event then looks its periods up and logs why not.
+  }
 }
 
 async function runWithConcurrency<T>(

@@ -24,6 +24,7 @@ export type StudentRow = z.output<typeof StudentRow>;
 
 /** student_periods. */
 export const PeriodRow = z.object({
+  studentid: looseInt,
   ccid: looseInt,
   sectionid: optionalLooseInt,
   schoolid: optionalLooseInt,

@@ -66,10 +66,15 @@ export function emptySettings(): ConnectorSettings {
 /** The settings file name inside the data directory. */
 export const SETTINGS_FILE = 'connector-settings.json';
 
-/** Reads and writes the settings document; every read is a copy. */
+/**
+ * Reads and writes the settings document. Reads share one frozen snapshot until the next update:
+ * a writeback reads the settings once per event, and a deep copy per read was a measured share
+ * of a run's CPU (docs/benchmarks.md, figure 3). Frozen, so no reader can change another's view.
+ */
 export class SettingsStore {
   readonly #db: Low<ConnectorSettings>;
   readonly path: string | undefined;
+  #snapshot: ConnectorSettings | undefined;
 
   private constructor(db: Low<ConnectorSettings>, path: string | undefined) {
     this.#db = db;
@@ -104,19 +109,29 @@ export class SettingsStore {
     return new SettingsStore(db, undefined);
   }
 
-  /** A copy of the current settings. */
+  /** The current settings: a frozen snapshot (copy it with structuredClone to edit). */
   get(): ConnectorSettings {
-    return structuredClone(this.#db.data);
+    this.#snapshot ??= deepFreeze(structuredClone(this.#db.data));
+    return this.#snapshot;
   }
 
   /** Applies a change to a copy, validates it, then saves it. */
   async update(change: (draft: ConnectorSettings) => void): Promise<ConnectorSettings> {
-    const draft = this.get();
+    const draft = structuredClone(this.#db.data);
     change(draft);
     this.#db.data = SettingsSchema.parse(draft);
+    this.#snapshot = undefined;
     await this.#db.write();
     return this.get();
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 /** The settings with the Client Secret replaced, for printing and --json. */

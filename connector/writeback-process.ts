@@ -69,6 +69,15 @@ export function attemptRecorder(context: ProcessContext, row: EventRow): Attempt
   return (attempt) => context.store.recordAttempt(row.id, row.runs, attempt);
 }
 
+/** Records one attempt made for many events (a DCID batch, a batch write) under each of them. */
+export function sharedAttemptRecorder(
+  context: ProcessContext,
+  rows: readonly EventRow[],
+): AttemptListener {
+  const recorders = rows.map((row) => attemptRecorder(context, row));
+  return (attempt) => recorders.forEach((record) => record(attempt));
+}
+
 /**
  * Resolves everything a claimed event's record needs (school setup, student id, local time,
  * reason code, school day or period) and builds the record. Never throws: a failure before the
@@ -110,14 +119,6 @@ export async function postPrepared(
   }
 }
 
-/** Processes one claimed event alone: prepare, post, store the outcome. */
-export async function processClaimedEvent(context: ProcessContext, row: EventRow): Promise<void> {
-  const prepared = await prepareWriteback(context, row);
-  const outcome =
-    prepared.kind === 'decided' ? prepared.outcome : await postPrepared(context, row, prepared);
-  context.store.complete(row.id, outcome, context.clock.now().toISOString());
-}
-
 async function buildWriteback(
   context: ProcessContext,
   row: EventRow,
@@ -146,10 +147,11 @@ async function buildWriteback(
   progress.studentPsId = studentId;
   const { districtTimezone } = await context.lookups.metadata(onAttempt);
   const local = toDistrictLocalTime(new Date(event.occurredAt), districtTimezone);
-  context.store.stamp(row.id, {
-    date: local.date,
-    time: formatClockTime(local.secondsSinceMidnight),
-  });
+  const time = formatClockTime(local.secondsSinceMidnight);
+  // Accepting stamped the row with the zone saved at connect time; most runs agree with it.
+  if (row.local_date !== local.date || row.local_time !== time) {
+    context.store.stamp(row.id, { date: local.date, time });
+  }
   const code = findReasonCode(settings.reasons[String(schoolNumber)], event.type, event.reason);
   if (!code) {
     throw new WritebackFailure(
@@ -162,9 +164,7 @@ async function buildWriteback(
     schoolNumber,
     date: local.date,
     attendanceCodeId: code.id,
-    comment:
-      event.comment ??
-      `${EVENT_TYPE_LABELS[event.type]} at ${formatClockTime(local.secondsSinceMidnight)}`,
+    comment: event.comment ?? `${EVENT_TYPE_LABELS[event.type]} at ${time}`,
   };
   const written = await buildRecord(context, mode, event, basics, local, onAttempt);
   return { kind: 'ready', written, studentPsId: studentId };

@@ -74,11 +74,37 @@ export interface LocalStamp {
   time: string;
 }
 
+/**
+ * A successful answer is journaled up to this many characters; a failed one whole. A single
+ * write's answer fits; a query page or a batch answer, journaled under each of the hundreds of
+ * events it served, was megabytes per run for nothing a reader needs (docs/benchmarks.md, figure 3).
+ */
+export const OK_BODY_KEPT_CHARS = 500;
+
+/** The response body as journaled: failures whole, successful answers cut past the limit. */
+export function journaledBody(attempt: HttpAttempt): string | null {
+  const body = attempt.bodyText;
+  if (body === undefined) return null;
+  if (attempt.outcome !== 'ok' || body.length <= OK_BODY_KEPT_CHARS) return body;
+  return `${body.slice(0, OK_BODY_KEPT_CHARS)}… [cut: ${body.length} characters in all]`;
+}
+
+/** Grouped writes are committed once this many are waiting... */
+const GROUP_MAX_WRITES = 500;
+/** ...or this long after the first of them was queued, whichever comes first. */
+const GROUP_MAX_DELAY_MS = 100;
+
 /** The outbox and log. */
 export class WritebackStore {
   readonly db: Database.Database;
   readonly path: string;
   readonly #statements;
+  /** Stamps, attempts and final states waiting for the next group commit. */
+  readonly #queued: (() => void)[] = [];
+  #groupingDepth = 0;
+  #flushTimer: NodeJS.Timeout | undefined;
+  /** A timed group commit that failed, thrown to the next caller. */
+  #flushError: unknown;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -94,10 +120,11 @@ export class WritebackStore {
         local_time, reason, payload, state, created_at, updated_at)
         VALUES (@id, @type, @school_number, @student_name_id, @student_name, @student_dcid,
         @student_ps_id, @grade, @occurred_at, @occurred_ms, @local_date, @local_time, @reason,
-        @payload, 'pending', @now, @now)`),
+        @payload, 'pending', @now, @now) ON CONFLICT (id) DO NOTHING RETURNING *`),
       byId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?'),
-      claim: db.prepare(`UPDATE events SET state = 'sending', owner = ?, runs = runs + 1,
-        updated_at = ? WHERE id = ? AND state IN ('pending', 'sending')`),
+      claim: db.prepare<[string, string, string], EventRow>(`UPDATE events SET state = 'sending',
+        owner = ?, runs = runs + 1, updated_at = ? WHERE id = ? AND state IN ('pending', 'sending')
+        RETURNING *`),
       complete: db.prepare(`UPDATE events SET state = @state, owner = NULL,
         student_ps_id = coalesce(@student_ps_id, student_ps_id), error_code = @error_code,
         error_message = @error_message, error_status = @error_status, error_body = @error_body,
@@ -149,11 +176,10 @@ export class WritebackStore {
     items: { event: WritebackEvent; stamp: LocalStamp }[],
     now: string,
   ): { row: EventRow; created: boolean }[] {
+    this.flush();
     const run = this.db.transaction(() =>
       items.map(({ event, stamp }) => {
-        const existing = this.#statements.byId.get(event.id);
-        if (existing) return { row: existing, created: false };
-        this.#statements.insertEvent.run({
+        const inserted = this.#statements.insertEvent.get({
           id: event.id,
           type: event.type,
           school_number: event.student.schoolNumber,
@@ -169,8 +195,9 @@ export class WritebackStore {
           reason: event.reason,
           payload: JSON.stringify(event),
           now,
-        });
-        return { row: this.#statements.byId.get(event.id)!, created: true };
+        }) as EventRow | undefined;
+        if (inserted) return { row: inserted, created: true };
+        return { row: this.#statements.byId.get(event.id)!, created: false };
       }),
     );
     return run();
@@ -178,36 +205,45 @@ export class WritebackStore {
 
   /** The event with this id. */
   get(id: string): EventRow | undefined {
+    this.flush();
     return this.#statements.byId.get(id);
   }
 
   /** Pending events, oldest first. */
   outbox(limit: number): EventRow[] {
+    this.flush();
     return this.#statements.outbox.all(limit);
   }
 
   /** Events marked as being sent (by this or another process, maybe one that was killed). */
   sending(): EventRow[] {
+    this.flush();
     return this.#statements.sending.all();
   }
 
-  /** Marks an event as being sent by owner; false when it already has a final state. */
-  claim(id: string, owner: string, now: string): boolean {
-    return this.#statements.claim.run(owner, now, id).changes === 1;
+  /** Marks an event as being sent by owner; undefined when it already has a final state. */
+  claim(id: string, owner: string, now: string): EventRow | undefined {
+    this.flush();
+    return this.#statements.claim.get(owner, now, id);
   }
 
   /** Puts an event that was being sent back to pending (its sender is gone). */
   release(id: string): void {
+    this.flush();
     this.#statements.release.run(id);
   }
 
   /** Records the district-local date and time once the district time zone is known. */
   stamp(id: string, stamp: LocalStamp): void {
-    this.#statements.stamp.run(stamp.date, stamp.time, id);
+    this.#write(() => this.#statements.stamp.run(stamp.date, stamp.time, id));
   }
 
   /** Journals one HTTP attempt made for an event. */
   recordAttempt(eventId: string, run: number, attempt: HttpAttempt): void {
+    this.#write(() => this.#insertAttempt(eventId, run, attempt));
+  }
+
+  #insertAttempt(eventId: string, run: number, attempt: HttpAttempt): void {
     this.#statements.insertAttempt.run(
       eventId,
       run,
@@ -218,14 +254,14 @@ export class WritebackStore {
       attempt.status ?? null,
       attempt.outcome,
       attempt.errorCode ?? null,
-      attempt.bodyText ?? null,
+      journaledBody(attempt),
       attempt.retryInMs ?? null,
     );
   }
 
   /** Writes an event's final state. */
   complete(id: string, outcome: EventOutcome, now: string): void {
-    this.#statements.complete.run({
+    const params = {
       id,
       state: outcome.state,
       student_ps_id: outcome.studentPsId ?? null,
@@ -235,11 +271,65 @@ export class WritebackStore {
       error_body: outcome.error?.body ?? null,
       result: outcome.result === undefined ? null : JSON.stringify(outcome.result),
       now,
-    });
+    };
+    this.#write(() => this.#statements.complete.run(params));
+  }
+
+  /**
+   * Until the matching endGroupedWrites, stamps, attempts and final states are queued and
+   * committed together: when GROUP_MAX_WRITES are waiting, GROUP_MAX_DELAY_MS after the first,
+   * before any read of this store, and at the end. A commit per state change was most of a run's
+   * SQLite cost (docs/benchmarks.md, figure 3). A crash loses at most the queued writes: their
+   * events are still "sending", so the next run sends them again, which PowerSchool takes as an
+   * update of the same record (decision 015).
+   */
+  startGroupedWrites(): void {
+    this.#groupingDepth += 1;
+  }
+
+  /** Ends a startGroupedWrites span; the last one out commits what is queued. */
+  endGroupedWrites(): void {
+    this.#groupingDepth = Math.max(0, this.#groupingDepth - 1);
+    if (this.#groupingDepth === 0) this.flush();
+  }
+
+  /** Commits every queued write in one transaction (nothing to do when none is queued). */
+  flush(): void {
+    if (this.#flushError !== undefined) {
+      const error = this.#flushError;
+      this.#flushError = undefined;
+      throw error;
+    }
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    if (this.#queued.length === 0) return;
+    // On failure the transaction rolls back and the writes stay queued for the next try.
+    this.db.transaction(() => this.#queued.forEach((write) => write()))();
+    this.#queued.length = 0;
+  }
+
+  #write(write: () => void): void {
+    if (this.#groupingDepth === 0) {
+      write();
+      return;
+    }
+    this.#queued.push(write);
+    if (this.#queued.length >= GROUP_MAX_WRITES) this.flush();
+    else this.#flushTimer ??= setTimeout(() => this.#timedFlush(), GROUP_MAX_DELAY_MS).unref();
+  }
+
+  #timedFlush(): void {
+    this.#flushTimer = undefined;
+    try {
+      this.flush();
+    } catch (error) {
+      this.#flushError = error;
+    }
   }
 
   /** Moves failed or not-attempted events back to pending for a replay; returns how many. */
   requeue(ids: readonly string[], now: string): number {
+    this.flush();
     const run = this.db.transaction(() =>
       ids.reduce((moved, id) => moved + this.#statements.requeue.run(now, id).changes, 0),
     );
@@ -248,16 +338,19 @@ export class WritebackStore {
 
   /** Every attempt journaled for an event, in order. */
   attempts(eventId: string): AttemptRow[] {
+    this.flush();
     return this.#statements.attempts.all(eventId);
   }
 
   /** A filtered, paged page of the log, newest first. */
   query(query: LogQuery): LogRowPage {
+    this.flush();
     return queryLogRows(this.db, query);
   }
 
   /** How many events are in each state. */
   counts(): Record<EventState, number> {
+    this.flush();
     const counts = { pending: 0, sending: 0, successful: 0, failed: 0, not_attempted: 0 };
     for (const { state, n } of this.#statements.counts.all()) counts[state] = n;
     return counts;
@@ -265,6 +358,11 @@ export class WritebackStore {
 
   /** Closes the database. */
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    try {
+      this.flush();
+    } finally {
+      this.db.close();
+    }
   }
 }

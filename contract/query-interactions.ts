@@ -31,7 +31,7 @@ const QUERY_CALLS: Record<QueryKey, QueryCall> = {
   },
   studentPeriods: {
     needs: ['studentId', 'attDate'],
-    args: (facts) => ({ studentid: String(facts.studentId), att_date: facts.attDate }),
+    args: (facts) => ({ students_id: [facts.studentId], att_date: facts.attDate }),
   },
   attendanceCodes: {
     needs: ['schoolNumber', 'yearid'],

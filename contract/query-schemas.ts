@@ -44,6 +44,7 @@ export function flattenedResultSchema<R extends z.ZodType>(
 const REQUIRED_COLUMNS: Record<QueryKey, Record<string, z.ZodType>> = {
   studentsByDcid: { id: wholeNumberLike, dcid: wholeNumberLike, schoolid: wholeNumberLike },
   studentPeriods: {
+    studentid: wholeNumberLike,
     ccid: wholeNumberLike,
     periodid: wholeNumberLike,
     start_time: wholeNumberLike,

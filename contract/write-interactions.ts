@@ -81,7 +81,7 @@ const testStudentPeriod = defineInteraction({
   needs: ['testStudentId', 'attDate'],
   path: queryPath(QUERY_NAMES.studentPeriods),
   body: ({ testStudentId: studentid, attDate }) => ({
-    json: { studentid: String(studentid), att_date: attDate },
+    json: { students_id: [studentid], att_date: attDate },
   }),
   expectStatus: 200,
   schema: pluginQueryResultSchema('studentPeriods'),

@@ -59,15 +59,18 @@ ORDER BY s.dcid`,
     name: QUERY_NAMES.studentPeriods,
     coreTable: 'cc',
     flattened: true,
-    summary: "A student's scheduled periods on a date",
+    summary: "Students' scheduled periods on a date",
     description:
-      "Every period a student has an active class enrollment in on one date: the in-session calendar day, its bell schedule's items, the period of each item, and the student's sections that meet in that period on that cycle day.",
+      "Every period each of the given students has an active class enrollment in on one date: the in-session calendar day, its bell schedule's items, the period of each item, and the student's sections that meet in that period on that cycle day.",
+    // Many students per call, as students_by_dcid takes many DCIDs: a morning's Meeting
+    // check-ins then cost one call per date and page, not one per student (docs/benchmarks.md,
+    // figure 3). cc.studentid is returned so the connector can tell the students' rows apart.
     args: [
       {
-        name: 'studentid',
-        type: 'primitive',
+        name: 'students_id',
+        type: 'array',
         required: true,
-        description: 'STUDENTS.ID of the student.',
+        description: 'The STUDENTS.ID values of the students.',
         column: 'CC.STUDENTID',
       },
       {
@@ -78,6 +81,7 @@ ORDER BY s.dcid`,
       },
     ],
     columns: [
+      { column: 'cc.studentid', alias: 'studentid' },
       { column: 'cc.id', alias: 'ccid' },
       { column: 'cc.sectionid', alias: 'sectionid' },
       { column: 'cc.schoolid', alias: 'schoolid' },
@@ -95,7 +99,6 @@ ORDER BY s.dcid`,
     // are how a section's expression ("2(A-B)") is stored relationally; public report SQL joins
     // them this way. Inferred: no public source shows this exact query running as a PowerQuery.
     alsoReads: [
-      'cc.studentid',
       'cc.dateenrolled',
       'cc.dateleft',
       'sections.id',
@@ -112,7 +115,8 @@ ORDER BY s.dcid`,
       'section_meeting.period_number',
       'section_meeting.cycle_day_letter',
     ],
-    sql: `SELECT cc.id AS ccid, cc.sectionid, cc.schoolid, sec.course_number, sec.section_number,
+    sql: `SELECT cc.studentid, cc.id AS ccid, cc.sectionid, cc.schoolid, sec.course_number,
+       sec.section_number,
        p.id AS periodid, p.period_number, p.abbreviation AS period_abbreviation,
        p.year_id AS yearid, bsi.start_time, bsi.end_time, cd.id AS calendar_dayid
 FROM cc cc
@@ -124,10 +128,10 @@ JOIN bell_schedule_items bsi ON bsi.bell_schedule_id = cd.bell_schedule_id
 JOIN period p ON p.id = bsi.period_id
 JOIN section_meeting sm ON sm.sectionid = sec.id AND sm.period_number = p.period_number
   AND sm.cycle_day_letter = cy.letter
-WHERE cc.studentid = :studentid
+WHERE cc.studentid IN (:students_id)
   AND cc.dateenrolled <= ${ON_DATE}
   AND cc.dateleft > ${ON_DATE}
-ORDER BY bsi.start_time, cc.id`,
+ORDER BY cc.studentid, bsi.start_time, cc.id`,
   },
   {
     name: QUERY_NAMES.attendanceCodes,

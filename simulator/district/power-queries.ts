@@ -46,21 +46,26 @@ const studentsByDcid: Executor = (district, args) =>
     'students.enroll_status': s.enroll_status,
   }));
 
+/** Ordered as the SQL's ORDER BY cc.studentid, bsi.start_time, cc.id; each student once. */
 const studentPeriods: Executor = (district, args) =>
-  scheduledMeetings(district, asNumber(args.studentid), asText(args.att_date)).map((m) => ({
-    'cc.id': m.cc.id,
-    'cc.sectionid': m.cc.sectionid,
-    'cc.schoolid': m.cc.schoolid,
-    'sections.course_number': m.section.course_number,
-    'sections.section_number': m.section.section_number,
-    'period.id': m.period.id,
-    'period.period_number': m.period.period_number,
-    'period.abbreviation': m.period.abbreviation,
-    'period.year_id': m.period.year_id,
-    'bell_schedule_items.start_time': m.item.start_time,
-    'bell_schedule_items.end_time': m.item.end_time,
-    'calendar_day.id': m.calendarDay.id,
-  }));
+  [...new Set(asList(args.students_id).map(Number))]
+    .sort((a, b) => a - b)
+    .flatMap((studentid) => scheduledMeetings(district, studentid, asText(args.att_date)))
+    .map((m) => ({
+      'cc.studentid': m.cc.studentid,
+      'cc.id': m.cc.id,
+      'cc.sectionid': m.cc.sectionid,
+      'cc.schoolid': m.cc.schoolid,
+      'sections.course_number': m.section.course_number,
+      'sections.section_number': m.section.section_number,
+      'period.id': m.period.id,
+      'period.period_number': m.period.period_number,
+      'period.abbreviation': m.period.abbreviation,
+      'period.year_id': m.period.year_id,
+      'bell_schedule_items.start_time': m.item.start_time,
+      'bell_schedule_items.end_time': m.item.end_time,
+      'calendar_day.id': m.calendarDay.id,
+    }));
 
 const attendanceCodes: Executor = (district, args) =>
   [

@@ -79,10 +79,43 @@ describe('toDistrictLocalTime', () => {
       '2026-10-14',
       8 * 3600 + 40 * 60,
     ],
+    [
+      'seconds within the minute and milliseconds',
+      '2026-10-14T13:15:30.900Z',
+      'America/New_York',
+      '2026-10-14',
+      9 * 3600 + 15 * 60 + 30,
+    ],
+    [
+      'the last second before local midnight',
+      '2026-10-15T03:59:59Z',
+      'America/New_York',
+      '2026-10-14',
+      23 * 3600 + 59 * 60 + 59,
+    ],
+    [
+      'a half-hour offset zone (+05:30)',
+      '2026-10-14T03:10:45Z',
+      'Asia/Kolkata',
+      '2026-10-14',
+      8 * 3600 + 40 * 60 + 45,
+    ],
   ])('converts %s', (_name, instant, zone, date, seconds) => {
     const local = toDistrictLocalTime(new Date(instant), zone);
     expect(local.date).toBe(date);
     expect(local.secondsSinceMidnight).toBe(seconds);
+  });
+
+  it('gives every second of one minute its own wall-clock second, in any order', () => {
+    const base = Date.parse('2026-10-14T12:40:00Z');
+    const seconds = [59, 0, 30, 1].map(
+      (s) =>
+        toDistrictLocalTime(new Date(base + s * 1000), 'America/New_York').secondsSinceMidnight,
+    );
+    expect(seconds).toEqual([59, 0, 30, 1].map((s) => 8 * 3600 + 40 * 60 + s));
+    expect(toDistrictLocalTime(new Date(base), 'America/Phoenix').secondsSinceMidnight).toBe(
+      5 * 3600 + 40 * 60,
+    );
   });
 
   it('renders wall-clock seconds as HH:MM', () => {
@@ -107,8 +140,8 @@ describe('minutesMissed (Time mode)', () => {
 
 describe('pickPeriodAt (Meeting mode)', () => {
   const periods = [
-    { ccid: 1, periodid: 10, start_time: 28_500, end_time: 31_500 },
-    { ccid: 2, periodid: 20, start_time: 31_800, end_time: 35_100 },
+    { studentid: 1, ccid: 1, periodid: 10, start_time: 28_500, end_time: 31_500 },
+    { studentid: 1, ccid: 2, periodid: 20, start_time: 31_800, end_time: 35_100 },
   ];
   it.each([
     ['the first second of a period belongs to it', 31_800, 20],

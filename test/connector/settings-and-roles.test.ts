@@ -86,6 +86,22 @@ describe('settings file', () => {
     expect(reopened.get().connection?.studentIdSource).toBe('dcid');
   });
 
+  it('shares one frozen snapshot between reads until an update, which the next read shows', async () => {
+    const store = SettingsStore.inMemory();
+    const first = store.get();
+    expect(store.get()).toBe(first);
+    expect(Object.isFrozen(first.schools)).toBe(true);
+    expect(() => {
+      first.preventSchoolOverrides = true;
+    }).toThrow(TypeError);
+    await store.update((draft) => {
+      draft.preventSchoolOverrides = true;
+    });
+    expect(first.preventSchoolOverrides).toBe(false);
+    expect(store.get().preventSchoolOverrides).toBe(true);
+    expect(store.get()).not.toBe(first);
+  });
+
   it('refuses a building admin saving the connection, saying who may', async () => {
     const store = SettingsStore.inMemory();
     await expect(

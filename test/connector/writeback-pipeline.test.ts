@@ -206,6 +206,49 @@ describe('idempotency and request budget (MockAgent)', () => {
     expect(connector.client.stats().requests).toBe(5);
   });
 
+  it("looks up many Meeting students' periods with one student_periods call", async () => {
+    const district = fakeDistrict();
+    const period = (ccid: number) => [{ ccid, periodid: 30, start_time: 31_800, end_time: 35_100 }];
+    district.periods.set(1001, period(70011));
+    district.periods.set(1002, period(70012));
+    const connector = connectorFor(district);
+    const events = [5001, 5002, 5003].map((dcid) =>
+      event(
+        { id: `m-${dcid}`, occurredAt: '2026-10-14T09:00:00-04:00' },
+        { dcid, schoolNumber: 103 },
+      ),
+    );
+    const records = await connector.send(events);
+    expect(records.map((record) => record.status)).toEqual(Array(3).fill('successful'));
+    const periodCalls = district.queries.filter((q) => q.name.endsWith('student_periods'));
+    expect(periodCalls).toHaveLength(1);
+    expect([...(periodCalls[0]!.args.students_id as number[])].sort()).toEqual([1001, 1002, 1003]);
+    expect(
+      district.posts.map((post) => post.body.record[0]!.tables.attendance.ccid).sort(),
+    ).toEqual(['70011', '70012', '70018']);
+    // The shared lookup is journaled under every event that asked.
+    for (const { id } of records) {
+      const paths = connector
+        .attempts({ role: 'district_admin' }, id)
+        .map((attempt) => new URL(attempt.url).pathname);
+      expect(paths.filter((path) => path.endsWith('student_periods'))).toHaveLength(1);
+    }
+  });
+
+  it('sends a run of several outbox chunks, each event written once and logged once', async () => {
+    const district = fakeDistrict();
+    const connector = connectorFor(district);
+    const events = Array.from({ length: 450 }, (_, n) =>
+      event({ id: `d-${n}` }, { dcid: 5001 + (n % 3), schoolNumber: 101 }),
+    );
+    const records = await connector.send(events);
+    expect(records.filter((record) => record.status === 'successful')).toHaveLength(450);
+    // Chunks of 200 claimed events: 200 + 200 + 50 records in three batches.
+    expect(district.batches.map((batch) => batch.length)).toEqual([200, 200, 50]);
+    const counts = connector.store.counts();
+    expect(counts).toMatchObject({ successful: 450, pending: 0, sending: 0 });
+  });
+
   it("re-sends a record the batch refused on its own, to log PowerSchool's own 400", async () => {
     const district = fakeDistrict();
     district.batchRefusal = (fields) => (fields.studentid === '1002' ? 'not enrolled' : undefined);

@@ -68,7 +68,7 @@ describe("PowerQueries: the plugin's queries, executed natively", () => {
   it('student_periods lists every period of the day, none covering the passing time or lunch', async () => {
     const { body } = await query(
       QUERY_NAMES.studentPeriods,
-      { studentid: String(F.meetingRecord.studentId), att_date: F.dates.inSession },
+      { students_id: [F.meetingRecord.studentId], att_date: F.dates.inSession },
       '?count=true',
     );
     const records = body.record as Record<string, string>[];
@@ -88,11 +88,24 @@ describe("PowerQueries: the plugin's queries, executed natively", () => {
     expect(covering(F.meetingBell.lunchTime)).toEqual([]);
   });
 
+  it('student_periods answers many students in one call, each row naming its student, by student then start time', async () => {
+    const ask = (ids: number[]) =>
+      query(QUERY_NAMES.studentPeriods, { students_id: ids, att_date: F.dates.inSession });
+    const meeting = F.meetingRecord.studentId;
+    const free = F.students.freePeriod.id;
+    const alone = async (id: number) => (await ask([id])).body.record as Record<string, string>[];
+    const [first, second] = meeting < free ? [meeting, free] : [free, meeting];
+    const both = (await ask([second, first, second])).body.record as Record<string, string>[];
+    expect(both).toEqual([...(await alone(first)), ...(await alone(second))]);
+    expect(new Set(both.map((r) => r.studentid))).toEqual(new Set([String(first), String(second)]));
+    expect((await alone(meeting)).every((r) => r.studentid === String(meeting))).toBe(true);
+  });
+
   it('student_periods follows A/B days: period 6 is Art on A days and PE on B days', async () => {
     const sixth = async (date: string) =>
       (
         await query(QUERY_NAMES.studentPeriods, {
-          studentid: String(F.meetingRecord.studentId),
+          students_id: [F.meetingRecord.studentId],
           att_date: date,
         })
       ).body.record.find((r: Record<string, string>) => r.period_number === '6').course_number;
@@ -110,14 +123,14 @@ describe("PowerQueries: the plugin's queries, executed natively", () => {
     },
   ])('student_periods is empty on $name', async ({ studentid, date }) => {
     expect(
-      (await query(QUERY_NAMES.studentPeriods, { studentid: String(studentid), att_date: date }))
-        .body.record,
+      (await query(QUERY_NAMES.studentPeriods, { students_id: [studentid], att_date: date })).body
+        .record,
     ).toEqual([]);
   });
 
   it('student_periods leaves out the dropped class: nothing at 10:50 for the free-period student', async () => {
     const { body } = await query(QUERY_NAMES.studentPeriods, {
-      studentid: String(F.students.freePeriod.id),
+      students_id: [F.students.freePeriod.id],
       att_date: F.dates.inSession,
     });
     const t = F.students.freePeriod.freeTime;

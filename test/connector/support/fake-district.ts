@@ -64,11 +64,15 @@ function queryAnswer(
     ];
   }
   if (name === QUERY_NAMES.studentPeriods) {
-    return (district.periods.get(Number(args.studentid)) ?? []).map((period) => ({
-      ...period,
-      yearid: 36,
-      calendar_dayid: 1554,
-    }));
+    const ids = Array.isArray(args.students_id) ? args.students_id.map(Number) : [];
+    return ids.flatMap((studentid) =>
+      (district.periods.get(studentid) ?? []).map((period) => ({
+        studentid,
+        ...period,
+        yearid: 36,
+        calendar_dayid: 1554,
+      })),
+    );
   }
   return [];
 }
