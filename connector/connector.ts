@@ -229,7 +229,8 @@ class WritebackConnector implements Connector {
   async send(inputs: readonly unknown[], options: RunOptions = {}): Promise<WritebackRecord[]> {
     const accepted = this.accept(inputs);
     await this.resume(options);
-    return accepted.map(({ record }) => toWritebackRecord(this.store.get(record.id)!));
+    const rows = this.store.getMany(accepted.map(({ record }) => record.id));
+    return rows.map((row) => toWritebackRecord(row!));
   }
 
   async resume(options: RunOptions = {}): Promise<RunProgress> {

@@ -122,6 +122,9 @@ export class WritebackStore {
         @student_ps_id, @grade, @occurred_at, @occurred_ms, @local_date, @local_time, @reason,
         @payload, 'pending', @now, @now) ON CONFLICT (id) DO NOTHING RETURNING *`),
       byId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?'),
+      byIds: db.prepare<[string], EventRow>(
+        'SELECT * FROM events WHERE id IN (SELECT value FROM json_each(?))',
+      ),
       claim: db.prepare<[string, string, string], EventRow>(`UPDATE events SET state = 'sending',
         owner = ?, runs = runs + 1, updated_at = ? WHERE id = ? AND state IN ('pending', 'sending')
         RETURNING *`),
@@ -129,15 +132,16 @@ export class WritebackStore {
         student_ps_id = coalesce(@student_ps_id, student_ps_id), error_code = @error_code,
         error_message = @error_message, error_status = @error_status, error_body = @error_body,
         result = @result, updated_at = @now, completed_at = @now WHERE id = @id`),
+      claimNext: db.prepare<{ owner: string; now: string; limit: number }, EventRow>(`UPDATE events
+        SET state = 'sending', owner = @owner, runs = runs + 1, updated_at = @now
+        WHERE seq IN (SELECT seq FROM events WHERE state = 'pending' ORDER BY seq LIMIT @limit)
+        RETURNING *`),
       stamp: db.prepare('UPDATE events SET local_date = ?, local_time = ? WHERE id = ?'),
       insertAttempt: db.prepare(`INSERT INTO attempts (event_id, run, started_at, duration_ms,
         method, url, http_status, outcome, error_code, response_body, retry_in_ms)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       attempts: db.prepare<[string], AttemptRow>(
         'SELECT * FROM attempts WHERE event_id = ? ORDER BY id',
-      ),
-      outbox: db.prepare<[number], EventRow>(
-        `SELECT * FROM events WHERE state = 'pending' ORDER BY seq LIMIT ?`,
       ),
       sending: db.prepare<[], EventRow>(
         `SELECT * FROM events WHERE state = 'sending' ORDER BY seq`,
@@ -209,10 +213,13 @@ export class WritebackStore {
     return this.#statements.byId.get(id);
   }
 
-  /** Pending events, oldest first. */
-  outbox(limit: number): EventRow[] {
+  /** The events with these ids, in the order asked (one statement for the lot). */
+  getMany(ids: readonly string[]): (EventRow | undefined)[] {
     this.flush();
-    return this.#statements.outbox.all(limit);
+    const found = new Map(
+      this.#statements.byIds.all(JSON.stringify(ids)).map((row) => [row.id, row]),
+    );
+    return ids.map((id) => found.get(id));
   }
 
   /** Events marked as being sent (by this or another process, maybe one that was killed). */
@@ -225,6 +232,13 @@ export class WritebackStore {
   claim(id: string, owner: string, now: string): EventRow | undefined {
     this.flush();
     return this.#statements.claim.get(owner, now, id);
+  }
+
+  /** Claims up to `limit` pending events for owner, oldest first, in one statement. */
+  claimNext(owner: string, now: string, limit: number): EventRow[] {
+    this.flush();
+    // RETURNING gives no order: put the claimed events back in outbox order.
+    return this.#statements.claimNext.all({ owner, now, limit }).sort((a, b) => a.seq - b.seq);
   }
 
   /** Puts an event that was being sent back to pending (its sender is gone). */
