@@ -43,13 +43,21 @@ export const DEFAULT_CACHE_TTLS: CacheTtls = {
 
 /** PowerQuery pages and DCID batches are this size unless metadata says less. */
 const DEFAULT_QUERY_PAGE_SIZE = 100;
-/** Students per student_periods call (the DCID batch's size). */
-const PERIOD_STUDENTS_PER_CALL = 100;
+/** DCIDs per students_by_dcid call, and students per student_periods call. */
+const STUDENTS_PER_CALL = 100;
 /**
- * Rows per student_periods page when the plugin's maximum allows: a student has a handful of
- * periods a day, so a full call fits one page instead of several of DEFAULT_QUERY_PAGE_SIZE.
+ * Rows per page of the batched lookups when the plugin's maximum allows: a student has a
+ * handful of periods a day, so a call fits one page instead of several of
+ * DEFAULT_QUERY_PAGE_SIZE, and a DCID call that finds every student is still a short page (a
+ * full page means asking for the next one, which a run measured as a third of its DCID calls).
  */
-const PERIOD_PAGE_SIZE = 1000;
+const BATCH_PAGE_SIZE = 1000;
+
+/**
+ * Who a shared lookup's attempts are journaled under: given what one call asks for, the listener
+ * for the events that asked for it (a call for 100 DCIDs is journaled under their events only).
+ */
+export type JournalFor<T> = (asked: readonly T[]) => AttemptListener | undefined;
 
 /** A student on a district-local date: what student_periods is asked for. */
 export interface StudentDate {
@@ -92,14 +100,19 @@ export class Lookups {
    * Looks up many DCIDs in as few PowerQuery calls as the page size allows. DCIDs already
    * cached cost nothing; every DCID gets an entry (null when no student has it).
    */
-  async prefetchStudents(dcids: readonly number[], onAttempt?: AttemptListener): Promise<void> {
+  async prefetchStudents(
+    dcids: readonly number[],
+    journalFor: JournalFor<number> = () => undefined,
+  ): Promise<void> {
     const missing = [...new Set(dcids)].filter((dcid) => !this.#students.has(dcid));
     if (missing.length === 0) return;
-    const size = await this.#pageSize(onAttempt);
+    const size = await this.#pageSize(journalFor(missing), BATCH_PAGE_SIZE);
+    // A DCID is one student at most: fewer DCIDs than the page size always end on a short page.
+    const perCall = Math.max(1, Math.min(STUDENTS_PER_CALL, size - 1));
     const waits: Promise<unknown>[] = [];
-    for (let start = 0; start < missing.length; start += size) {
-      const chunk = missing.slice(start, start + size);
-      const batch = this.#queryStudents(chunk, size, onAttempt);
+    for (let start = 0; start < missing.length; start += perCall) {
+      const chunk = missing.slice(start, start + perCall);
+      const batch = this.#queryStudents(chunk, size, journalFor(chunk));
       for (const dcid of chunk) {
         waits.push(
           this.#students.set(
@@ -184,7 +197,7 @@ export class Lookups {
    */
   async prefetchPeriods(
     wanted: readonly StudentDate[],
-    onAttempt?: AttemptListener,
+    journalFor: JournalFor<StudentDate> = () => undefined,
   ): Promise<void> {
     const byDate = new Map<string, Set<number>>();
     for (const { studentId, date } of wanted) {
@@ -195,9 +208,10 @@ export class Lookups {
     const waits: Promise<unknown>[] = [];
     for (const [date, students] of byDate) {
       const ids = [...students];
-      for (let start = 0; start < ids.length; start += PERIOD_STUDENTS_PER_CALL) {
-        const chunk = ids.slice(start, start + PERIOD_STUDENTS_PER_CALL);
-        const call = this.#queryPeriods(chunk, date, onAttempt);
+      for (let start = 0; start < ids.length; start += STUDENTS_PER_CALL) {
+        const chunk = ids.slice(start, start + STUDENTS_PER_CALL);
+        const asked = chunk.map((studentId) => ({ studentId, date }));
+        const call = this.#queryPeriods(chunk, date, journalFor(asked));
         for (const id of chunk) {
           const periods = call.then((found) => found.get(id) ?? []);
           waits.push(this.#periods.set(`${id}|${date}`, periods));
@@ -213,7 +227,7 @@ export class Lookups {
     date: string,
     onAttempt?: AttemptListener,
   ): Promise<Map<number, PeriodRecord[]>> {
-    const pageSize = await this.#pageSize(onAttempt, PERIOD_PAGE_SIZE);
+    const pageSize = await this.#pageSize(onAttempt, BATCH_PAGE_SIZE);
     const rows = await runPowerQueryAllPages(
       this.#client,
       QUERY_NAMES.studentPeriods,

@@ -192,8 +192,8 @@ function countOutcome(progress: RunProgress, state: EventOutcome['state']): void
 }
 
 /**
- * One PowerQuery call for all the batch's uncached DCIDs, instead of one per event. Its attempts
- * are journaled under every event that asked.
+ * One PowerQuery call per 100 of the chunk's uncached DCIDs, instead of one per event. Each call's
+ * attempts are journaled under the events whose DCIDs it asked for.
  */
 async function prefetchStudents(context: ProcessContext, claimed: EventRow[]): Promise<void> {
   const settings = context.settings();
@@ -203,17 +203,21 @@ async function prefetchStudents(context: ProcessContext, claimed: EventRow[]): P
       row.student_dcid !== null && settings.schools[String(row.school_number)]?.enabled !== false,
   );
   if (asking.length < 2) return;
+  const byDcid = groupRows(asking, (row) => String(row.student_dcid));
+  const journalFor = (dcids: readonly number[]) =>
+    sharedAttemptRecorder(
+      context,
+      dcids.flatMap((dcid) => byDcid.get(String(dcid)) ?? []),
+    );
   const dcids = asking.map((row) => row.student_dcid!);
   // A failed prefetch is not fatal: each event then looks its student up and logs why not.
-  await context.lookups
-    .prefetchStudents(dcids, sharedAttemptRecorder(context, asking))
-    .catch(() => undefined);
+  await context.lookups.prefetchStudents(dcids, journalFor).catch(() => undefined);
 }
 
 /**
- * One student_periods call per date (and page) for the batch's Meeting events whose student is
- * known, instead of one per student: a third of a run's requests before (docs/benchmarks.md,
- * figure 3). Its attempts are journaled under every event that asked.
+ * One student_periods call per date (and 100 students) for the chunk's Meeting events whose
+ * student is known, instead of one per student: a third of a run's requests before
+ * (docs/benchmarks.md, figure 3). Each call's attempts are journaled under the events it served.
  */
 async function prefetchPeriods(context: ProcessContext, claimed: EventRow[]): Promise<void> {
   const settings = context.settings();
@@ -237,17 +241,31 @@ async function prefetchPeriods(context: ProcessContext, claimed: EventRow[]): Pr
       asking.push({ row, wanted: { studentId, date } });
     }
     if (asking.length < 2) return;
-    const journal = sharedAttemptRecorder(
-      context,
-      asking.map((item) => item.row),
-    );
+    const keyOf = ({ studentId, date }: StudentDate): string => `${studentId}|${date}`;
+    const byKey = groupRows(asking, (item) => keyOf(item.wanted));
+    const journalFor = (asked: readonly StudentDate[]) =>
+      sharedAttemptRecorder(
+        context,
+        asked.flatMap((wanted) => (byKey.get(keyOf(wanted)) ?? []).map((item) => item.row)),
+      );
     await context.lookups.prefetchPeriods(
       asking.map((item) => item.wanted),
-      journal,
+      journalFor,
     );
   } catch {
     // Not fatal: each event then looks its periods up and logs why not.
   }
+}
+
+function groupRows<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
 }
 
 async function runWithConcurrency<T>(

@@ -206,6 +206,20 @@ describe('idempotency and request budget (MockAgent)', () => {
     expect(connector.client.stats().requests).toBe(5);
   });
 
+  it('asks for fewer DCIDs than the page size, so a call that finds every student needs no second page', async () => {
+    const district = fakeDistrict();
+    for (let n = 0; n < 150; n += 1) district.students.push({ id: 2000 + n, dcid: 6000 + n });
+    const connector = connectorFor(district);
+    const events = Array.from({ length: 150 }, (_, n) =>
+      event({ id: `s-${n}` }, { dcid: 6000 + n, schoolNumber: 101 }),
+    );
+    const records = await connector.send(events);
+    expect(records.filter((record) => record.status === 'successful')).toHaveLength(150);
+    // The fake's page size is 100: 99 + 51 DCIDs, two calls, each a short page.
+    const calls = district.queries.filter((q) => q.name.endsWith('students_by_dcid'));
+    expect(calls.map((call) => (call.args.students_dcid as number[]).length)).toEqual([99, 51]);
+  });
+
   it("looks up many Meeting students' periods with one student_periods call", async () => {
     const district = fakeDistrict();
     const period = (ccid: number) => [{ ccid, periodid: 30, start_time: 31_800, end_time: 35_100 }];
