@@ -53,7 +53,7 @@ const FULL: BenchConfig = {
   logRows: 1_000_000,
   logChunkRows: 10_000,
   logProbeEvents: 1_000,
-  logProbeRounds: 7,
+  logProbeRounds: 21,
   logQueryRuns: 30,
   bundleBuilds: 10,
   resilienceEvents: 2_000,

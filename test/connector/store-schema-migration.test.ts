@@ -1,0 +1,176 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WritebackStore, type EventRow } from '../../connector/writeback-store.ts';
+import { queryLogRows, type LogQuery } from '../../connector/log-query.ts';
+import { RETIRED_INDEXES, SCHEMA_VERSION } from '../../connector/store-schema.ts';
+import { FIXTURE_DAYS, fillLogFixture, referencePage } from './support/log-fixture.ts';
+
+/** The events indexes of schema version 1, as pswb 0.1 created them. */
+const VERSION_1_INDEXES = `
+CREATE INDEX events_outbox ON events(state, seq);
+CREATE INDEX events_state_day ON events(state, local_date, occurred_ms);
+CREATE INDEX events_state_school_day ON events(state, school_number, local_date, occurred_ms);
+CREATE INDEX events_school_day ON events(school_number, local_date, occurred_ms);
+CREATE INDEX events_day ON events(local_date, occurred_ms);
+CREATE INDEX events_student
+  ON events(student_name_id, state, school_number, local_date, occurred_ms);
+`;
+
+interface SchemaObject {
+  type: string;
+  name: string;
+  sql: string | null;
+}
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pswb-schema-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Every table, view and index by name, an index by its columns (not by how its SQL is spelled). */
+function schemaOf(db: Database.Database): SchemaObject[] {
+  const objects = db
+    .prepare('SELECT type, name, sql FROM sqlite_master ORDER BY type, name')
+    .all() as SchemaObject[];
+  return objects.map((object) => {
+    if (object.type !== 'index') return object;
+    const columns = db.pragma(`index_info(${object.name})`) as { name: string }[];
+    return { ...object, sql: columns.map((column) => column.name).join(', ') };
+  });
+}
+
+function versionOf(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** A log file as version 1 left it: the fixture's events under the version-1 indexes. */
+function writeVersion1Log(path: string): EventRow[] {
+  const store = new WritebackStore(path);
+  fillLogFixture(store);
+  store.close();
+  const db = new Database(path);
+  const indexes = db
+    .prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL",
+    )
+    .pluck()
+    .all() as string[];
+  for (const index of indexes) db.exec(`DROP INDEX ${index}`);
+  db.exec(VERSION_1_INDEXES);
+  db.pragma('user_version = 1');
+  const rows = db.prepare('SELECT * FROM events ORDER BY seq').all() as EventRow[];
+  db.close();
+  return rows;
+}
+
+/** The schema a new, empty log gets. */
+function freshSchema(): SchemaObject[] {
+  const store = new WritebackStore(join(dir, 'fresh.db'));
+  const schema = schemaOf(store.db);
+  store.close();
+  return schema;
+}
+
+describe('writeback log schema migration', () => {
+  it('moves a version-1 log to the current indexes and version, keeping every row', () => {
+    const path = join(dir, 'v1.db');
+    const before = writeVersion1Log(path);
+    const store = new WritebackStore(path);
+    try {
+      expect(versionOf(store.db)).toBe(SCHEMA_VERSION);
+      expect(schemaOf(store.db)).toEqual(freshSchema());
+      const names = schemaOf(store.db).map((object) => object.name);
+      for (const retired of RETIRED_INDEXES) expect(names).not.toContain(retired);
+      expect(store.db.prepare('SELECT * FROM events ORDER BY seq').all()).toEqual(before);
+    } finally {
+      store.close();
+    }
+  });
+
+  it.each<[string, Omit<LogQuery, 'page' | 'pageSize'>]>([
+    ['a name', { search: 'zed' }],
+    ['a name and a status', { search: 'zed', states: ['failed'] }],
+    ['a building and dates', { schools: [103], from: FIXTURE_DAYS[1], to: FIXTURE_DAYS[3] }],
+    ['a status', { states: ['not_attempted'] }],
+  ])('filters a migrated log exactly as before: %s', (_name, filter) => {
+    const path = join(dir, 'v1.db');
+    const before = writeVersion1Log(path);
+    const store = new WritebackStore(path);
+    try {
+      const query = { ...filter, page: 1, pageSize: 5000 };
+      const page = queryLogRows(store.db, query);
+      expect(page.rows.map((row) => row.id)).toEqual(referencePage(before, query).ids);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('leaves a migrated log as it is when opened again (the migration runs once)', () => {
+    const path = join(dir, 'v1.db');
+    writeVersion1Log(path);
+    const first = new WritebackStore(path);
+    const migrated = schemaOf(first.db);
+    const rows = first.db.prepare('SELECT * FROM events ORDER BY seq').all();
+    first.close();
+    for (let reopen = 0; reopen < 2; reopen += 1) {
+      const store = new WritebackStore(path);
+      try {
+        expect(schemaOf(store.db)).toEqual(migrated);
+        expect(versionOf(store.db)).toBe(SCHEMA_VERSION);
+        expect(store.db.prepare('SELECT * FROM events ORDER BY seq').all()).toEqual(rows);
+      } finally {
+        store.close();
+      }
+    }
+  });
+
+  it('rolls a failed migration back whole: the file stays at version 1 with its old indexes', () => {
+    const path = join(dir, 'v1.db');
+    writeVersion1Log(path);
+    const db = new Database(path);
+    // A table holding the name of a new index makes its CREATE INDEX fail mid-migration.
+    db.exec('CREATE TABLE events_day_student (x)');
+    db.close();
+    expect(() => new WritebackStore(path)).toThrow(/events_day_student/);
+    const after = new Database(path);
+    try {
+      expect(versionOf(after)).toBe(1);
+      expect(schemaOf(after).map((object) => object.name)).toContain('events_student');
+    } finally {
+      after.close();
+    }
+  });
+
+  it('refuses a log written by a newer pswb, saying to upgrade', () => {
+    const path = join(dir, 'newer.db');
+    const db = new Database(path);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    expect(() => new WritebackStore(path)).toThrow(
+      `The writeback log was written by a newer pswb (schema ${SCHEMA_VERSION + 1}, this one knows ${SCHEMA_VERSION}). Upgrade pswb.`,
+    );
+  });
+});
+
+describe('writeback log indexes', () => {
+  it('lead every events index with a column a new event adds at the newest end (never the student)', () => {
+    const store = WritebackStore.inMemory();
+    try {
+      const indexes = store.db.pragma('index_list(events)') as { name: string }[];
+      const leading = indexes.map(({ name }) => {
+        const columns = store.db.pragma(`index_info(${name})`) as { seqno: number; name: string }[];
+        return columns.find((column) => column.seqno === 0)!.name;
+      });
+      expect(indexes.length).toBeGreaterThan(4);
+      for (const column of leading) {
+        expect(['state', 'local_date', 'school_number', 'id']).toContain(column);
+      }
+    } finally {
+      store.close();
+    }
+  });
+});
