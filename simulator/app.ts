@@ -12,6 +12,7 @@ import { District } from './district/district.ts';
 import type { DistrictData } from './district/schema.ts';
 import { renderPsError } from './http-errors.ts';
 import { StateStore, type SimulatorState } from './persistence.ts';
+import { RememberedRouter } from './remembered-router.ts';
 import {
   clockRoutes,
   createPlatform,
@@ -121,7 +122,7 @@ function buildRoutes(
   district: District,
   seed: { name: string; copy: () => DistrictData },
 ): Hono<PlatformEnv> {
-  const app = new Hono<PlatformEnv>();
+  const app = new Hono<PlatformEnv>({ router: new RememberedRouter() });
   app.onError(renderPsError);
   app.notFound((c) =>
     c.json(

@@ -2,12 +2,11 @@
  * The attendance write payload (reference section 4):
  * `{"name":"attendance","record":[{"name":"attendance","tables":{"attendance":{...}}}]}`.
  * Values are strings except a meeting's start_time/end_time (seconds since midnight); numbers
- * are accepted for every numeric field too. This module reads the shape and types; the rules
- * that need the district's data are in attendance-validation.ts.
+ * are accepted for every numeric field too. This module reads the shape; attendance-fields.ts
+ * types each record's fields; the rules that need the district's data are in
+ * attendance-validation.ts.
  */
 import { psError, type PsErrorDetail } from '../http-errors.ts';
-import { isIsoDate } from './dates.ts';
-import { ATT_MODES, isAttMode, type AttMode } from './schema.ts';
 
 /** The three write endpoints under /ws/attendance/. */
 export const ATTENDANCE_ENDPOINTS = ['daily_time', 'meeting_interval', 'batch_daily_time'] as const;
@@ -37,41 +36,11 @@ export const WRITABLE_ATTENDANCE_FIELDS = [
 const OTHER_FIELDS = ['dcid', 'start_time', 'end_time'] as const;
 
 const WRITABLE = new Set<string>(WRITABLE_ATTENDANCE_FIELDS);
-const KNOWN_FIELDS = new Set<string>([...WRITABLE_ATTENDANCE_FIELDS, ...OTHER_FIELDS]);
-
-const NUMERIC_FIELDS = [
-  'attendance_codeid',
-  'calendar_dayid',
-  'schoolid',
-  'yearid',
-  'studentid',
-  'programid',
-  'ccid',
-  'periodid',
-  'total_minutes',
-  'att_interval',
-  'dcid',
-  'start_time',
-  'end_time',
-] as const;
-type NumericField = (typeof NUMERIC_FIELDS)[number];
-
-/** A record after type checks: numbers are numbers; absent fields are undefined. */
-export type AttendanceInput = { [K in NumericField]?: number } & {
-  att_date?: string;
-  att_mode_code?: AttMode;
-  att_comment?: string;
-};
-
-/** Required by every endpoint (API-REF: STUDENTID, ATT_DATE, SCHOOLID, YEARID, ATT_MODE_CODE, ATTENDANCE_CODEID). */
-export const REQUIRED_FIELDS = [
-  'studentid',
-  'att_date',
-  'schoolid',
-  'yearid',
-  'att_mode_code',
-  'attendance_codeid',
-] as const;
+/** Every field a record may carry (lower case). */
+export const KNOWN_FIELDS: ReadonlySet<string> = new Set<string>([
+  ...WRITABLE_ATTENDANCE_FIELDS,
+  ...OTHER_FIELDS,
+]);
 
 /** A record's problem: the text PowerSchool answers with and the field it concerns. */
 export interface AttendanceProblem {
@@ -106,11 +75,32 @@ function attendanceFieldsOf(record: unknown): Record<string, unknown> | undefine
  * write-access check runs before the payload is validated, on the fields actually sent.
  */
 export function attendanceFieldMaps(body: unknown): Record<string, unknown>[] {
-  if (!isObject(body) || !Array.isArray(body.record)) return [];
-  return body.record.flatMap((record) => {
+  const maps: Record<string, unknown>[] = [];
+  if (!isObject(body) || !Array.isArray(body.record)) return maps;
+  for (const record of body.record as unknown[]) {
     const fields = attendanceFieldsOf(record);
-    return fields ? [fields] : [];
-  });
+    if (fields) maps.push(fields);
+  }
+  return maps;
+}
+
+/**
+ * True when every writable ATTENDANCE column the records set is in `granted` (lower-case
+ * names): the write-access check of a write that passes it, without building the column list
+ * a refusal names (writtenAttendanceColumns). A name that lower-cases to a writable column is
+ * plain ASCII, so its column is the same either way.
+ */
+export function setsOnlyGrantedColumns(
+  fieldMaps: Record<string, unknown>[],
+  granted: ReadonlySet<string>,
+): boolean {
+  for (const fields of fieldMaps) {
+    for (const name of Object.keys(fields)) {
+      const column = WRITABLE.has(name) ? name : name.toLowerCase();
+      if (WRITABLE.has(column) && !granted.has(column)) return false;
+    }
+  }
+  return true;
 }
 
 /** Upper-case ATTENDANCE columns the records set, for assertWriteAccess. */
@@ -171,93 +161,4 @@ export function readAttendanceEnvelope(
     }
     return fields;
   });
-}
-
-/** Modes each endpoint takes (daily_time: Daily/Time; meeting_interval: Meeting/Interval). */
-const ENDPOINT_MODES: Record<AttendanceEndpoint, readonly AttMode[]> = {
-  daily_time: ['ATT_ModeDaily', 'ATT_ModeTime'],
-  batch_daily_time: ['ATT_ModeDaily', 'ATT_ModeTime'],
-  meeting_interval: ['ATT_ModeMeeting', 'ATT_ModeInterval'],
-};
-
-/** Type-checks one record's fields; returns the typed input or the first problem. */
-export function readAttendanceFields(
-  fields: Record<string, unknown>,
-  endpoint: AttendanceEndpoint,
-): AttendanceInput | AttendanceProblem {
-  const input: Record<string, unknown> = {};
-  for (const [rawName, value] of Object.entries(fields)) {
-    const name = rawName.toLowerCase();
-    if (!KNOWN_FIELDS.has(name)) {
-      return {
-        message: `Invalid field specified: ${rawName} is not valid column for table: attendance`,
-        field: rawName,
-        code: 'InvalidField',
-      };
-    }
-    if (value === null || value === undefined || value === '') continue;
-    const parsed = parseField(name, value, endpoint);
-    if (typeof parsed === 'object') return parsed;
-    input[name] = parsed;
-  }
-  return input as AttendanceInput;
-}
-
-function parseField(
-  name: string,
-  value: unknown,
-  endpoint: AttendanceEndpoint,
-): number | string | AttendanceProblem {
-  const invalid = (expected: string): AttendanceProblem => ({
-    message: `Invalid value for ${name.toUpperCase()}: expected ${expected}, got ${JSON.stringify(value)}.`,
-    field: name,
-    code: 'InvalidValue',
-  });
-  if ((NUMERIC_FIELDS as readonly string[]).includes(name)) {
-    const number =
-      typeof value === 'number'
-        ? value
-        : typeof value === 'string' && /^-?\d+$/.test(value.trim())
-          ? Number(value)
-          : NaN;
-    if (!Number.isSafeInteger(number)) return invalid('a whole number');
-    if ((name === 'start_time' || name === 'end_time') && (number < 0 || number > 86_400))
-      return invalid('seconds since midnight (0-86400)');
-    return number;
-  }
-  if (typeof value !== 'string') return invalid('text');
-  if (name === 'att_date' && !isIsoDate(value)) return invalid('a date written YYYY-MM-DD');
-  if (name === 'att_mode_code') {
-    if (!isAttMode(value)) return invalid(`one of ${ATT_MODES.join(', ')}`);
-    if (!ENDPOINT_MODES[endpoint].includes(value)) {
-      return {
-        message: `Invalid value for ATT_MODE_CODE: /ws/attendance/${endpoint} takes ${ENDPOINT_MODES[endpoint].join(' or ')}; got ${value}.`,
-        field: name,
-        code: 'InvalidValue',
-      };
-    }
-  }
-  return value;
-}
-
-/** Fields each mode needs beyond REQUIRED_FIELDS (API-REF: meeting start/end, interval att_interval). */
-const MODE_REQUIRED: Record<AttMode, readonly (keyof AttendanceInput)[]> = {
-  ATT_ModeDaily: [],
-  ATT_ModeTime: ['total_minutes'],
-  ATT_ModeMeeting: ['ccid', 'periodid', 'start_time', 'end_time'],
-  ATT_ModeInterval: ['att_interval'],
-};
-
-/** The first missing required field, as a problem (Inferred: the text of this error). */
-export function findMissingField(input: AttendanceInput): AttendanceProblem | undefined {
-  const mode = input.att_mode_code;
-  const required = [...REQUIRED_FIELDS, ...(mode ? MODE_REQUIRED[mode] : [])];
-  const missing = required.filter((name) => input[name] === undefined);
-  if (!missing.length) return undefined;
-  const names = missing.map((name) => name.toUpperCase()).join(', ');
-  return {
-    message: `Record Not Saved. : Missing required field(s): ${names}.`,
-    field: missing[0],
-    code: 'MissingField',
-  };
 }

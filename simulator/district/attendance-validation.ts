@@ -10,12 +10,12 @@ import type { AttendanceTimeValues, AttendanceValues, District } from './distric
 import {
   findMissingField,
   readAttendanceFields,
-  type AttendanceEndpoint,
   type AttendanceInput,
-  type AttendanceProblem,
-} from './attendance-payload.ts';
+} from './attendance-fields.ts';
+import type { AttendanceEndpoint, AttendanceProblem } from './attendance-payload.ts';
 import type { AttMode, StudentRow } from './schema.ts';
-import { isActiveEnrollment, meetingsOfEnrollment } from './student-schedule.ts';
+import { meetsInPeriod } from './class-meeting.ts';
+import { isActiveEnrollment } from './student-schedule.ts';
 
 /** A record that passed every rule: the row values to save and its time details. */
 export interface ValidAttendance {
@@ -127,7 +127,7 @@ function toValidAttendance(
   input: Complete,
 ): ValidAttendance {
   const time = timeDetails(input);
-  return {
+  const valid: ValidAttendance = {
     values: {
       studentid: student.id,
       schoolid: input.schoolid,
@@ -145,9 +145,10 @@ function toValidAttendance(
       total_minutes: input.total_minutes ?? 0,
       att_interval: input.att_interval ?? 0,
     },
-    ...(time ? { time } : {}),
-    ...(input.dcid !== undefined ? { dcid: input.dcid } : {}),
   };
+  if (time) valid.time = time;
+  if (input.dcid !== undefined) valid.dcid = input.dcid;
+  return valid;
 }
 
 /**
@@ -181,19 +182,18 @@ function checkCodeAndYear(
       'WrongSchool',
     );
   }
-  for (const [yearid, field] of [
-    [code.yearid, 'attendance_codeid'],
-    [input.yearid, 'yearid'],
-  ] as const) {
-    if (yearid !== term.yearid) {
-      return fail(
-        `Record Not Saved. : ${yearid} doesn't match the term's year value: ${term.yearid}.`,
-        field,
-        'YearMismatch',
-      );
-    }
-  }
+  // The code's year is checked before the record's own yearid.
+  if (code.yearid !== term.yearid) return yearMismatch(code.yearid, 'attendance_codeid', term);
+  if (input.yearid !== term.yearid) return yearMismatch(input.yearid, 'yearid', term);
   return { yearid: term.yearid };
+}
+
+function yearMismatch(yearid: number, field: string, term: { yearid: number }): AttendanceProblem {
+  return fail(
+    `Record Not Saved. : ${yearid} doesn't match the term's year value: ${term.yearid}.`,
+    field,
+    'YearMismatch',
+  );
 }
 
 /** A meeting record's CCID must be the student's, active that day, meeting in that period. */
@@ -211,10 +211,9 @@ function checkMeeting(
       'InvalidEnrollment',
     );
   }
-  // Only this enrollment's meetings: resolving every class of the student cost a tenth of a
-  // write at 100,000 students (docs/benchmarks.md, figure 1).
-  const meets = meetingsOfEnrollment(district, cc, date).some((m) => m.period.id === periodid);
-  if (!meets) {
+  // Only this enrollment in this period: resolving every class of the student cost a tenth of
+  // a write at 100,000 students (docs/benchmarks.md, figure 1).
+  if (!meetsInPeriod(district, cc, date, periodid)) {
     return fail(
       `Record Not Saved. : Section ${cc.sectionid} of ${fullName(student)} doesn't meet in period ${periodid} on ${formatUsDate(date)}.`,
       'periodid',

@@ -119,12 +119,12 @@ export class District {
 
   /** The school whose SCHOOLS.SCHOOL_NUMBER this is (what other tables call schoolid). */
   schoolByNumber(schoolNumber: number): SchoolRow | undefined {
-    return this.#tables.schools.lookup('school_number', schoolNumber)[0];
+    return this.#tables.schools.first('school_number', schoolNumber);
   }
 
   /** The school with this SCHOOLS.DCID (v1's school id). */
   schoolByDcid(dcid: number): SchoolRow | undefined {
-    return this.#tables.schools.lookup('dcid', dcid)[0];
+    return this.#tables.schools.first('dcid', dcid);
   }
 
   /** The student with this STUDENTS.ID. */
@@ -134,7 +134,7 @@ export class District {
 
   /** The student with this STUDENTS.DCID. */
   studentByDcid(dcid: number): StudentRow | undefined {
-    return this.#tables.students.lookup('dcid', dcid)[0];
+    return this.#tables.students.first('dcid', dcid);
   }
 
   /** Every term of a school (by school number). */
@@ -144,20 +144,21 @@ export class District {
 
   /** The school's year term (isyearrec=1) whose firstday <= date <= lastday (reference 5). */
   yearTermOn(schoolid: number, date: string): TermRow | undefined {
-    return this.termsOfSchool(schoolid).find(
-      (term) => term.isyearrec === 1 && term.firstday <= date && date <= term.lastday,
-    );
+    for (const term of this.termsOfSchool(schoolid)) {
+      if (term.isyearrec === 1 && term.firstday <= date && date <= term.lastday) return term;
+    }
+    return undefined;
   }
 
   /** The school's calendar day for a date. */
   calendarDay(schoolid: number, date: string): CalendarDayRow | undefined {
-    return this.#tables.calendar_day.lookup('schoolid|date_value', compositeKey(schoolid, date))[0];
+    return this.#tables.calendar_day.first('schoolid|date_value', compositeKey(schoolid, date));
   }
 
   /** The school's attendance recording method for a year (Attendance Preferences). */
   attendanceMode(schoolid: number, yearid: number): AttMode | undefined {
     const key = compositeKey(schoolid, yearid);
-    return this.#tables.attendance_preferences.lookup('schoolid|yearid', key)[0]?.att_mode;
+    return this.#tables.attendance_preferences.first('schoolid|yearid', key)?.att_mode;
   }
 
   /** The student's stints: the current one first, then REENROLLMENTS. */
@@ -173,9 +174,12 @@ export class District {
 
   /** Enrolled at the school on the date: entrydate <= date < exitdate in some stint there. */
   isEnrolled(student: StudentRow, schoolid: number, date: string): boolean {
-    return this.enrollmentStints(student).some(
-      (stint) => stint.schoolid === schoolid && stint.entrydate <= date && date < stint.exitdate,
-    );
+    // Every write asks this: the stints are read in place, not copied as enrollmentStints does.
+    if (isStintOn(student, schoolid, date)) return true;
+    for (const stint of this.#tables.reenrollments.lookup('studentid', student.id)) {
+      if (isStintOn(stint, schoolid, date)) return true;
+    }
+    return false;
   }
 
   /** Existing attendance rows of a student on a date. */
@@ -194,13 +198,7 @@ export class District {
     dcid?: number,
   ): SavedAttendance {
     const named = dcid === undefined ? undefined : this.attendanceByDcid(dcid);
-    const existing =
-      named ??
-      this.attendanceOn(values.studentid, values.att_date).find((row) =>
-        values.ccid === 0 && values.periodid === 0
-          ? row.ccid === 0 && row.periodid === 0
-          : row.periodid === values.periodid && row.ccid !== 0,
-      );
+    const existing = named ?? this.#sameKeyRow(values);
     const attendance = this.#tables.attendance;
     const row = existing
       ? attendance.update(existing, values)
@@ -212,17 +210,32 @@ export class District {
 
   /** An attendance row by its DCID (Time-mode updates may name the record by dcid). */
   attendanceByDcid(dcid: number): AttendanceRow | undefined {
-    return this.#tables.attendance.lookup('dcid', dcid)[0];
+    return this.#tables.attendance.first('dcid', dcid);
+  }
+
+  /** The row a record updates: same student and date, and same period for meeting records. */
+  #sameKeyRow(values: AttendanceValues): AttendanceRow | undefined {
+    const daily = values.ccid === 0 && values.periodid === 0;
+    for (const row of this.attendanceOn(values.studentid, values.att_date)) {
+      const same = daily
+        ? row.ccid === 0 && row.periodid === 0
+        : row.periodid === values.periodid && row.ccid !== 0;
+      if (same) return row;
+    }
+    return undefined;
   }
 
   #saveAttendanceTime(row: AttendanceRow, time: AttendanceTimeValues): void {
     const table = this.#tables.attendance_time;
-    const existing = table.lookup('attendanceid', row.id)[0];
+    const existing = table.first('attendanceid', row.id);
+    // Written out, not spread from `time`: a spread copy is slow on a path every write takes.
     const values = {
       attendanceid: row.id,
       studentid: row.studentid,
       att_date: row.att_date,
-      ...time,
+      time_in: time.time_in,
+      time_out: time.time_out,
+      total_minutes: time.total_minutes,
     };
     if (existing) table.update(existing, values);
     else table.insert({ ...values, ...this.#newKeys(table) });
@@ -238,4 +251,13 @@ export class District {
     this.#maxDcid.set(table.name, maxDcid + 1);
     return { id: table.maxPrimaryKey() + 1, dcid: maxDcid + 1 };
   }
+}
+
+/** The stint was at the school and covers the date: entrydate <= date < exitdate. */
+function isStintOn(
+  stint: Pick<EnrollmentStint, 'schoolid' | 'entrydate' | 'exitdate'>,
+  schoolid: number,
+  date: string,
+): boolean {
+  return stint.schoolid === schoolid && stint.entrydate <= date && date < stint.exitdate;
 }

@@ -28,6 +28,37 @@ function grantsOf(plugin: InstalledPlugin): GrantIndex {
   return index;
 }
 
+/** Per definition, then per table: the candidate fields that hold FullAccess. */
+const fullAccessSets = new WeakMap<PluginDefinition, Map<string, ReadonlySet<string>>>();
+
+/**
+ * Of `candidates` (lower-case fields of `table`, the same list on every call for a table),
+ * those the plugin holds FullAccess on. Built once per definition and table: every attendance
+ * write checks the fields it sets against it before anything else is worked out.
+ */
+export function fullAccessFields(
+  plugin: InstalledPlugin,
+  table: string,
+  candidates: readonly string[],
+): ReadonlySet<string> {
+  let byTable = fullAccessSets.get(plugin.definition);
+  if (!byTable) {
+    byTable = new Map();
+    fullAccessSets.set(plugin.definition, byTable);
+  }
+  let fields = byTable.get(table);
+  if (!fields) {
+    const grants = grantsOf(plugin);
+    // The same key assertWriteAccess looks up, so both agree on every field.
+    const granted = candidates.filter(
+      (field) => grants.get(`${table}.${field}`.toUpperCase()) === 'FullAccess',
+    );
+    fields = new Set(granted);
+    byTable.set(table, fields);
+  }
+  return fields;
+}
+
 /** The access the plugin holds on "table.field" (any case), or undefined when not requested. */
 export function grantedAccess(
   plugin: InstalledPlugin,

@@ -2,9 +2,10 @@
  * Bearer authentication and the 25.2.0.0 v1 access-level gate (reference section 2).
  * The 401 bodies for token problems are not public: `{"message": ...}` is inferred.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { hasFeature } from '../../plugin/ps-version.ts';
 import { PsHttpError } from '../http-errors.ts';
+import { requestHeader } from '../request-headers.ts';
 import type { InstalledPlugin, SimEnv } from '../sim-env.ts';
 import type { Platform } from './platform.ts';
 
@@ -45,24 +46,33 @@ export function identifyPlugin(
 
 /** Requires a valid bearer token of an enabled plugin; sets c.var.plugin, else 401. */
 export function requireBearer(platform: Platform): MiddlewareHandler<SimEnv> {
-  return async function authenticateBearer(c, next) {
-    const authorization = c.req.header('authorization');
-    if (!bearerToken(authorization)) {
-      throw new PsHttpError(401, {
-        message:
-          'Authentication required: send "Authorization: Bearer <access token>"; get a token from POST /oauth/access_token.',
-      });
-    }
-    const plugin = identifyPlugin(platform, authorization);
-    if (!plugin) {
-      throw new PsHttpError(401, {
-        message:
-          'Invalid access token: it is unknown, expired or revoked, or its plugin is disabled or deleted. Get a new one from POST /oauth/access_token.',
-      });
-    }
-    c.set('plugin', plugin);
-    await next();
+  return function authenticateBearer(c, next) {
+    authenticateRequest(platform, c);
+    return next();
   };
+}
+
+/**
+ * requireBearer's check, for a handler that runs it in line: the plugin behind the request's
+ * bearer token (also set as c.var.plugin), else a 401.
+ */
+export function authenticateRequest(platform: Platform, c: Context<SimEnv>): InstalledPlugin {
+  const authorization = requestHeader(c, 'authorization');
+  if (!bearerToken(authorization)) {
+    throw new PsHttpError(401, {
+      message:
+        'Authentication required: send "Authorization: Bearer <access token>"; get a token from POST /oauth/access_token.',
+    });
+  }
+  const plugin = identifyPlugin(platform, authorization);
+  if (!plugin) {
+    throw new PsHttpError(401, {
+      message:
+        'Invalid access token: it is unknown, expired or revoked, or its plugin is disabled or deleted. Get a new one from POST /oauth/access_token.',
+    });
+  }
+  c.set('plugin', plugin);
+  return plugin;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import { bearerToken } from './auth.ts';
 import type { AppliedFault } from './fault-engine.ts';
@@ -31,18 +31,28 @@ const BODILESS = new Set([204, 205, 304]);
 
 /** Applies matching fault rules (skips /__sim/*); runs after journalRequests, before routes. */
 export function injectFaults(platform: Platform): MiddlewareHandler<PlatformEnv> {
-  return async function applyFaultRules(c, next) {
+  // Not async: with no rule acting, the request goes on without a promise of this layer.
+  return function applyFaultRules(c, next) {
     const path = c.req.path;
     if (path.startsWith('/__sim/') || path === '/__sim') return next();
     const applied = platform.faults.evaluate(c.req.method, path);
     if (applied.length === 0) return next();
-    c.set('simFault', applied.map((fault) => `${fault.ruleId}:${fault.action.type}`).join(','));
-    for (const fault of applied) {
-      const answer = await carryOut(platform, c, fault);
-      if (answer) return answer;
-    }
-    return next();
+    return applyFaults(platform, c, next, applied);
   };
+}
+
+async function applyFaults(
+  platform: Platform,
+  c: Context<PlatformEnv>,
+  next: Next,
+  applied: AppliedFault[],
+): Promise<Response | void> {
+  c.set('simFault', applied.map((fault) => `${fault.ruleId}:${fault.action.type}`).join(','));
+  for (const fault of applied) {
+    const answer = await carryOut(platform, c, fault);
+    if (answer) return answer;
+  }
+  return next();
 }
 
 /** Does one fault; returns the response when the fault answers the request itself. */

@@ -3,10 +3,12 @@ export {
   assertQueryAccess,
   assertReadAccess,
   assertWriteAccess,
+  fullAccessFields,
   grantedAccess,
   missingReadAccess,
 } from './access.ts';
 export {
+  authenticateRequest,
   bearerToken,
   identifyPlugin,
   requireBearer,

@@ -4,7 +4,7 @@
  */
 import { Hono, type MiddlewareHandler } from 'hono';
 import { psError, renderPsError } from '../http-errors.ts';
-import { isStatusFilter, redactQuery, type JournalFilter } from './journal.ts';
+import { isStatusFilter, redactQuery, type JournalFilter, type JournalRecord } from './journal.ts';
 import type { Platform, PlatformEnv } from './platform.ts';
 
 /** Records every non-control request: method, path, token-free query, status, duration. */
@@ -25,16 +25,18 @@ export function journalRequests(platform: Platform): MiddlewareHandler<PlatformE
       const queryStart = url.indexOf('?');
       const plugin = c.get('plugin');
       const fault = c.get('simFault');
-      platform.journal.record({
+      const entry: JournalRecord = {
         atMs,
         method: c.req.method,
         path,
         query: queryStart === -1 ? '' : redactQuery(url.slice(queryStart + 1)),
         status: c.get('simDropped') ? 0 : failed ? 500 : c.res.status,
         durationMs: Math.round((performance.now() - started) * 10) / 10,
-        ...(plugin ? { pluginId: plugin.id } : {}),
-        ...(fault ? { fault } : {}),
-      });
+      };
+      // Set only when present (no spread of a throwaway object on every request).
+      if (plugin) entry.pluginId = plugin.id;
+      if (fault) entry.fault = fault;
+      platform.journal.record(entry);
     }
   };
 }

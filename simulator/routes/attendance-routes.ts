@@ -7,23 +7,45 @@ import { Hono, type Context } from 'hono';
 import { hasFeature } from '../../plugin/ps-version.ts';
 import { psError } from '../http-errors.ts';
 import {
+  WRITABLE_ATTENDANCE_FIELDS,
   attendanceFieldMaps,
+  setsOnlyGrantedColumns,
   writtenAttendanceColumns,
   type AttendanceEndpoint,
 } from '../district/attendance-payload.ts';
-import { writeAttendance } from '../district/attendance-writes.ts';
+import { attendanceResultsJson, writeAttendance } from '../district/attendance-writes.ts';
 import type { District } from '../district/district.ts';
 import {
   assertWriteAccess,
-  requireBearer,
+  authenticateRequest,
+  fullAccessFields,
   type Platform,
   type PlatformEnv,
 } from '../platform/index.ts';
-import { readJsonBody, requireJsonContent } from './request-body.ts';
+import type { InstalledPlugin } from '../sim-env.ts';
+import { assertJsonContent, readJsonBody } from './request-body.ts';
 
-/** The server's own address, for the URIs in the results (`ref`). */
+/**
+ * The server's own address, for the URIs in the results (`ref`): the request URL up to its
+ * path. The URL is already normalised (by @hono/node-server or by Request), so slicing gives
+ * what `new URL(url).origin` gives, without parsing it again on every write; a URL with user
+ * info or another scheme is still parsed.
+ */
 function baseUrlOf(c: Context): string {
-  return new URL(c.req.url).origin;
+  const url = c.req.url;
+  const authorityStart = url.indexOf('://') + 3;
+  const pathStart = url.indexOf('/', authorityStart);
+  const authorityEnd = pathStart === -1 ? url.length : pathStart;
+  const plain = url.startsWith('http') && url.lastIndexOf('@', authorityEnd) < authorityStart;
+  return plain ? url.slice(0, authorityEnd) : new URL(url).origin;
+}
+
+/** FullAccess on every ATTENDANCE column the body sets (403 otherwise, naming each one). */
+function assertAttendanceWriteAccess(plugin: InstalledPlugin, body: unknown): void {
+  const fieldMaps = attendanceFieldMaps(body);
+  const granted = fullAccessFields(plugin, 'ATTENDANCE', WRITABLE_ATTENDANCE_FIELDS);
+  if (setsOnlyGrantedColumns(fieldMaps, granted)) return;
+  assertWriteAccess(plugin, 'ATTENDANCE', writtenAttendanceColumns(fieldMaps));
 }
 
 /** The /ws/attendance sub-app (mount at /ws/attendance). */
@@ -39,17 +61,29 @@ export function attendanceRoutes(platform: Platform, district: District): Hono<P
       );
     });
   }
-  app.use('*', requireBearer(platform), requireJsonContent());
+  // The endpoints check the bearer token and the content type themselves, in the order the
+  // guard below does: as middleware they were two more layers on every write.
+  const guard = (c: Context<PlatformEnv>): InstalledPlugin => {
+    const plugin = authenticateRequest(platform, c);
+    assertJsonContent(c);
+    return plugin;
+  };
   for (const endpoint of endpoints) {
     app.post(`/${endpoint}`, async (c) => {
+      const plugin = guard(c);
       const body = await readJsonBody(c);
-      assertWriteAccess(
-        c.var.plugin,
-        'ATTENDANCE',
-        writtenAttendanceColumns(attendanceFieldMaps(body)),
-      );
-      return c.json(writeAttendance(district, endpoint, body, baseUrlOf(c)));
+      assertAttendanceWriteAccess(plugin, body);
+      const results = writeAttendance(district, endpoint, body, baseUrlOf(c));
+      // The header c.json sets, in a new object each time: @hono/node-server adds
+      // Content-Length to the object it is handed.
+      return c.body(attendanceResultsJson(results), 200, { 'Content-Type': 'application/json' });
     });
   }
+  // Registered after the endpoints, so it runs only where no endpoint answered: every other
+  // path and method under /ws/attendance gets 401, then 415, then 404, as before.
+  app.use('*', function guardAttendanceRequest(c, next) {
+    guard(c);
+    return next();
+  });
   return app;
 }

@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { psError } from '../http-errors.ts';
+import { nodeRequestOf, requestHeader } from '../request-headers.ts';
 
 /** Inferred: PowerSchool's request size limit is not public; 1 MiB holds 200 attendance records many times over. */
 export const MAX_API_BODY_BYTES = 1024 * 1024;
@@ -26,11 +27,13 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
       413,
     );
   const limitStreamedBody = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
-  return async function limitRequestBody(c, next) {
-    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
-    const declared = c.req.header('content-length');
-    if (declared !== undefined && c.req.header('transfer-encoding') === undefined) {
-      if (Number.parseInt(declared, 10) > maxBytes) return tooLarge(c);
+  // Not async: a middleware that only passes the request on adds no promise of its own.
+  return function limitRequestBody(c, next) {
+    const method = c.req.method;
+    if (method === 'GET' || method === 'HEAD') return next();
+    const declared = requestHeader(c, 'content-length');
+    if (declared !== undefined && requestHeader(c, 'transfer-encoding') === undefined) {
+      if (Number.parseInt(declared, 10) > maxBytes) return Promise.resolve(tooLarge(c));
       return next();
     }
     return limitStreamedBody(c, next);
@@ -39,18 +42,22 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
 
 /** Requires `Content-Type: application/json` on POSTs (API-REF lists 415 "Invalid content-type"). */
 export function requireJsonContent(): MiddlewareHandler {
-  return async function checkJsonContentType(c, next) {
-    if (c.req.method === 'POST') {
-      const type = c.req.header('content-type') ?? '';
-      if (!/^application\/json\b/i.test(type.trim())) {
-        throw psError(
-          415,
-          `Invalid content-type: ${type ? `"${type}"` : 'none'}; send Content-Type: application/json.`,
-        );
-      }
-    }
-    await next();
+  return function checkJsonContentType(c, next) {
+    assertJsonContent(c);
+    return next();
   };
+}
+
+/** requireJsonContent's check, for a handler that runs it in line: 415 unless a POST sends JSON. */
+export function assertJsonContent(c: Context): void {
+  if (c.req.method !== 'POST') return;
+  const type = requestHeader(c, 'content-type') ?? '';
+  if (!/^application\/json\b/i.test(type.trim())) {
+    throw psError(
+      415,
+      `Invalid content-type: ${type ? `"${type}"` : 'none'}; send Content-Type: application/json.`,
+    );
+  }
 }
 
 /** Parses the JSON body; an empty body is `emptyAs` (or a 400 when undefined). */
@@ -69,7 +76,7 @@ export async function readJsonBody(c: Context, emptyAs?: unknown): Promise<unkno
 
 /** The Node request behind @hono/node-server (its `incoming` binding); none under app.request(). */
 function unreadNodeRequest(c: Context): IncomingMessage | undefined {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const incoming = nodeRequestOf(c);
   // Once anything has read the stream (Hono's own body reading, a streamed-body limit), the
   // body is Hono's to hand out.
   if (!incoming || typeof incoming.on !== 'function' || incoming.readableDidRead) return undefined;
@@ -86,10 +93,15 @@ function readBodyText(c: Context): Promise<string> {
   if (!incoming) return c.req.text();
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    // `on`, not `once`: each event comes once per request, and `once` wraps every listener.
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    incoming.once('error', reject);
-    incoming.once('close', () => {
+    incoming.on('end', () => {
+      // A small body is one chunk: decode it where it lies rather than copy it first.
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      resolve(body.toString('utf8'));
+    });
+    incoming.on('error', reject);
+    incoming.on('close', () => {
       if (!incoming.readableEnded) reject(new Error('the client closed the request mid-body'));
     });
   });
