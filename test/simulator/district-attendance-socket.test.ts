@@ -8,6 +8,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchToken } from '../../bench/sim-http.ts';
 import { DEMO_FACTS as F, startSimulator, type RunningSimulator } from '../../simulator/index.ts';
+import { attendanceBody, demoMeetingFields } from './district-harness.ts';
 
 let sim: RunningSimulator;
 let token: string;
@@ -21,28 +22,7 @@ afterAll(async () => {
 });
 
 const m = F.meetingRecord;
-const meetingBody = JSON.stringify({
-  name: 'attendance',
-  record: [
-    {
-      name: 'attendance',
-      tables: {
-        attendance: {
-          studentid: String(m.studentId),
-          att_date: F.dates.inSession,
-          schoolid: '103',
-          yearid: '36',
-          att_mode_code: 'ATT_ModeMeeting',
-          attendance_codeid: String(F.codes[103].current.tardy),
-          ccid: String(m.ccid),
-          periodid: String(m.periodId),
-          start_time: m.start,
-          end_time: m.end,
-        },
-      },
-    },
-  ],
-});
+const meetingBody = JSON.stringify(attendanceBody(demoMeetingFields(F.dates.inSession)));
 
 /** Headers as a flat name, value list, so a test can repeat one or spell it oddly. */
 async function post(

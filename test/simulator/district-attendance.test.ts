@@ -1,7 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { defaultPluginDefinition } from '../../plugin/definition.ts';
 import { DEMO_FACTS as F } from '../../simulator/seeds/demo-facts.ts';
-import { attendanceBody, demoSimulator, type DemoSimulator } from './district-harness.ts';
+import {
+  attendanceBody,
+  demoMeetingFields,
+  demoSimulator,
+  type DemoSimulator,
+} from './district-harness.ts';
 
 const day = F.dates.inSession;
 const daily = {
@@ -23,18 +28,7 @@ const time = {
   total_minutes: '382',
 };
 const m = F.meetingRecord;
-const meeting = {
-  studentid: String(m.studentId),
-  att_date: day,
-  schoolid: '103',
-  yearid: '36',
-  att_mode_code: 'ATT_ModeMeeting',
-  attendance_codeid: String(F.codes[103].current.tardy),
-  ccid: String(m.ccid),
-  periodid: String(m.periodId),
-  start_time: m.start,
-  end_time: m.end,
-};
+const meeting = demoMeetingFields(day);
 
 let sim: DemoSimulator;
 beforeEach(async () => {

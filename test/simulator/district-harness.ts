@@ -10,6 +10,7 @@ import {
   type SimulatorAppOptions,
 } from '../../simulator/app.ts';
 import { SimClock } from '../../simulator/clock.ts';
+import { DEMO_FACTS } from '../../simulator/seeds/demo-facts.ts';
 import type { InstalledPlugin } from '../../simulator/sim-env.ts';
 
 /** A fixed instant inside the demo's school year: Wednesday 2026-10-14, 9:47 in New York. */
@@ -111,5 +112,36 @@ export function attendanceBody(...records: Record<string, unknown>[]): object {
   return {
     name: 'attendance',
     record: records.map((attendance) => ({ name: 'attendance', tables: { attendance } })),
+  };
+}
+
+/** The fields of a Meeting attendance record as a write sends them. */
+export type MeetingFields = {
+  studentid: string;
+  att_date: string;
+  schoolid: string;
+  yearid: string;
+  att_mode_code: string;
+  attendance_codeid: string;
+  ccid: string;
+  periodid: string;
+  start_time: number;
+  end_time: number;
+};
+
+/** The demo's valid Meeting record (DEMO_FACTS.meetingRecord) on a date, as a write sends it. */
+export function demoMeetingFields(date: string): MeetingFields {
+  const m = DEMO_FACTS.meetingRecord;
+  return {
+    studentid: String(m.studentId),
+    att_date: date,
+    schoolid: '103',
+    yearid: '36',
+    att_mode_code: 'ATT_ModeMeeting',
+    attendance_codeid: String(DEMO_FACTS.codes[103].current.tardy),
+    ccid: String(m.ccid),
+    periodid: String(m.periodId),
+    start_time: m.start,
+    end_time: m.end,
   };
 }
