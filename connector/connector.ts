@@ -60,7 +60,10 @@ export interface ConnectorOptions {
   settings?: SettingsStore;
   timeoutMs?: number;
   retry?: Partial<RetryOptions>;
-  /** Events processed at the same time; 4 by default. */
+  /**
+   * Events prepared, and writes posted, at the same time; 4 by default. While one chunk of 200
+   * posts, the next chunk's lookups may run beside it.
+   */
   concurrency?: number;
   /** Use batch_daily_time on PowerSchool 25.3.0+ (default true). */
   batchWrites?: boolean;
