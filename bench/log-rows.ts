@@ -5,6 +5,7 @@
  */
 import type { EventOutcome, LocalStamp } from '../connector/writeback-store.ts';
 import type { WritebackEvent } from '../connector/writeback-event.ts';
+import { mulberry32 } from '../simulator/platform/random.ts';
 
 const SCHOOLS = 40;
 const STUDENTS = 100_000;
@@ -26,17 +27,6 @@ const FAILURES: NonNullable<EventOutcome['error']>[] = [
     body: YEAR_MISMATCH_BODY,
   },
 ];
-
-/** mulberry32: the same rows on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return function nextRandom(): number {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), state | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One generated log row: the accepted event, its local stamp and how it ended. */
 export interface LogRow {
@@ -70,7 +60,8 @@ export function schoolDays(): string[] {
 
 /** Generates `count` rows in event order; call with a chunk range to stream them. */
 export function* generateLogRows(count: number): Generator<LogRow> {
-  const random = seededRandom(20_261_014);
+  // mulberry32: the same rows on every run.
+  const random = mulberry32(20_261_014);
   const days = schoolDays();
   for (let index = 0; index < count; index += 1) {
     const date = days[Math.min(days.length - 1, Math.floor((index / count) * days.length))]!;

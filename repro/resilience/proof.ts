@@ -7,6 +7,7 @@
 import type { Connector } from '../../connector/index.ts';
 import { DEFAULT_PS_VERSION } from '../../plugin/index.ts';
 import { DEMO_FACTS, startSimulator, type RunningSimulator } from '../../simulator/index.ts';
+import { mulberry32 } from '../../simulator/platform/random.ts';
 import { SimulatorAdmin, type SimFaultRule } from '../sim-admin.ts';
 import {
   FAULT_KINDS,
@@ -19,7 +20,6 @@ import {
 } from './fault-plan.ts';
 import { planEvents } from './plan-events.ts';
 import { PROOF_RETRIES, checkProofOptions, connectProofConnector } from './proof-setup.ts';
-import { seededRandom } from './seeded-random.ts';
 import { tallyProof, type ProofTally } from './tally.ts';
 
 /** The knobs of a proof run. */
@@ -104,7 +104,7 @@ async function prove(
   psVersion: string,
   started: number,
 ): Promise<ResilienceProofResult> {
-  const random = seededRandom(options.seed);
+  const random = mulberry32(options.seed);
   const permanent = Math.round(options.events * options.permanentRate);
   const plan = planEvents(sim.district, options.events, permanent, random);
   const waits = { count: 0, totalMs: 0 };

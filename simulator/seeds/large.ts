@@ -5,6 +5,7 @@
  * Built for load and benchmark runs: no REENROLLMENTS and no last-year classes, to stay small.
  */
 import type { DistrictData, StudentRow } from '../district/schema.ts';
+import { mulberry32 } from '../platform/random.ts';
 import { DistrictBuilder, type BuiltSchool } from './district-builder.ts';
 import { ELEMENTARY, HIGH, MIDDLE, YEARS, type SchoolKind } from './school-templates.ts';
 
@@ -122,17 +123,6 @@ const LAST_NAMES = [
   'Haddad',
 ];
 
-/** mulberry32, kept here so the large district never changes when another part's PRNG does. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return function nextRandom(): number {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), state | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface LargeDistrictOptions {
   students?: number;
   /** PRNG seed; the same seed and size always give the same district. */
@@ -147,7 +137,7 @@ export function buildLargeDistrict(options: LargeDistrictOptions = {}): District
       `students must be a whole number from 1 to ${LARGE_MAX_STUDENTS}; got ${total}.`,
     );
   }
-  const random = seededRandom(options.seed ?? 20_260_817);
+  const random = mulberry32(options.seed ?? 20_260_817);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const builder = new DistrictBuilder({
     name: 'Large Test District',

@@ -10,7 +10,7 @@ import {
   shareOfEachKind,
 } from '../../repro/resilience/fault-plan.ts';
 import { planEvents, proofComment } from '../../repro/resilience/plan-events.ts';
-import { seededRandom } from '../../repro/resilience/seeded-random.ts';
+import { mulberry32 } from '../../simulator/platform/random.ts';
 
 describe('the fault plan', () => {
   it.each([0.2, 0.05, 0.5])(
@@ -67,7 +67,7 @@ describe('the event plan', () => {
   const district = new District(buildDemoDistrict());
 
   it('gives every successful event its own attendance key and every event its own id', () => {
-    const plan = planEvents(district, 600, 0, seededRandom(1));
+    const plan = planEvents(district, 600, 0, mulberry32(1));
     const keys = plan.map((item) =>
       item.expected.outcome === 'successful'
         ? `${item.expected.studentId}|${item.expected.date}|${item.expected.periodId}`
@@ -83,7 +83,7 @@ describe('the event plan', () => {
   });
 
   it('mixes in the permanent errors, each kind in turn, each with its documented message', () => {
-    const plan = planEvents(district, 60, 6, seededRandom(2));
+    const plan = planEvents(district, 60, 6, mulberry32(2));
     const failing = plan.flatMap((item) =>
       item.expected.outcome === 'failed' ? [item.expected] : [],
     );
@@ -104,13 +104,13 @@ describe('the event plan', () => {
   });
 
   it('is the same plan for the same seed', () => {
-    expect(planEvents(district, 50, 5, seededRandom(3))).toEqual(
-      planEvents(district, 50, 5, seededRandom(3)),
+    expect(planEvents(district, 50, 5, mulberry32(3))).toEqual(
+      planEvents(district, 50, 5, mulberry32(3)),
     );
   });
 
   it('says how many distinct keys there are when asked for more', () => {
-    expect(() => planEvents(district, 100_000, 0, seededRandom(4))).toThrow(
+    expect(() => planEvents(district, 100_000, 0, mulberry32(4))).toThrow(
       /The demo district has only \d+ distinct attendance keys this school year/,
     );
   });
