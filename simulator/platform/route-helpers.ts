@@ -5,6 +5,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
+import { formatBytes } from '../../plugin/bundle-limits.ts';
 import { PsHttpError, psError } from '../http-errors.ts';
 
 /** Refuses bodies over `maxBytes` with 413 and a message naming the limit. */
@@ -70,10 +71,4 @@ export function invalidBody(
       message: problem.message,
     })),
   });
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${Math.round(bytes / (1024 * 1024))} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${bytes} bytes`;
 }
