@@ -31,8 +31,10 @@ export {
   BUILT_IN_SEEDS,
   SeedFileError,
   loadSeed,
+  openSeed,
   type LoadedSeed,
   type LoadSeedOptions,
+  type SeedSource,
 } from './seeds/load-seed.ts';
 export { DEMO_FACTS, type DemoFacts } from './seeds/demo-facts.ts';
 export { buildDemoDistrict } from './seeds/demo.ts';

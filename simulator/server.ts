@@ -12,7 +12,7 @@ import { SimClock } from './clock.ts';
 import type { DistrictSummary } from './district/district.ts';
 import { PrivateJsonFile, StateFileError, type SimulatorState } from './persistence.ts';
 import type { FaultRuleInput, Platform } from './platform/index.ts';
-import { loadSeed } from './seeds/load-seed.ts';
+import { loadSeed, openSeed } from './seeds/load-seed.ts';
 import type { InstalledPlugin } from './sim-env.ts';
 
 /** The state file when StartSimulatorOptions.dataPath is not given. */
@@ -110,17 +110,24 @@ export async function startSimulator(
   const { adapter, state } = await readState(options, psVersion);
   // A resumed district came from the seed its state names: /__sim/reset must restore that one,
   // at the size it was built (the large seed's size is its student count), not --seed's default.
-  const seed = state
-    ? await loadSeed(state.seed, {
-        students: state.seed === 'large' ? state.district.students.length : options.students,
-      })
-    : await loadSeed(options.seed ?? 'demo', { students: options.students });
+  // Resuming builds no district from the seed (the state file holds it), only the way back to it.
+  const { district, seed } = state
+    ? {
+        district: state.district,
+        seed: await openSeed(state.seed, {
+          students: state.seed === 'large' ? state.district.students.length : options.students,
+        }),
+      }
+    : await loadSeed(options.seed ?? 'demo', { students: options.students }).then((loaded) => ({
+        district: loaded.data,
+        seed: loaded,
+      }));
   const clock = new SimClock();
   if (options.clock) clock.set(options.clock);
   const sim = createSimulatorApp({
     psVersion,
-    district: state ? state.district : seed.data,
-    seedName: state?.seed ?? seed.name,
+    district,
+    seedName: seed.name,
     seedCopy: seed.rebuild,
     clock,
     ...(options.randomSeed !== undefined ? { randomSeed: options.randomSeed } : {}),

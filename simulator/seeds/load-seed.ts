@@ -11,12 +11,16 @@ import { buildLargeDistrict } from './large.ts';
 /** The built-in seeds `--seed` accepts besides a file path. */
 export const BUILT_IN_SEEDS = ['demo', 'large'] as const;
 
-/** A loaded seed: its name (demo, large, or the file path), the district, and fresh copies of it. */
-export interface LoadedSeed {
+/** Where a district comes from, not yet built: its name and fresh copies on demand. */
+export interface SeedSource {
   name: string;
-  data: DistrictData;
-  /** A new, unshared copy of the seed (for /__sim/reset after `data` has been written to). */
+  /** A new, unshared copy of the seed (for /__sim/reset after the district has been written to). */
   rebuild: () => DistrictData;
+}
+
+/** A loaded seed: its source and the district built from it. */
+export interface LoadedSeed extends SeedSource {
+  data: DistrictData;
 }
 
 /** Thrown when a seed file cannot be read or is not JSON. */
@@ -34,18 +38,22 @@ export interface LoadSeedOptions {
  * refused with SeedValidationError listing the path of each bad value.
  */
 export async function loadSeed(seed = 'demo', options: LoadSeedOptions = {}): Promise<LoadedSeed> {
-  if (seed === 'demo') {
-    return {
-      name: 'demo',
-      data: validateSeed(buildDemoDistrict(), 'demo seed'),
-      rebuild: buildDemoDistrict,
-    };
-  }
+  const source = await openSeed(seed, options);
+  const data = source.rebuild();
+  return { ...source, data: seed === 'demo' ? validateSeed(data, 'demo seed') : data };
+}
+
+/**
+ * The seed's source without building its district (a resumed simulator needs only the way back
+ * to its seed, for /__sim/reset). A file is read and validated here, so a bad one is refused at
+ * start, not at the first reset.
+ */
+export async function openSeed(seed = 'demo', options: LoadSeedOptions = {}): Promise<SeedSource> {
+  if (seed === 'demo') return { name: 'demo', rebuild: buildDemoDistrict };
   if (seed === 'large') {
     // The large generator is trusted (tests validate it at a small size): zod over a million
     // rows would cost more than building them. Rebuilding is cheaper than keeping a copy.
-    const build = (): DistrictData => buildLargeDistrict({ students: options.students });
-    return { name: 'large', data: build(), rebuild: build };
+    return { name: 'large', rebuild: () => buildLargeDistrict({ students: options.students }) };
   }
   let text: string;
   try {
@@ -63,7 +71,6 @@ export async function loadSeed(seed = 'demo', options: LoadSeedOptions = {}): Pr
   } catch (error) {
     throw new SeedFileError(`Seed file ${seed} is not valid JSON: ${(error as Error).message}.`);
   }
-  const data = validateSeed(json, `seed file ${seed}`);
-  const pristine = structuredClone(data);
-  return { name: seed, data, rebuild: () => structuredClone(pristine) };
+  const pristine = validateSeed(json, `seed file ${seed}`);
+  return { name: seed, rebuild: () => structuredClone(pristine) };
 }
