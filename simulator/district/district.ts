@@ -60,6 +60,11 @@ export interface DistrictOptions {
   onChange?: () => void;
 }
 
+/** A year term (isyearrec=1) whose firstday <= date <= lastday: the year of a date (reference 5). */
+export function isYearTermOn(term: TermRow, date: string): boolean {
+  return term.isyearrec === 1 && term.firstday <= date && date <= term.lastday;
+}
+
 /** The district service: tables, indexes, lookups and attendance writes. */
 export class District {
   #info: DistrictInfo;
@@ -142,10 +147,10 @@ export class District {
     return this.#tables.terms.lookup('schoolid', schoolid);
   }
 
-  /** The school's year term (isyearrec=1) whose firstday <= date <= lastday (reference 5). */
+  /** The school's year term whose days hold the date (isYearTermOn). */
   yearTermOn(schoolid: number, date: string): TermRow | undefined {
     for (const term of this.termsOfSchool(schoolid)) {
-      if (term.isyearrec === 1 && term.firstday <= date && date <= term.lastday) return term;
+      if (isYearTermOn(term, date)) return term;
     }
     return undefined;
   }

@@ -6,7 +6,7 @@
  */
 import { CORE_DCID_ID_MAP_QUERY, QUERY_NAMES, type QueryArg } from '../../plugin/contract.ts';
 import { compositeKey } from './indexed-table.ts';
-import type { District } from './district.ts';
+import { isYearTermOn, type District } from './district.ts';
 import { scheduledMeetings } from './student-schedule.ts';
 import type { StudentRow } from './schema.ts';
 
@@ -90,7 +90,7 @@ const schoolDay: Executor = (district, args) => {
   const date = asText(args.att_date);
   const terms = district
     .termsOfSchool(schoolid)
-    .filter((term) => term.isyearrec === 1 && term.firstday <= date && date <= term.lastday)
+    .filter((term) => isYearTermOn(term, date))
     .sort((a, b) => a.yearid - b.yearid);
   // LEFT JOIN calendar_day: a date with no calendar row still returns the year. The day and its
   // bell schedule depend on the school and date only, so they are looked up once for every term.
