@@ -14,8 +14,7 @@ import {
 } from './attendance-fields.ts';
 import type { AttendanceEndpoint, AttendanceProblem } from './attendance-payload.ts';
 import type { AttMode, StudentRow } from './schema.ts';
-import { meetsInPeriod } from './class-meeting.ts';
-import { isActiveEnrollment } from './student-schedule.ts';
+import { isActiveEnrollment, meetsInPeriod } from './student-schedule.ts';
 
 /** A record that passed every rule: the row values to save and its time details. */
 export interface ValidAttendance {

@@ -49,25 +49,66 @@ export function meetingsOfEnrollment(
   cc: CcRow,
   date: string,
 ): ScheduledMeeting[] {
-  const section = district.table('sections').get(cc.sectionid);
-  const calendarDay = district.calendarDay(cc.schoolid, date);
-  if (!section || !calendarDay || calendarDay.insession !== 1) return [];
-  const cycleDay = district.table('cycle_day').get(calendarDay.cycle_day_id);
-  if (!cycleDay) return [];
-  const sectionMeetings = district.table('section_meeting').lookup('sectionid', section.id);
+  const day = enrollmentDay(district, cc, date);
+  if (!day) return [];
   const found: ScheduledMeeting[] = [];
   const items = district
     .table('bell_schedule_items')
-    .lookup('bell_schedule_id', calendarDay.bell_schedule_id);
+    .lookup('bell_schedule_id', day.calendarDay.bell_schedule_id);
   for (const item of items) {
     const period = district.table('period').get(item.period_id);
-    if (!period) continue;
-    const meets = sectionMeetings.some(
-      (meeting) =>
-        meeting.period_number === period.period_number &&
-        meeting.cycle_day_letter === cycleDay.letter,
-    );
-    if (meets) found.push({ cc, section, period, item, calendarDay, cycleDay });
+    if (period && sectionMeets(district, day, period)) found.push({ cc, ...day, period, item });
   }
   return found;
+}
+
+/**
+ * True when the enrollment's section meets in `periodid` on `date` (activity is not checked):
+ * meetingsOfEnrollment's rule asked for one period, with nothing built on the way. Listing the
+ * meetings to test one of them allocated about a kilobyte per write (docs/benchmarks.md,
+ * figure 1).
+ */
+export function meetsInPeriod(
+  district: District,
+  cc: CcRow,
+  date: string,
+  periodid: number,
+): boolean {
+  const day = enrollmentDay(district, cc, date);
+  const period = district.table('period').get(periodid);
+  if (!day || !period) return false;
+  const items = district
+    .table('bell_schedule_items')
+    .lookup('bell_schedule_id', day.calendarDay.bell_schedule_id);
+  return items.some((item) => item.period_id === periodid) && sectionMeets(district, day, period);
+}
+
+/** The enrollment's section and in-session calendar and cycle day on a date, if it has them. */
+function enrollmentDay(
+  district: District,
+  cc: CcRow,
+  date: string,
+): { section: SectionRow; calendarDay: CalendarDayRow; cycleDay: CycleDayRow } | undefined {
+  const section = district.table('sections').get(cc.sectionid);
+  const calendarDay = district.calendarDay(cc.schoolid, date);
+  if (!section || !calendarDay || calendarDay.insession !== 1) return undefined;
+  const cycleDay = district.table('cycle_day').get(calendarDay.cycle_day_id);
+  return cycleDay ? { section, calendarDay, cycleDay } : undefined;
+}
+
+/** The section meets in the period on the day's cycle letter (its SECTION_MEETING rows). */
+function sectionMeets(
+  district: District,
+  day: { section: SectionRow; cycleDay: CycleDayRow },
+  period: PeriodRow,
+): boolean {
+  for (const meeting of district.table('section_meeting').lookup('sectionid', day.section.id)) {
+    if (
+      meeting.period_number === period.period_number &&
+      meeting.cycle_day_letter === day.cycleDay.letter
+    ) {
+      return true;
+    }
+  }
+  return false;
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { meetsInPeriod } from '../../simulator/district/class-meeting.ts';
 import { District } from '../../simulator/district/district.ts';
-import { meetingsOfEnrollment } from '../../simulator/district/student-schedule.ts';
+import { meetingsOfEnrollment, meetsInPeriod } from '../../simulator/district/student-schedule.ts';
 import { DEMO_FACTS } from '../../simulator/seeds/demo-facts.ts';
 import { buildDemoDistrict } from '../../simulator/seeds/demo.ts';
 
