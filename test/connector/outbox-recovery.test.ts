@@ -3,10 +3,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WritebackStore, createConnector, parseWritebackEvent } from '../../connector/index.ts';
+import { WritebackStore, parseWritebackEvent } from '../../connector/index.ts';
 import { newOwnerTag } from '../../connector/outbox-runner.ts';
-import { event, fakeDistrict, fakeSettings } from './support/fake-district.ts';
-import { BASE_URL, instantRetry } from './support/mock-powerschool.ts';
+import { event, fakeConnector, fakeDistrict } from './support/fake-district.ts';
 
 /** The pid of a process that has already exited. */
 function deadPid(): number {
@@ -27,15 +26,7 @@ describe('outbox recovery', () => {
     first.close();
 
     const district = fakeDistrict();
-    const connector = createConnector({
-      baseUrl: BASE_URL,
-      clientId: 'client-id',
-      clientSecret: 'client-secret',
-      dispatcher: district.agent,
-      settings: fakeSettings(),
-      store: new WritebackStore(path),
-      retry: instantRetry(),
-    });
+    const connector = fakeConnector(district, { store: new WritebackStore(path) });
     const progress = await connector.resume();
     expect(progress.done).toBe(2);
     expect(connector.store.counts()).toMatchObject({ pending: 0, sending: 0, successful: 2 });
@@ -47,14 +38,7 @@ describe('outbox recovery', () => {
   it('leaves alone an event a live runner is sending, and takes it over once that runner is gone', async () => {
     const district = fakeDistrict();
     const store = WritebackStore.inMemory();
-    const connector = createConnector({
-      baseUrl: BASE_URL,
-      clientId: 'i',
-      clientSecret: 's',
-      dispatcher: district.agent,
-      settings: fakeSettings(),
-      store,
-    });
+    const connector = fakeConnector(district, { store });
     connector.accept([event({ id: 'in-flight' })]);
     const live = newOwnerTag();
     store.claim('in-flight', live.tag, 'now');

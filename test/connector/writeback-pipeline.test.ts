@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createConnector, type Connector } from '../../connector/index.ts';
-import { event, fakeDistrict, fakeSettings, type FakeDistrict } from './support/fake-district.ts';
-import { BASE_URL, instantRetry } from './support/mock-powerschool.ts';
-
-function connectorFor(district: FakeDistrict, settings = fakeSettings()): Connector {
-  return createConnector({
-    baseUrl: BASE_URL,
-    clientId: 'client-id',
-    clientSecret: 'client-secret',
-    dispatcher: district.agent,
-    settings,
-    retry: instantRetry(),
-  });
-}
+import {
+  event,
+  fakeConnector,
+  fakeDistrict,
+  fakeSettings,
+  type FakeDistrict,
+} from './support/fake-district.ts';
+import { BASE_URL } from './support/mock-powerschool.ts';
 
 const attendanceOf = (district: FakeDistrict, index = 0) =>
   district.posts[index]!.body.record[0]!.tables.attendance;
@@ -20,7 +14,7 @@ const attendanceOf = (district: FakeDistrict, index = 0) =>
 describe('writeback per attendance mode (MockAgent)', () => {
   it('Daily: posts daily_time with ATT_ModeDaily, the district-local date, year, calendar day and code', async () => {
     const district = fakeDistrict();
-    const connector = connectorFor(district);
+    const connector = fakeConnector(district);
     const [record] = await connector.send([event()]);
     expect(record).toMatchObject({
       status: 'successful',
@@ -44,7 +38,7 @@ describe('writeback per attendance mode (MockAgent)', () => {
 
   it('Time: total_minutes runs from the first bell to a late check-in', async () => {
     const district = fakeDistrict();
-    const connector = connectorFor(district);
+    const connector = fakeConnector(district);
     // first bell 28500 s = 07:55; check-in 08:40 -> 45 minutes
     await connector.send([event({}, { dcid: 5002, schoolNumber: 102 })]);
     expect(attendanceOf(district)).toMatchObject({
@@ -56,7 +50,7 @@ describe('writeback per attendance mode (MockAgent)', () => {
 
   it('Time: total_minutes runs from an early check-out to the last bell', async () => {
     const district = fakeDistrict();
-    const connector = connectorFor(district);
+    const connector = fakeConnector(district);
     // last bell 55200 s = 15:20; check-out 14:05 -> 75 minutes
     await connector.send([
       event(
@@ -69,7 +63,7 @@ describe('writeback per attendance mode (MockAgent)', () => {
 
   it('Meeting: posts meeting_interval for the period at that time, with integer start and end', async () => {
     const district = fakeDistrict();
-    const connector = connectorFor(district);
+    const connector = fakeConnector(district);
     await connector.send([
       event({ occurredAt: '2026-10-14T09:00:00-04:00' }, { dcid: 5003, schoolNumber: 103 }),
     ]);
@@ -86,7 +80,7 @@ describe('writeback per attendance mode (MockAgent)', () => {
 
   it('accepts the reason by its description as well as its att_code', async () => {
     const district = fakeDistrict();
-    const connector = connectorFor(district);
+    const connector = fakeConnector(district);
     const [record] = await connector.send([event({ reason: 'tardy' })]);
     expect(record?.status).toBe('successful');
     expect(attendanceOf(district).attendance_codeid).toBe('7');
@@ -96,7 +90,7 @@ describe('writeback per attendance mode (MockAgent)', () => {
 describe('writeback failures (MockAgent)', () => {
   it('fails with "Could not find student\'s PowerSchool id." when no student has the DCID', async () => {
     const district = fakeDistrict();
-    const connector = connectorFor(district);
+    const connector = fakeConnector(district);
     const [record] = await connector.send([event({}, { dcid: 999_999 })]);
     expect(record?.status).toBe('failed');
     expect(record?.error?.message).toBe("Could not find student's PowerSchool id.");
@@ -106,7 +100,7 @@ describe('writeback failures (MockAgent)', () => {
 
   it('fails with "Could not find student\'s period." when the check-in falls between periods', async () => {
     const district = fakeDistrict();
-    const connector = connectorFor(district);
+    const connector = fakeConnector(district);
     const [record] = await connector.send([
       event({ occurredAt: '2026-10-14T09:46:00-04:00' }, { dcid: 5003, schoolNumber: 103 }),
     ]);
@@ -121,7 +115,7 @@ describe('writeback failures (MockAgent)', () => {
       errors: [{ resource: 'attendance', field: 'attendance_codeid', code: 'invalid' }],
     };
     district.postFailures.push({ status: 400, body });
-    const connector = connectorFor(district);
+    const connector = fakeConnector(district);
     const [record] = await connector.send([event()]);
     const text = JSON.stringify(body);
     expect(record?.error?.message).toBe(
@@ -144,7 +138,7 @@ describe('writeback failures (MockAgent)', () => {
       body: { message: 'maintenance' },
       headers: { 'retry-after': '1' },
     });
-    const connector = connectorFor(district);
+    const connector = fakeConnector(district);
     const [record] = await connector.send([event()]);
     expect(record?.status).toBe('successful');
     const posts = connector
@@ -159,7 +153,7 @@ describe('writeback failures (MockAgent)', () => {
     const settings = fakeSettings((s) => {
       s.schools['101']!.enabled = false;
     });
-    const connector = connectorFor(district, settings);
+    const connector = fakeConnector(district, { settings });
     const [record] = await connector.send([event()]);
     expect(record?.status).toBe('not_attempted');
     expect(record?.error?.troubleshootingId).toBe('school_disabled');
@@ -168,7 +162,7 @@ describe('writeback failures (MockAgent)', () => {
 
   it('fails plainly when the reason is not mapped for the event type', async () => {
     const district = fakeDistrict();
-    const connector = connectorFor(district);
+    const connector = fakeConnector(district);
     const [record] = await connector.send([event({ reason: 'ED' })]);
     expect(record?.error?.message).toBe(
       'The reason "ED" is not mapped to a PowerSchool attendance code for Late Check-in at school 101.',
@@ -179,7 +173,7 @@ describe('writeback failures (MockAgent)', () => {
 describe('idempotency and request budget (MockAgent)', () => {
   it('accepting an event id that exists returns the existing record and posts nothing more', async () => {
     const district = fakeDistrict();
-    const connector = connectorFor(district);
+    const connector = fakeConnector(district);
     await connector.send([event()]);
     const again = connector.accept([event({ reason: 'tardy' })]);
     expect(again[0]?.created).toBe(false);
@@ -190,7 +184,7 @@ describe('idempotency and request budget (MockAgent)', () => {
 
   it('looks up many DCIDs with one PowerQuery call and sends Daily records in one batch', async () => {
     const district = fakeDistrict();
-    const connector = connectorFor(district);
+    const connector = fakeConnector(district);
     const events = [5001, 5002, 5003].flatMap((dcid) =>
       Array.from({ length: 5 }, (_, n) =>
         event({ id: `e-${dcid}-${n}` }, { dcid, schoolNumber: 101 }),
@@ -209,7 +203,7 @@ describe('idempotency and request budget (MockAgent)', () => {
   it('asks for fewer DCIDs than the page size, so a call that finds every student needs no second page', async () => {
     const district = fakeDistrict();
     for (let n = 0; n < 150; n += 1) district.students.push({ id: 2000 + n, dcid: 6000 + n });
-    const connector = connectorFor(district);
+    const connector = fakeConnector(district);
     const events = Array.from({ length: 150 }, (_, n) =>
       event({ id: `s-${n}` }, { dcid: 6000 + n, schoolNumber: 101 }),
     );
@@ -225,7 +219,7 @@ describe('idempotency and request budget (MockAgent)', () => {
     const period = (ccid: number) => [{ ccid, periodid: 30, start_time: 31_800, end_time: 35_100 }];
     district.periods.set(1001, period(70011));
     district.periods.set(1002, period(70012));
-    const connector = connectorFor(district);
+    const connector = fakeConnector(district);
     const events = [5001, 5002, 5003].map((dcid) =>
       event(
         { id: `m-${dcid}`, occurredAt: '2026-10-14T09:00:00-04:00' },
@@ -251,7 +245,7 @@ describe('idempotency and request budget (MockAgent)', () => {
 
   it('sends a run of several outbox chunks, each event written once and logged once', async () => {
     const district = fakeDistrict();
-    const connector = connectorFor(district);
+    const connector = fakeConnector(district);
     const events = Array.from({ length: 450 }, (_, n) =>
       event({ id: `d-${n}` }, { dcid: 5001 + (n % 3), schoolNumber: 101 }),
     );
@@ -270,7 +264,7 @@ describe('idempotency and request budget (MockAgent)', () => {
       message: "Record Not Saved. : The student Liam Carter isn't enrolled on 10/14/2026.",
     };
     district.postFailures.push({ status: 400, body: refusal });
-    const connector = connectorFor(district);
+    const connector = fakeConnector(district);
     const records = await connector.send([
       event({ id: 'ok' }),
       event({ id: 'refused' }, { dcid: 5002 }),
@@ -289,15 +283,7 @@ describe('idempotency and request budget (MockAgent)', () => {
 
   it('posts each record alone when batching is turned off', async () => {
     const district = fakeDistrict();
-    const connector = createConnector({
-      baseUrl: BASE_URL,
-      clientId: 'client-id',
-      clientSecret: 'client-secret',
-      dispatcher: district.agent,
-      settings: fakeSettings(),
-      retry: instantRetry(),
-      batchWrites: false,
-    });
+    const connector = fakeConnector(district, { batchWrites: false });
     await connector.send([event({ id: 'a' }), event({ id: 'b' }, { dcid: 5002 })]);
     expect(district.batches).toHaveLength(0);
     expect(district.posts).toHaveLength(2);
@@ -306,7 +292,7 @@ describe('idempotency and request budget (MockAgent)', () => {
   it('re-authenticates once when the token is refused mid-run', async () => {
     const district = fakeDistrict();
     district.postFailures.push({ status: 401, body: { message: 'token expired' } });
-    const connector = connectorFor(district);
+    const connector = fakeConnector(district);
     const [record] = await connector.send([event()]);
     expect(record?.status).toBe('successful');
     expect(connector.client.stats().tokenRequests).toBe(2);

@@ -5,8 +5,15 @@
  */
 import type { MockAgent } from 'undici';
 import { QUERY_NAMES } from '../../../plugin/contract.ts';
-import { SettingsStore, emptySettings, type ConnectorSettings } from '../../../connector/index.ts';
-import { BASE_URL, mockPowerSchool } from './mock-powerschool.ts';
+import {
+  SettingsStore,
+  createConnector,
+  emptySettings,
+  type Connector,
+  type ConnectorOptions,
+  type ConnectorSettings,
+} from '../../../connector/index.ts';
+import { BASE_URL, instantRetry, mockPowerSchool } from './mock-powerschool.ts';
 
 export interface FakeStudent {
   id: number;
@@ -160,6 +167,22 @@ export function fakeDistrict(): FakeDistrict {
     })
     .persist();
   return district;
+}
+
+/** A connector on the fake district: its settings, no waits between retries; `options` override. */
+export function fakeConnector(
+  district: FakeDistrict,
+  options: Partial<ConnectorOptions> = {},
+): Connector {
+  return createConnector({
+    baseUrl: BASE_URL,
+    clientId: 'client-id',
+    clientSecret: 'client-secret',
+    dispatcher: district.agent,
+    settings: fakeSettings(),
+    retry: instantRetry(),
+    ...options,
+  });
 }
 
 /** Settings for the fake: 101 daily, 102 time, 103 meeting, codes T (late) and ED (early). */
