@@ -7,8 +7,8 @@
  * per-insert cost" is about.
  */
 import { performance } from 'node:perf_hooks';
-import type { HttpAttempt } from '../connector/powerschool-client.ts';
-import type { WritebackStore } from '../connector/writeback-store.ts';
+import type { HttpAttempt } from '../connector/http/index.ts';
+import type { WritebackStore } from '../connector/store/index.ts';
 import type { BenchConfig } from './bench-config.ts';
 import { generateLogRows, type LogRow } from './log-rows.ts';
 import { formatNumber } from './stats.ts';

@@ -3,8 +3,8 @@
  * buildings, 100,000 students with distinct-looking names, events in time order over 180 school
  * days, 90% Successful, 8% Failed (with PowerSchool's messages), 2% Not attempted.
  */
-import type { EventOutcome, LocalStamp } from '../connector/writeback-store.ts';
-import type { WritebackEvent } from '../connector/writeback-event.ts';
+import type { EventOutcome, LocalStamp } from '../connector/store/index.ts';
+import type { WritebackEvent } from '../connector/domain/index.ts';
 import { mulberry32 } from '../simulator/platform/random.ts';
 
 const SCHOOLS = 40;

@@ -1,50 +1,65 @@
 /**
- * createConnector: the library behind `pswb` (and later a web page). It ties the transport,
- * settings, lookups, outbox and log together; every entry point that acts for a person takes an
- * Actor so the role rules hold whatever the front end.
+ * createConnector: the library behind `pswb` and the service. It ties the transport, settings,
+ * lookups, outbox and log together; every entry point that acts for a person takes an Actor so
+ * the role rules hold whatever the front end.
  */
 import type { Dispatcher } from 'undici';
-import { systemClock, type Clock } from './clock.ts';
-import { checkConnection, type ConnectionReport } from './connection-check.ts';
-import { ConnectorError } from './connector-error.ts';
-import { formatClockTime, toDistrictLocalTime } from './district-time.ts';
-import { DEFAULT_CACHE_TTLS, Lookups, type CacheTtls } from './lookups.ts';
-import { drainOutbox, newOwnerTag, type DrainOptions, type RunProgress } from './outbox-runner.ts';
 import {
+  ConnectorError,
+  differingFields,
+  formatClockTime,
+  parseWritebackEvent,
+  readStoredEvent,
+  systemClock,
+  toDistrictLocalTime,
+  type Clock,
+  type WritebackEvent,
+} from './domain/index.ts';
+import type { AttemptListener, RetryOptions } from './http/index.ts';
+import {
+  DEFAULT_CACHE_TTLS,
+  Lookups,
   createPowerSchoolClient,
-  type AttemptListener,
+  type CacheTtls,
   type ClientStats,
   type PowerSchoolClient,
-} from './powerschool-client.ts';
+} from './powerschool/index.ts';
 import {
+  assertCanSeeSchool,
+  checkConnection,
   checkReasonYears,
   importAttendanceCodes,
-  type CodeImportOptions,
-  type CodeImportResult,
-  type ReasonYearWarning,
-} from './reasons-import.ts';
-import type { RetryOptions } from './retry-policy.ts';
-import { assertCanSeeSchool, type Actor } from './roles.ts';
-import {
   refreshSchools,
   setPreventSchoolOverrides,
   updateSchools,
   viewSchools,
+  SettingsStore,
+  type Actor,
+  type CodeImportOptions,
+  type CodeImportResult,
+  type ConnectionReport,
+  type ReasonYearWarning,
   type SchoolChange,
   type SchoolView,
-} from './school-setup.ts';
-import { SettingsStore } from './settings.ts';
-import { replayEvents, type ReplayFilter, type ReplaySummary } from './replay.ts';
-import { parseWritebackEvent } from './writeback-event.ts';
+} from './setup/index.ts';
+import { WritebackStore, type AttemptRow, type EventRow } from './store/index.ts';
 import {
   scopeLogFilter,
   toWritebackRecord,
   type LogFilter,
   type LogPage,
   type WritebackRecord,
-} from './writeback-log.ts';
-import { WritebackStore, type AttemptRow } from './writeback-store.ts';
-import type { ProcessContext } from './writeback-process.ts';
+} from './log/index.ts';
+import {
+  drainOutbox,
+  newOwnerTag,
+  replayEvents,
+  type DrainOptions,
+  type ReplayFilter,
+  type ReplaySummary,
+  type RunContext,
+  type RunProgress,
+} from './writeback/index.ts';
 
 /** What createConnector needs: the connection, and optionally transport, clock, stores, tuning. */
 export interface ConnectorOptions {
@@ -75,13 +90,22 @@ export interface ConnectorOptions {
 /** The outcome of accepting one event. */
 export interface AcceptResult {
   record: WritebackRecord;
-  /** false when an event with the same id was already accepted (nothing new is written). */
+  /** false when an event with the same id and contents was already accepted (nothing new is written). */
   created: boolean;
+}
+
+/** What enqueue committed: each distinct event's id in the order given, and whether it was new. */
+export interface EnqueueResult {
+  events: { id: string; created: boolean }[];
+  /** How many were new. */
+  created: number;
 }
 
 /** Options of the runs that send events. */
 export interface RunOptions {
   onProgress?: (progress: RunProgress) => void;
+  /** Stops the run: nothing more is claimed and unfinished events go back to pending. */
+  signal?: AbortSignal;
 }
 
 /** Counters for the request budget. */
@@ -102,7 +126,12 @@ export interface Connector {
   setPreventSchoolOverrides(actor: Actor, prevent: boolean): Promise<void>;
   importAttendanceCodes(actor: Actor, options: CodeImportOptions): Promise<CodeImportResult>;
   checkReasonYears(actor: Actor, date?: string): Promise<ReasonYearWarning[]>;
-  /** Validates and commits events (all or none); nothing is sent yet. */
+  /**
+   * Validates and commits events, all or none: every invalid event is reported (by position),
+   * and an id given again with other contents is refused (event_conflict). Nothing is sent yet.
+   */
+  enqueue(inputs: readonly unknown[]): EnqueueResult;
+  /** enqueue, returning each event's record. */
   accept(inputs: readonly unknown[]): AcceptResult[];
   /** Accepts events, then sends everything pending; resolves with the given events' records. */
   send(inputs: readonly unknown[], options?: RunOptions): Promise<WritebackRecord[]>;
@@ -128,7 +157,6 @@ class WritebackConnector implements Connector {
   readonly lookups: Lookups;
   readonly #clock: Clock;
   readonly #owner: { tag: string; retire: () => void };
-  readonly #context: ProcessContext;
   readonly #drain: Omit<DrainOptions, 'onProgress'>;
   #writebacks = 0;
 
@@ -151,19 +179,23 @@ class WritebackConnector implements Connector {
       ...options.cacheTtls,
     });
     this.#owner = newOwnerTag();
-    const settings = this.settings;
-    this.#context = {
-      store: this.store,
-      lookups: this.lookups,
-      client: this.client,
-      settings: () => settings.get(),
-      clock: this.#clock,
-    };
     this.#drain = {
       owner: this.#owner.tag,
       concurrency: options.concurrency ?? 4,
       batchSize: 200,
       batchWrites: options.batchWrites ?? true,
+    };
+  }
+
+  #runContext(signal?: AbortSignal): RunContext {
+    const settings = this.settings;
+    return {
+      store: this.store,
+      lookups: this.lookups,
+      client: this.client,
+      settings: () => settings.get(),
+      clock: this.#clock,
+      ...(signal ? { signal } : {}),
     };
   }
 
@@ -210,34 +242,43 @@ class WritebackConnector implements Connector {
     return checkReasonYears(this.#reasons, actor, date);
   }
 
-  accept(inputs: readonly unknown[]): AcceptResult[] {
+  enqueue(inputs: readonly unknown[]): EnqueueResult {
     const current = this.settings.get();
-    const source = current.connection?.studentIdSource ?? 'dcid';
-    const events = inputs.map((input) => parseWritebackEvent(input, source));
+    const parsed = parseAll(inputs, current.connection?.studentIdSource ?? 'dcid');
     // The zone saved at connect time stamps the log's date until the event is processed (which
     // stamps it with the zone PowerSchool reports then).
     const zone = current.districtTimezone ?? 'UTC';
-    const items = events.map((event) => {
+    const items = parsed.map((event) => {
       const local = toDistrictLocalTime(new Date(event.occurredAt), zone);
       return {
         event,
         stamp: { date: local.date, time: formatClockTime(local.secondsSinceMidnight) },
       };
     });
-    return this.store
-      .accept(items, this.#clock.now().toISOString())
-      .map(({ row, created }) => ({ record: toWritebackRecord(row), created }));
+    const events = this.store.accept(items, this.#clock.now().toISOString(), refuseConflict);
+    return { events, created: events.filter((item) => item.created).length };
+  }
+
+  accept(inputs: readonly unknown[]): AcceptResult[] {
+    const { events } = this.enqueue(inputs);
+    const rows = this.store.getMany(events.map((event) => event.id));
+    return rows.map((row, index) => ({
+      record: toWritebackRecord(row!),
+      created: events[index]!.created,
+    }));
   }
 
   async send(inputs: readonly unknown[], options: RunOptions = {}): Promise<WritebackRecord[]> {
-    const accepted = this.accept(inputs);
+    const { events } = this.enqueue(inputs);
     await this.resume(options);
-    const rows = this.store.getMany(accepted.map(({ record }) => record.id));
-    return rows.map((row) => toWritebackRecord(row!));
+    return this.store
+      .getMany(events.map((event) => event.id))
+      .map((row) => toWritebackRecord(row!));
   }
 
   async resume(options: RunOptions = {}): Promise<RunProgress> {
-    const progress = await drainOutbox(this.#context, { ...this.#drain, ...options });
+    const { signal, ...rest } = options;
+    const progress = await drainOutbox(this.#runContext(signal), { ...this.#drain, ...rest });
     this.#writebacks += progress.done;
     return progress;
   }
@@ -292,4 +333,59 @@ class WritebackConnector implements Connector {
     this.#owner.retire();
     this.store.close();
   }
+}
+
+/**
+ * Validates every input (all or none, each problem reported with its position), and folds
+ * repeats of one id: the same contents count once, other contents are an event_conflict.
+ */
+function parseAll(inputs: readonly unknown[], source: 'dcid' | 'id'): WritebackEvent[] {
+  const problems: string[] = [];
+  const byId = new Map<string, WritebackEvent>();
+  const conflicts: string[] = [];
+  inputs.forEach((input, index) => {
+    try {
+      const event = parseWritebackEvent(input, source);
+      const earlier = byId.get(event.id);
+      if (!earlier) byId.set(event.id, event);
+      else {
+        const fields = differingFields(earlier, event);
+        if (fields.length > 0) conflicts.push(`"${event.id}" (${fields.join(', ')})`);
+      }
+    } catch (error) {
+      if (!(error instanceof ConnectorError)) throw error;
+      problems.push(inputs.length === 1 ? error.message : `#${index + 1}: ${error.message}`);
+    }
+  });
+  if (problems.length > 0) {
+    const head =
+      inputs.length === 1
+        ? problems[0]!
+        : `${problems.length} of ${inputs.length} events are not valid, so none was accepted.`;
+    throw new ConnectorError('invalid_event', head, { details: problems });
+  }
+  if (conflicts.length > 0) {
+    throw new ConnectorError(
+      'event_conflict',
+      `The same event id is given twice with different contents: ${conflicts.join('; ')}. None was accepted.`,
+      { details: conflicts },
+    );
+  }
+  return [...byId.values()];
+}
+
+/** An id already stored must come with the same contents. */
+function refuseConflict(row: EventRow, event: WritebackEvent): void {
+  let fields: string[];
+  try {
+    fields = differingFields(readStoredEvent(row.payload), event);
+  } catch {
+    fields = ['the stored event, which cannot be read back'];
+  }
+  if (fields.length === 0) return;
+  throw new ConnectorError(
+    'event_conflict',
+    `Event "${event.id}" was already accepted with other contents (differing: ${fields.join(', ')}); the stored event was kept and nothing was accepted.`,
+    { details: fields },
+  );
 }

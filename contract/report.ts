@@ -1,5 +1,5 @@
 /** The suite's output: one line per interaction and a summary line. */
-import type { InteractionResult, RunResult } from './runner.ts';
+import type { InteractionResult, RunResult } from './result.ts';
 
 /** At most this many problems are listed on one line; the rest are counted. */
 const MAX_PROBLEMS_PER_LINE = 5;

@@ -13,6 +13,7 @@ import { sendRequest, type IncomingResponse, type OutgoingRequest } from './http
 import type { Interaction } from './interaction.ts';
 import { redactBody, redactText, selectHeaders } from './redaction.ts';
 import { formatResultLine } from './report.ts';
+import type { InteractionResult, Outcome, RunResult } from './result.ts';
 
 /** The plugin's credentials, from Data Provider Configuration (or the simulator). */
 export interface ClientCredentials {
@@ -38,31 +39,7 @@ export interface RunOptions {
   record?: (exchange: RecordedExchange) => Promise<void>;
 }
 
-export const OUTCOMES = ['pass', 'fail', 'skip'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
-
-/** How one interaction went. */
-export interface InteractionResult {
-  name: string;
-  title: string;
-  method: string;
-  /** The path requested; undefined when the interaction was skipped before it had one. */
-  path?: string;
-  outcome: Outcome;
-  status?: number;
-  durationMs?: number;
-  problems: string[];
-}
-
-/** The whole run. */
-export interface RunResult {
-  results: InteractionResult[];
-  passed: number;
-  failed: number;
-  skipped: number;
-  /** What the run learned (ids, dates; never a secret). */
-  facts: Partial<Facts>;
-}
+export { OUTCOMES, type InteractionResult, type Outcome, type RunResult } from './result.ts';
 
 interface Session {
   options: RunOptions;

@@ -21,7 +21,7 @@ import {
 } from '../connector/index.ts';
 import { startSimulator, type RunningSimulator } from '../simulator/index.ts';
 import { DEMO_REASONS_WITH_EXCUSED, setUpDemoSchools, simulatorClock } from './demo-connection.ts';
-import type { AttendanceView } from './scenario.ts';
+import type { AttendanceView } from './attendance-view.ts';
 import { SimulatorAdmin, type DataProviderPage } from './sim-admin.ts';
 
 /**

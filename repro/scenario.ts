@@ -4,19 +4,10 @@
  * are plain objects; the runner (run-scenario.ts) drives them and judges both halves.
  */
 import type { ConnectionReport, WritebackRecord } from '../connector/index.ts';
+import type { AttendanceView } from './attendance-view.ts';
 import type { ReproContext } from './context.ts';
 
-/** One row of PowerSchool's ATTENDANCE table, as a support engineer reads it. */
-export interface AttendanceView {
-  studentId: number;
-  studentName: string;
-  date: string;
-  mode: string;
-  /** PERIOD.ID of a Meeting record; 0 for Daily and Time. */
-  periodId: number;
-  codeId: number;
-  comment: string;
-}
+export type { AttendanceView } from './attendance-view.ts';
 
 /** What one half of a scenario produced: the log rows, a connection check, PowerSchool's rows. */
 export interface Observation {

@@ -3,13 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  OK_BODY_KEPT_CHARS,
-  WritebackStore,
-  journaledBody,
-} from '../../connector/writeback-store.ts';
+import { OK_BODY_KEPT_CHARS, WritebackStore, journaledBody } from '../../connector/store/index.ts';
 import { parseWritebackEvent } from '../../connector/index.ts';
-import type { HttpAttempt } from '../../connector/powerschool-client.ts';
+import type { HttpAttempt } from '../../connector/http/index.ts';
 
 const dirs: string[] = [];
 afterEach(async () => {

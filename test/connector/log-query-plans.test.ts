@@ -1,6 +1,6 @@
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
-import { WritebackStore, type EventRow } from '../../connector/writeback-store.ts';
-import { planLogQuery, queryLogRows, type LogQuery } from '../../connector/log-query.ts';
+import { WritebackStore, type EventRow } from '../../connector/store/index.ts';
+import { planLogQuery, queryLogRows, type LogQuery } from '../../connector/store/index.ts';
 import { FIXTURE_DAYS, fillLogFixture, referencePage } from './support/log-fixture.ts';
 
 let store: WritebackStore;

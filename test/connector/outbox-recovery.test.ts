@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WritebackStore, parseWritebackEvent } from '../../connector/index.ts';
-import { newOwnerTag } from '../../connector/outbox-runner.ts';
+import { newOwnerTag } from '../../connector/writeback/index.ts';
 import { event, fakeConnector, fakeDistrict } from './support/fake-district.ts';
 
 /** The pid of a process that has already exited. */

@@ -4,7 +4,7 @@ import {
   getDistrictMetadata,
   listDistrictSchools,
 } from '../../connector/index.ts';
-import { runPowerQueryAllPages } from '../../connector/powerschool-api.ts';
+import { runPowerQueryAllPages } from '../../connector/powerschool/index.ts';
 import { BASE_URL, instantRetry, mockPowerSchool, replyToken } from './support/mock-powerschool.ts';
 
 function setUp() {

@@ -15,7 +15,7 @@ import {
   updateSchools,
   setPreventSchoolOverrides,
   viewSchools,
-} from '../../connector/school-setup.ts';
+} from '../../connector/setup/index.ts';
 import { fakeSettings } from './support/fake-district.ts';
 
 describe("PowerSchool URL (the guide's Settings rule)", () => {

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WritebackStore, type EventRow } from '../../connector/writeback-store.ts';
-import { queryLogRows, type LogQuery } from '../../connector/log-query.ts';
-import { RETIRED_INDEXES, SCHEMA_VERSION } from '../../connector/store-schema.ts';
+import { WritebackStore, type EventRow } from '../../connector/store/index.ts';
+import { queryLogRows, type LogQuery } from '../../connector/store/index.ts';
+import { RETIRED_INDEXES, SCHEMA_VERSION } from '../../connector/store/index.ts';
 import { FIXTURE_DAYS, fillLogFixture, referencePage } from './support/log-fixture.ts';
 
 /** The events indexes of schema version 1, as pswb 0.1 created them. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectorError, WritebackStore, parseWritebackEvent } from '../../connector/index.ts';
-import { scopeLogFilter, toWritebackRecord } from '../../connector/writeback-log.ts';
+import { scopeLogFilter, toWritebackRecord } from '../../connector/log/index.ts';
 
 function seedStore(): WritebackStore {
   const store = WritebackStore.inMemory();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DISTRICT_ADMIN, type ConnectorError } from '../../connector/index.ts';
 import {
   event,
   fakeConnector,
@@ -171,15 +172,49 @@ describe('writeback failures (MockAgent)', () => {
 });
 
 describe('idempotency and request budget (MockAgent)', () => {
-  it('accepting an event id that exists returns the existing record and posts nothing more', async () => {
+  it('accepting an event id that exists with the same contents returns the existing record and posts nothing more', async () => {
     const district = fakeDistrict();
     const connector = fakeConnector(district);
     await connector.send([event()]);
-    const again = connector.accept([event({ reason: 'tardy' })]);
+    const again = connector.accept([event()]);
     expect(again[0]?.created).toBe(false);
     expect(again[0]?.record.status).toBe('successful');
     await connector.send([event()]);
     expect(district.posts).toHaveLength(1);
+  });
+
+  it('refuses an event id that exists with other contents, naming the differing fields, and keeps the stored event', async () => {
+    const district = fakeDistrict();
+    const connector = fakeConnector(district);
+    await connector.send([event()]);
+    const caught = (() => {
+      try {
+        connector.accept([event({ reason: 'tardy' })]);
+      } catch (error) {
+        return error as ConnectorError;
+      }
+    })();
+    expect(caught?.code).toBe('event_conflict');
+    expect(caught?.details).toEqual(['reason']);
+    expect(connector.record(DISTRICT_ADMIN, 'evt-1')?.reason).toBe('T');
+    expect(district.posts).toHaveLength(1);
+  });
+
+  it('refuses a batch whose events repeat an id with different contents, and accepts none of it', () => {
+    const connector = fakeConnector(fakeDistrict());
+    const first = event({ id: 'dup' });
+    const second = event({ id: 'dup', reason: 'tardy' });
+    expect(() => connector.accept([event({ id: 'other' }), first, second])).toThrow(
+      /The same event id is given twice with different contents: "dup" \(reason\)/,
+    );
+    expect(connector.store.counts().pending).toBe(0);
+  });
+
+  it('takes an event repeated with the same contents in one batch once', () => {
+    const connector = fakeConnector(fakeDistrict());
+    const accepted = connector.accept([event({ id: 'same' }), event({ id: 'same' })]);
+    expect(accepted).toHaveLength(1);
+    expect(connector.store.counts().pending).toBe(1);
   });
 
   it('looks up many DCIDs with one PowerQuery call and sends Daily records in one batch', async () => {

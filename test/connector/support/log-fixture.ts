@@ -4,9 +4,9 @@
  * one), every state, occurred_ms ties and dates out of seq order. Plus a plain-TypeScript
  * reference of the filters to compare the SQL with.
  */
-import type { EventRow, WritebackStore } from '../../../connector/writeback-store.ts';
-import type { WritebackEvent } from '../../../connector/writeback-event.ts';
-import type { LogQuery } from '../../../connector/log-query.ts';
+import type { EventRow, WritebackStore } from '../../../connector/store/index.ts';
+import type { WritebackEvent } from '../../../connector/domain/index.ts';
+import type { LogQuery } from '../../../connector/store/index.ts';
 
 export const FIXTURE_DAYS = [
   '2026-10-12',

@@ -1,0 +1,79 @@
+/**
+ * The Writeback Logs filters: status, student name search, building, district-local date range
+ * and paging, checked and limited to the buildings the actor may see.
+ */
+import { ConnectorError, EVENT_STATES, isEventState, listValues } from '../domain/index.ts';
+import { assertCanSeeSchool, visibleSchools, type Actor } from '../setup/index.ts';
+import type { LogQuery } from '../store/index.ts';
+
+/** The status filter: the guide's All / Successful / Failed, plus the outbox states. */
+export const LOG_STATUS_FILTERS = ['all', ...EVENT_STATES] as const;
+export type LogStatusFilter = (typeof LOG_STATUS_FILTERS)[number];
+
+/** The filters of the Writeback Logs tab. */
+export interface LogFilter {
+  status?: LogStatusFilter;
+  /** Part of the student's name, any case. */
+  search?: string;
+  /** One building or several; omitted means every building the actor may see. */
+  school?: number | number[];
+  /** District-local dates, inclusive, YYYY-MM-DD. */
+  from?: string;
+  to?: string;
+  ids?: string[];
+  page?: number;
+  pageSize?: number;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const MAX_PAGE_SIZE = 1000;
+
+/** Checks a filter and limits it to the buildings the actor may see. */
+export function scopeLogFilter(actor: Actor, filter: LogFilter): LogQuery {
+  const status = filter.status ?? 'all';
+  if (status !== 'all' && !isEventState(status)) {
+    throw new ConnectorError(
+      'invalid_filter',
+      `Status "${String(status)}" is not a log status. Valid: ${listValues(LOG_STATUS_FILTERS)}.`,
+    );
+  }
+  for (const [name, value] of [
+    ['from', filter.from],
+    ['to', filter.to],
+  ] as const) {
+    if (value !== undefined && !DATE.test(value)) {
+      throw new ConnectorError(
+        'invalid_filter',
+        `The ${name} date "${value}" must be YYYY-MM-DD, e.g. 2026-03-09.`,
+      );
+    }
+  }
+  const page = filter.page ?? 1;
+  const pageSize = filter.pageSize ?? 50;
+  if (
+    !Number.isInteger(page) ||
+    page < 1 ||
+    !Number.isInteger(pageSize) ||
+    pageSize < 1 ||
+    pageSize > MAX_PAGE_SIZE
+  ) {
+    throw new ConnectorError(
+      'invalid_filter',
+      `Page must be 1 or more and page size 1 to ${MAX_PAGE_SIZE}.`,
+    );
+  }
+  const requested = filter.school === undefined ? undefined : [filter.school].flat();
+  for (const school of requested ?? []) assertCanSeeSchool(actor, school);
+  // Undefined means every building: only for a district admin who named none.
+  const schools = requested ?? visibleSchools(actor);
+  return {
+    ...(status !== 'all' ? { states: [status] } : {}),
+    ...(filter.search ? { search: filter.search } : {}),
+    ...(schools ? { schools } : {}),
+    ...(filter.from ? { from: filter.from } : {}),
+    ...(filter.to ? { to: filter.to } : {}),
+    ...(filter.ids ? { ids: filter.ids } : {}),
+    page,
+    pageSize,
+  };
+}

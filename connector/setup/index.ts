@@ -1,0 +1,59 @@
+/** setup/: the Settings tab, School Building Setup, reasons (attendance codes) and who may change them. */
+export {
+  REDACTED,
+  SETTINGS_FILE,
+  SettingsStore,
+  emptySettings,
+  redactSettings,
+  type ConnectionSettings,
+  type ConnectorSettings,
+  type ImportedCode,
+  type SchoolReasons,
+  type SchoolSetup,
+} from './settings.ts';
+export { SecretJsonFile } from './secret-json-file.ts';
+export { URL_EXAMPLES, findPowerSchoolUrlProblem, isLoopbackHost } from './powerschool-url.ts';
+export {
+  DISTRICT_ADMIN,
+  assertCanEditSchool,
+  assertCanSeeSchool,
+  assertDistrictAdmin,
+  canSeeSchool,
+  describeActor,
+  parseActor,
+  visibleSchools,
+  type Actor,
+} from './roles.ts';
+export {
+  mergeSchools,
+  refreshSchools,
+  setPreventSchoolOverrides,
+  updateSchools,
+  viewSchools,
+  type SchoolChange,
+  type SchoolView,
+} from './schools.ts';
+export { findReasonCode, mappedCodes } from './reason-codes.ts';
+export {
+  checkReasonYears,
+  currentYearid,
+  districtToday,
+  importAttendanceCodes,
+  schoolYearLabel,
+  type CodeImportOptions,
+  type CodeImportResult,
+  type ReasonYearWarning,
+  type ReasonsContext,
+} from './reasons-import.ts';
+export {
+  checkConnection,
+  validateConnectionInput,
+  type CheckStep,
+  type ConnectionInput,
+  type ConnectionReport,
+} from './connection-check.ts';
+export {
+  saveConnectionSettings,
+  type SaveConnectionOptions,
+  type SaveConnectionResult,
+} from './save-connection.ts';

@@ -1,0 +1,288 @@
+/**
+ * The outbox and writeback log on SQLite (better-sqlite3). An event is committed here before
+ * anything is sent; its row then records every state change and its attempts are journaled.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { EVENT_STATES, type EventState, type WritebackEvent } from '../domain/index.ts';
+import type { HttpAttempt } from '../http/index.ts';
+import { queryLogRows, type LogQuery, type LogRowPage } from './log-query.ts';
+import {
+  journaledBody,
+  type AttemptRow,
+  type EventOutcome,
+  type EventRow,
+  type LocalStamp,
+} from './rows.ts';
+import { applyStoreSchema } from './schema.ts';
+import { WriteQueue } from './write-queue.ts';
+
+/** The log file inside the data directory. */
+export const LOG_DB_FILE = 'connector.db';
+
+/** The outbox and log. */
+export class WritebackStore {
+  readonly db: Database.Database;
+  readonly path: string;
+  readonly #statements;
+  /** Stamps, attempts and final states waiting for the next group commit. */
+  readonly #writes: WriteQueue;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.path = path;
+    this.db = new Database(path);
+    applyStoreSchema(this.db);
+    const db = this.db;
+    this.#writes = new WriteQueue((writes) => db.transaction(() => writes.forEach((w) => w()))());
+    this.#statements = {
+      nameId: db.prepare<[string], { id: number }>('SELECT id FROM student_names WHERE name = ?'),
+      insertName: db.prepare('INSERT INTO student_names (name, search_key) VALUES (?, ?)'),
+      insertEvent: db.prepare(`INSERT INTO events (id, type, school_number, student_name_id,
+        student_name, student_dcid, student_ps_id, grade, occurred_at, occurred_ms, local_date,
+        local_time, reason, payload, state, created_at, updated_at)
+        VALUES (@id, @type, @school_number, @student_name_id, @student_name, @student_dcid,
+        @student_ps_id, @grade, @occurred_at, @occurred_ms, @local_date, @local_time, @reason,
+        @payload, 'pending', @now, @now) ON CONFLICT (id) DO NOTHING RETURNING seq`),
+      byId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?'),
+      byIds: db.prepare<[string], EventRow>(
+        'SELECT * FROM events WHERE id IN (SELECT value FROM json_each(?))',
+      ),
+      claim: db.prepare<[string, string, string], EventRow>(`UPDATE events SET state = 'sending',
+        owner = ?, runs = runs + 1, updated_at = ? WHERE id = ? AND state IN ('pending', 'sending')
+        RETURNING *`),
+      complete: db.prepare(`UPDATE events SET state = @state, owner = NULL,
+        student_ps_id = coalesce(@student_ps_id, student_ps_id), error_code = @error_code,
+        error_message = @error_message, error_status = @error_status, error_body = @error_body,
+        result = @result, updated_at = @now, completed_at = @now WHERE id = @id`),
+      claimNext: db.prepare<{ owner: string; now: string; limit: number }, EventRow>(`UPDATE events
+        SET state = 'sending', owner = @owner, runs = runs + 1, updated_at = @now
+        WHERE seq IN (SELECT seq FROM events WHERE state = 'pending' ORDER BY seq LIMIT @limit)
+        RETURNING *`),
+      stamp: db.prepare('UPDATE events SET local_date = ?, local_time = ? WHERE id = ?'),
+      insertAttempt: db.prepare(`INSERT INTO attempts (event_id, run, started_at, duration_ms,
+        method, url, http_status, outcome, error_code, response_body, retry_in_ms)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      attempts: db.prepare<[string], AttemptRow>(
+        'SELECT * FROM attempts WHERE event_id = ? ORDER BY id',
+      ),
+      sending: db.prepare<[], EventRow>(
+        `SELECT * FROM events WHERE state = 'sending' ORDER BY seq`,
+      ),
+      requeue: db.prepare(`UPDATE events SET state = 'pending', owner = NULL, updated_at = ?
+        WHERE id = ? AND state IN ('failed', 'not_attempted')`),
+      release: db.prepare(`UPDATE events SET state = 'pending', owner = NULL WHERE id = ?
+        AND state = 'sending'`),
+      counts: db.prepare<[], { state: EventState; n: number }>(
+        'SELECT state, count(*) AS n FROM events GROUP BY state',
+      ),
+      setAside: db.prepare<[string, string], { id: string }>(`UPDATE events SET state = 'failed',
+        owner = NULL, error_code = 'stored_event_unreadable', error_message = 'The stored event has
+        an unknown state ("' || state || '"), so it was set aside instead of sent.',
+        error_status = NULL, error_body = NULL, updated_at = ?, completed_at = ?
+        WHERE state NOT IN (${EVENT_STATES.map((state) => `'${state}'`).join(', ')}) RETURNING id`),
+    };
+  }
+
+  /** Opens data-dir/connector.db. */
+  static openDataDir(dataDir: string): WritebackStore {
+    return new WritebackStore(join(dataDir, LOG_DB_FILE));
+  }
+
+  /** A store that lives in memory only (tests). */
+  static inMemory(): WritebackStore {
+    return new WritebackStore(':memory:');
+  }
+
+  #studentNameId(name: string): number {
+    const found = this.#statements.nameId.get(name);
+    if (found) return found.id;
+    return Number(this.#statements.insertName.run(name, name.toLowerCase()).lastInsertRowid);
+  }
+
+  /**
+   * Commits events in one transaction. An id already present is not inserted again: it is
+   * reported with created false, after `onExisting` saw the stored row (it may throw to refuse
+   * the whole call, which then commits nothing).
+   */
+  accept(
+    items: readonly { event: WritebackEvent; stamp: LocalStamp }[],
+    now: string,
+    onExisting: (row: EventRow, event: WritebackEvent) => void = () => undefined,
+  ): { id: string; created: boolean }[] {
+    this.flush();
+    const run = this.db.transaction(() =>
+      items.map(({ event, stamp }) => {
+        const inserted = this.#statements.insertEvent.get({
+          id: event.id,
+          type: event.type,
+          school_number: event.student.schoolNumber,
+          student_name_id: this.#studentNameId(event.student.name),
+          student_name: event.student.name,
+          student_dcid: event.student.dcid ?? null,
+          student_ps_id: event.student.id ?? null,
+          grade: event.student.grade ?? null,
+          occurred_at: event.occurredAt,
+          occurred_ms: Date.parse(event.occurredAt),
+          local_date: stamp.date,
+          local_time: stamp.time,
+          reason: event.reason,
+          payload: JSON.stringify(event),
+          now,
+        });
+        if (inserted !== undefined) return { id: event.id, created: true };
+        onExisting(this.#statements.byId.get(event.id)!, event);
+        return { id: event.id, created: false };
+      }),
+    );
+    return run();
+  }
+
+  /** The event with this id. */
+  get(id: string): EventRow | undefined {
+    this.flush();
+    return this.#statements.byId.get(id);
+  }
+
+  /** The events with these ids, in the order asked (one statement for the lot). */
+  getMany(ids: readonly string[]): (EventRow | undefined)[] {
+    this.flush();
+    const found = new Map(
+      this.#statements.byIds.all(JSON.stringify(ids)).map((row) => [row.id, row]),
+    );
+    return ids.map((id) => found.get(id));
+  }
+
+  /** Events marked as being sent (by this or another process, maybe one that was killed). */
+  sending(): EventRow[] {
+    this.flush();
+    return this.#statements.sending.all();
+  }
+
+  /** Marks an event as being sent by owner; undefined when it already has a final state. */
+  claim(id: string, owner: string, now: string): EventRow | undefined {
+    this.flush();
+    return this.#statements.claim.get(owner, now, id);
+  }
+
+  /** Claims up to `limit` pending events for owner, oldest first, in one statement. */
+  claimNext(owner: string, now: string, limit: number): EventRow[] {
+    this.flush();
+    // RETURNING gives no order: put the claimed events back in outbox order.
+    return this.#statements.claimNext.all({ owner, now, limit }).sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Puts an event that was being sent back to pending (its sender is gone). */
+  release(id: string): void {
+    this.flush();
+    this.#statements.release.run(id);
+  }
+
+  /** Records the district-local date and time once the district time zone is known. */
+  stamp(id: string, stamp: LocalStamp): void {
+    this.#writes.write(() => this.#statements.stamp.run(stamp.date, stamp.time, id));
+  }
+
+  /** Journals one HTTP attempt made for an event. */
+  recordAttempt(eventId: string, run: number, attempt: HttpAttempt): void {
+    this.#writes.write(() => this.#insertAttempt(eventId, run, attempt));
+  }
+
+  #insertAttempt(eventId: string, run: number, attempt: HttpAttempt): void {
+    this.#statements.insertAttempt.run(
+      eventId,
+      run,
+      attempt.startedAt,
+      Math.round(attempt.durationMs),
+      attempt.method,
+      attempt.url,
+      attempt.status ?? null,
+      attempt.outcome,
+      attempt.errorCode ?? null,
+      journaledBody(attempt),
+      attempt.retryInMs ?? null,
+    );
+  }
+
+  /** Writes an event's final state. */
+  complete(id: string, outcome: EventOutcome, now: string): void {
+    const params = {
+      id,
+      state: outcome.state,
+      student_ps_id: outcome.studentPsId ?? null,
+      error_code: outcome.error?.code ?? null,
+      error_message: outcome.error?.message ?? null,
+      error_status: outcome.error?.status ?? null,
+      error_body: outcome.error?.body ?? null,
+      result: outcome.result === undefined ? null : JSON.stringify(outcome.result),
+      now,
+    };
+    this.#writes.write(() => this.#statements.complete.run(params));
+  }
+
+  /** Until the matching endGroupedWrites, log writes are committed in groups (write-queue.ts). */
+  startGroupedWrites(): void {
+    this.#writes.start();
+  }
+
+  /** Ends a startGroupedWrites span; the last one out commits what is queued. */
+  endGroupedWrites(): void {
+    this.#writes.end();
+  }
+
+  /** Commits every queued write in one transaction (nothing to do when none is queued). */
+  flush(): void {
+    this.#writes.flush();
+  }
+
+  /** Moves failed or not-attempted events back to pending for a replay; returns how many. */
+  requeue(ids: readonly string[], now: string): number {
+    this.flush();
+    const run = this.db.transaction(() =>
+      ids.reduce((moved, id) => moved + this.#statements.requeue.run(now, id).changes, 0),
+    );
+    return run();
+  }
+
+  /** Every attempt journaled for an event, in order. */
+  attempts(eventId: string): AttemptRow[] {
+    this.flush();
+    return this.#statements.attempts.all(eventId);
+  }
+
+  /** A filtered, paged page of the log, newest first. */
+  query(query: LogQuery): LogRowPage {
+    this.flush();
+    return queryLogRows(this.db, query);
+  }
+
+  /**
+   * Sets aside rows whose state this version does not know (a hand-edited or newer file) as
+   * Failed with a clear reason, so they never block the outbox; returns their ids.
+   */
+  setAsideUnknownStates(now: string): string[] {
+    this.flush();
+    return this.#statements.setAside.all(now, now).map((row) => row.id);
+  }
+
+  /** How many events are in each state. */
+  counts(): Record<EventState, number> {
+    this.flush();
+    const counts = { pending: 0, sending: 0, successful: 0, failed: 0, not_attempted: 0 };
+    for (const { state, n } of this.#statements.counts.all()) {
+      if (state in counts) counts[state] = n;
+    }
+    return counts;
+  }
+
+  /** Closes the database. */
+  close(): void {
+    if (!this.db.open) return;
+    try {
+      this.flush();
+    } finally {
+      this.db.close();
+    }
+  }
+}

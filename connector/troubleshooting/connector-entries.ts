@@ -1,0 +1,90 @@
+/**
+ * Troubleshooting entries for outcomes the connector decides itself, before anything is sent:
+ * a disabled school, a missing mode or reason mapping, a date outside the school year, no saved
+ * connection. Part of the one catalogue in troubleshooting.ts.
+ */
+import type { FailureFacts, TroubleshootingEntry } from './entry.ts';
+
+const byCode =
+  (code: string) =>
+  (failure: FailureFacts): boolean =>
+    failure.code === code;
+
+/** The connector's own entries, in catalogue order. */
+export const CONNECTOR_ENTRIES: readonly TroubleshootingEntry[] = [
+  {
+    id: 'school_disabled',
+    title: 'Writeback is disabled for the school',
+    kind: 'connector',
+    source: 'guide',
+    example: 'Writeback is disabled for school 101, so the event was not sent to PowerSchool.',
+    meaning:
+      "The school's Status is disabled on School Building Setup: the connector does not transfer its late check-ins and early check-outs, and the event was not attempted.",
+    causes: ['The school opted out of PowerSchool writebacks.'],
+    resolution: [
+      "Enter the event in the school's PowerSchool by hand, or enable the school (pswb schools set --school <number> --status enabled --mode ...) and re-send: pswb writeback replay --status not_attempted.",
+    ],
+    matches: byCode('school_disabled'),
+  },
+  {
+    id: 'no_attendance_mode',
+    title: 'No Attendance Mode is set for the school',
+    kind: 'connector',
+    source: 'guide',
+    example: 'No Attendance Mode is set for school 101: choose Daily, Time or Meeting.',
+    meaning:
+      'The school is enabled but has no Attendance Mode; an enabled school needs one to know which kind of record to write.',
+    causes: ['School Building Setup was not completed for this school.'],
+    resolution: [
+      "Set the mode that matches PowerSchool's attendance recording method: pswb schools set --school <number> --mode daily|time|meeting, then pswb writeback replay --school <number>.",
+    ],
+    matches: byCode('no_attendance_mode'),
+  },
+  {
+    id: 'reason_not_mapped',
+    title: 'The reason is not mapped to a PowerSchool attendance code',
+    kind: 'connector',
+    source: 'inferred',
+    example:
+      'The reason "Doctor" is not mapped to a PowerSchool attendance code for Late Check-in at school 101.',
+    meaning:
+      "The event's reason is not one of the school's imported PowerSchool attendance codes mapped as a Late Check-in or Early Check-out reason.",
+    causes: [
+      "The school's attendance codes were never imported, or the reason was not mapped for this event type.",
+    ],
+    resolution: [
+      'Import and map the codes: pswb codes import --school <number> --late <codes> --early <codes>, then pswb writeback replay --school <number>.',
+    ],
+    matches: byCode('reason_not_mapped'),
+  },
+  {
+    id: 'no_school_year',
+    title: 'No school year or school day for the date',
+    kind: 'connector',
+    source: 'inferred',
+    example: 'Could not find a school year for school 101 on 2026-07-04.',
+    meaning:
+      'PowerSchool has no year term covering the date at this school, or the date is not an in-session calendar day with a bell schedule, so no Daily or Time record can be placed on it.',
+    causes: [
+      'The event happened outside the school year or on a day the school calendar marks as not in session.',
+    ],
+    resolution: [
+      "Check the school's calendar and terms in PowerSchool for the date, then re-send: pswb writeback replay.",
+    ],
+    matches: (failure) => failure.code === 'no_school_year' || failure.code === 'not_school_day',
+  },
+  {
+    id: 'not_connected',
+    title: 'The connector is not connected to PowerSchool',
+    kind: 'connector',
+    source: 'inferred',
+    example: 'No PowerSchool connection is saved: run pswb connect first.',
+    meaning:
+      'The Settings tab was never saved, so there is no URL, Client ID or Client Secret to use.',
+    causes: ['pswb connect was not run for this data directory.'],
+    resolution: [
+      'Run pswb connect --url ... --client-id ... with PSWB_CLIENT_SECRET set, then pswb writeback replay.',
+    ],
+    matches: byCode('not_connected'),
+  },
+];

@@ -1,0 +1,17 @@
+/** writeback/: the pipeline from a claimed event to its outcome: decisions, lookups, records, posts, the runner and replay. */
+export { eventContext, sharedCall, type EventContext, type RunContext } from './context.ts';
+export { planEvent, type EventPlan } from './decide.ts';
+export {
+  STUDENT_ID_NOT_FOUND,
+  STUDENT_PERIOD_NOT_FOUND,
+  prepareWriteback,
+  type PreparedWriteback,
+  type ReadyRecord,
+  type WrittenRecord,
+} from './prepare.ts';
+export { minutesMissed, pickPeriodAt } from './attendance-record.ts';
+export { describeFailure } from './failure.ts';
+export { postPrepared } from './post.ts';
+export { isOwnerAlive, newOwnerTag } from './owner.ts';
+export { drainOutbox, recoverAbandoned, type DrainOptions, type RunProgress } from './runner.ts';
+export { replayEvents, type ReplayFilter, type ReplaySummary } from './replay.ts';

@@ -1,0 +1,168 @@
+/**
+ * Drains the outbox: pending events are claimed, processed a few at a time, and finished. An
+ * event left "sending" by a process that died is put back to pending first, so a killed run
+ * resumes on the next start and every accepted event ends Successful, Failed or Not attempted.
+ * A stopped run (its signal aborted) claims nothing more and puts back what it had not finished.
+ */
+import type { EventOutcome, EventRow } from '../store/index.ts';
+import { serverSupportsBatch, splitIntoBatches, writeBatch, type ReadyWriteback } from './batch.ts';
+import { eventContext, type RunContext } from './context.ts';
+import { isOwnerAlive } from './owner.ts';
+import { postPrepared } from './post.ts';
+import { prefetchPeriods, prefetchStudents } from './prefetch.ts';
+import { prepareWriteback } from './prepare.ts';
+
+/** Progress of a run, reported after each event. */
+export interface RunProgress {
+  done: number;
+  total: number;
+  successful: number;
+  failed: number;
+  notAttempted: number;
+  /** Events put back to pending because the run was stopped. */
+  released: number;
+}
+
+/** How a drain runs: who claims, how many at once, batching. */
+export interface DrainOptions {
+  owner: string;
+  concurrency: number;
+  /** Events taken from the outbox at a time. */
+  batchSize: number;
+  /** Send Daily/Time records through batch_daily_time when the server has it. */
+  batchWrites: boolean;
+  onProgress?: (progress: RunProgress) => void;
+}
+
+/** Puts back to pending the events whose sender is gone; returns how many. */
+export function recoverAbandoned(run: RunContext): number {
+  let recovered = 0;
+  for (const row of run.store.sending()) {
+    if (isOwnerAlive(row.owner)) continue;
+    run.store.release(row.id);
+    recovered += 1;
+  }
+  return recovered;
+}
+
+/** Processes pending events until none is left or the run is stopped; resolves with its counts. */
+export async function drainOutbox(run: RunContext, options: DrainOptions): Promise<RunProgress> {
+  recoverAbandoned(run);
+  run.store.setAsideUnknownStates(run.clock.now().toISOString());
+  run.store.startGroupedWrites();
+  try {
+    return await drainPending(run, options);
+  } finally {
+    run.store.endGroupedWrites();
+    // Whatever this run still holds (a stop between claim and finish) goes back to pending.
+    for (const row of run.store.sending())
+      if (row.owner === options.owner) run.store.release(row.id);
+  }
+}
+
+function newProgress(pending: number): RunProgress {
+  return { done: 0, total: pending, successful: 0, failed: 0, notAttempted: 0, released: 0 };
+}
+
+async function drainPending(run: RunContext, options: DrainOptions): Promise<RunProgress> {
+  const progress = newProgress(run.store.counts().pending);
+  const finish = (row: EventRow, outcome: EventOutcome): void => {
+    if (outcome.error?.code === 'interrupted') {
+      run.store.release(row.id);
+      progress.released += 1;
+    } else {
+      run.store.complete(row.id, outcome, run.clock.now().toISOString());
+      countOutcome(progress, outcome.state);
+    }
+    options.onProgress?.({ ...progress });
+  };
+  // A two-stage pipeline: while one chunk's records are posted, the next chunk is claimed, its
+  // students and periods looked up and its records built. Waiting for each chunk's posts before
+  // the next chunk's lookups left both sides idle (docs/benchmarks.md, figure 3).
+  let posting: Promise<void> = Promise.resolve();
+  try {
+    while (!run.signal?.aborted) {
+      // One statement for the chunk: a commit per claim was a measured share of a run's CPU.
+      const now = run.clock.now().toISOString();
+      const claimed = run.store.claimNext(options.owner, now, options.batchSize);
+      if (claimed.length === 0) break;
+      progress.total = Math.max(progress.total, progress.done + claimed.length);
+      await prefetchStudents(run, claimed);
+      await prefetchPeriods(run, claimed);
+      const ready = await prepareClaimed(run, options, claimed, finish);
+      const previous = posting;
+      posting = previous.then(() => postReady(run, options, ready, finish));
+      await previous;
+    }
+    await posting;
+  } catch (error) {
+    await posting.catch(() => undefined);
+    throw error;
+  }
+  return progress;
+}
+
+/** Builds the claimed events' records; the ones decided before any write are finished here. */
+async function prepareClaimed(
+  run: RunContext,
+  options: DrainOptions,
+  claimed: readonly EventRow[],
+  finish: (row: EventRow, outcome: EventOutcome) => void,
+): Promise<ReadyWriteback[]> {
+  const ready: ReadyWriteback[] = [];
+  await runWithConcurrency(claimed, options.concurrency, async (row) => {
+    const event = eventContext(run, row);
+    const prepared = await prepareWriteback(event);
+    if (prepared.kind === 'decided') finish(row, prepared.outcome);
+    else ready.push({ event, prepared });
+  });
+  return ready;
+}
+
+/**
+ * Posts the ready records, `concurrency` requests at a time: Daily/Time in batches when the
+ * server has batch_daily_time, each alongside the records posted alone.
+ */
+async function postReady(
+  run: RunContext,
+  options: DrainOptions,
+  ready: readonly ReadyWriteback[],
+  finish: (row: EventRow, outcome: EventOutcome) => void,
+): Promise<void> {
+  const batchable = ready.filter((item) => item.prepared.written.endpoint === 'daily_time');
+  const useBatch = options.batchWrites && batchable.length > 1 && (await serverSupportsBatch(run));
+  const onOutcome = (item: ReadyWriteback, outcome: EventOutcome): void =>
+    finish(item.event.row, outcome);
+  const posts: (() => Promise<void>)[] = [
+    ...(useBatch
+      ? splitIntoBatches(batchable).map((batch) => () => writeBatch(run, batch, onOutcome))
+      : []),
+    ...(useBatch ? ready.filter((item) => !batchable.includes(item)) : ready).map(
+      (item) => async () => onOutcome(item, await postPrepared(item.event, item.prepared)),
+    ),
+  ];
+  await runWithConcurrency(posts, options.concurrency, (post) => post());
+}
+
+function countOutcome(progress: RunProgress, state: EventOutcome['state']): void {
+  progress.done += 1;
+  if (state === 'successful') progress.successful += 1;
+  else if (state === 'not_attempted') progress.notAttempted += 1;
+  else progress.failed += 1;
+}
+
+async function runWithConcurrency<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const item = items[next]!;
+      next += 1;
+      await work(item);
+    }
+  });
+  await Promise.all(lanes);
+}
