@@ -216,7 +216,10 @@ async function inspectZipContents(
   const rules = validateQueries(located, resolveTargetVersion(options.psVersion));
   if (parsed.definition) {
     rules.push(...validatePluginXmlRules(parsed.definition, options));
-    rules.push(...validateQueryAccess(located, parsed.definition.accessRequest));
+    // Access gaps are a 403 for OAuth callers only; a plugin without <oauth> has none.
+    if (parsed.definition.oauth) {
+      rules.push(...validateQueryAccess(located, parsed.definition.accessRequest));
+    }
   }
   const findings = mergeFindings(structural, rules);
   if (!parsed.definition) return { bundle: null, findings };

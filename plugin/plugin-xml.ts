@@ -15,7 +15,7 @@ import {
   readOauth,
 } from './plugin-xml-extras.ts';
 import { checkLinks, checkOpenid, checkSaml } from './plugin-xml-sso.ts';
-import { checkBoolean } from './validation-rules.ts';
+import { checkBoolean, checkLength } from './validation-rules.ts';
 import { validatePluginXmlRules } from './validate.ts';
 import {
   checkAttributes,
@@ -144,6 +144,15 @@ function checkRoot(root: XmlElement): Finding[] {
       'deletable',
       'plugin.attributes',
     ),
+    ...(root.attributes.class === undefined
+      ? []
+      : checkLength(
+          root.attributes.class,
+          'plugin@class',
+          'class',
+          { max: 256 },
+          'plugin.attributes',
+        )),
     ...checkChildren(root, '', {
       allowed: PLUGIN_CHILDREN,
       single: PLUGIN_CHILDREN,

@@ -233,7 +233,7 @@ export const RULES = {
   ),
   'query.cdata': refusal('the SQL holds no "]]>", which would end its CDATA section', S.inferred),
   'query.access-gap': note(
-    'every TABLE.FIELD a query reads is in access_request, else an OAuth caller gets 403 once the admin approves what was requested',
+    'every TABLE.FIELD a query of an <oauth> plugin reads is in access_request, else an OAuth caller gets 403 once the admin approves what was requested',
     S.powerQueriesPage,
   ),
   'query.dem-hidden': note(

@@ -60,7 +60,7 @@ function validateQueryName(name: string, where: string): Finding[] {
   }
   const parts = name.split('.');
   if (parts.length !== 5) {
-    const message = `query name "${name}" has ${parts.length} dot-separated part${parts.length === 1 ? '' : 's'}; PowerSchool's docs ask for five (${EXAMPLE_NAME}). PowerSchool installs it; the name only has to be unique server-wide.`;
+    const message = `query name "${name}" has ${parts.length} dot-separated part${parts.length === 1 ? '' : 's'}; PowerSchool's docs advise five (${EXAMPLE_NAME}). What must hold is that the name is unique server-wide.`;
     findings.push(finding('query.name-form', at, message));
   }
   const badPart = parts.find((part) => !NAME_PART.test(part));
@@ -240,8 +240,9 @@ export function validateQueries(located: readonly LocatedQuery[], version?: PsVe
 /**
  * Every TABLE.FIELD a query reads should be in access_request: PowerSchool answers an OAuth
  * caller 403 for a field the admin was not asked to approve (PowerQueries page, Security).
- * A read that is not a TABLE.FIELD is reported once, as a column reference, not here.
- * Inferred: an arg's column counts as a read too.
+ * A read that is not a TABLE.FIELD is reported once, as a column reference, not here. Callers
+ * skip this for a plugin without <oauth>: it has no OAuth caller (Data Export Manager and the
+ * portals do not go through access_request). Inferred: an arg's column counts as a read too.
  */
 export function validateQueryAccess(
   located: readonly LocatedQuery[],

@@ -152,6 +152,6 @@ export function validatePluginDefinition(
   return [
     ...validatePluginXmlRules(def, options),
     ...validateQueries(located, version),
-    ...validateQueryAccess(located, def.accessRequest),
+    ...(def.oauth ? validateQueryAccess(located, def.accessRequest) : []),
   ];
 }

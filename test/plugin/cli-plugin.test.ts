@@ -122,6 +122,14 @@ describe('pswb plugin inspect', () => {
     }
   });
 
+  it('passes our own built bundle with --strict: no refusal, warning or note', async () => {
+    await pswb('plugin', 'build', '--ps-version', '25.2.0.0', '--out', folder);
+    const { code, stdout } = await pswb('plugin', 'inspect', join(folder, BUNDLE_25), '--strict');
+    expect(code).toBe(0);
+    expect(stdout).toContain('installable (0 refusals, 0 warnings, 0 notes)');
+    expect(stdout).not.toContain('Findings:');
+  });
+
   it('prints the read bundle as JSON with --json', async () => {
     await pswb('plugin', 'build', '--out', folder, '--ps-version', '25.2.0.0');
     const { code, stdout } = await pswb('plugin', 'inspect', '--json', join(folder, BUNDLE_25));

@@ -20,15 +20,15 @@ describe('a district data-export bundle in the real-world form', () => {
       ['warning', 'query.order-by', `${QUERY_FILE}: query[0]/sql`],
       ['warning', 'query.name-form', `${QUERY_FILE}: query[1]@name`],
       ['warning', 'query.name-form', `${QUERY_FILE}: query[2]@name`],
-      ['note', 'query.access-gap', `${QUERY_FILE}: query[0]`],
     ]);
     expect(findings.every((item) => item.source.length > 0)).toBe(true);
     const bundle = await readBundle(exportBundle());
     expect(bundle.definition.queries).toHaveLength(3);
   });
 
-  it('names the missing field once, table and field any case (STUDENTS.GRADE_LEVEL read by an arg)', async () => {
-    const { findings } = await inspectBundle(exportBundle());
+  it('names a field access_request misses once, as a note, for an OAuth plugin only', async () => {
+    const oauth = exportBundle([], '<oauth accessLevelV1Api="READ"/>');
+    const { findings } = await inspectBundle(oauth);
     const gaps = findings.filter((item) => item.rule === 'query.access-gap');
     expect(gaps).toHaveLength(1);
     expect(gaps[0]!.message).toMatch(

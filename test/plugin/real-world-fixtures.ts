@@ -60,10 +60,10 @@ export const USER_SCHEMA_XML = `<?xml version="1.0" encoding="UTF-8" standalone=
 </psExtension>
 `;
 
-/** The export plugin's zip, with extra entries. */
-export function exportBundle(extra: RawEntry[] = []): Buffer {
+/** The export plugin's zip, with extra entries, and extra plugin.xml children at its end. */
+export function exportBundle(extra: RawEntry[] = [], children = ''): Buffer {
   return rawZip([
-    { name: 'plugin.xml', data: EXPORT_PLUGIN_XML },
+    { name: 'plugin.xml', data: EXPORT_PLUGIN_XML.replace('</plugin>', `${children}</plugin>`) },
     { name: 'queries_root/us.ct.k12.district.named_queries.xml', data: EXPORT_QUERIES_XML },
     ...extra,
   ]);

@@ -10,7 +10,7 @@ const queryCases: ValidationCase[] = [
     level: 'warning',
     rule: 'query.name-form',
     where: `${Q}@name`,
-    message: /has 4 dot-separated parts; PowerSchool's docs ask for five/,
+    message: /has 4 dot-separated parts; PowerSchool's docs advise five/,
   },
   {
     label: 'an upper-case name part',
@@ -256,7 +256,7 @@ const queryCases: ValidationCase[] = [
     level: 'warning',
     rule: 'query.name-form',
     where: `${Q}@name`,
-    message: /has 6 dot-separated parts; PowerSchool's docs ask for five .*PowerSchool installs it/,
+    message: /has 6 dot-separated parts; PowerSchool's docs advise five .*unique server-wide/,
   },
   {
     label: 'a seven-part reverse-domain name',
