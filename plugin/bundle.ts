@@ -22,6 +22,14 @@ import { DEFAULT_PS_VERSION, FEATURE_SINCE, hasFeature, parsePsVersion } from '.
 import { validatePluginDefinition } from './validate.ts';
 import { createDeterministicZip } from './zip-write.ts';
 
+// Where readBundle lived before bundle-read.ts: kept so callers importing it from here still work.
+export {
+  inspectBundle,
+  readBundle,
+  type ReadBundle,
+  type ReadBundleOptions,
+} from './bundle-read.ts';
+
 /** A built bundle: its file name, bytes, their sha256 (hex) and what it declares. */
 export interface BuiltBundle {
   fileName: string;
