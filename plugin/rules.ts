@@ -214,7 +214,7 @@ export const RULES = {
     S.powerQueriesPage,
   ),
   'query.alias-core-table': warning(
-    'a one-part alias comes with a coreTable on the query (the page says MUST; Data Export Manager needs it)',
+    'a one-part alias comes with a coreTable on the query (the page says MUST and that pre-9.2 plugins without one "will break", not whether at install or at run time)',
     S.powerQueriesPage,
   ),
   'query.alias-unique': warning('every column has its own alias', S.powerQueriesPage),

@@ -157,7 +157,7 @@ function validateAlias(query: QueryDefinition, alias: string, at: string): Findi
     return [finding('query.alias-form', at, message)];
   }
   if (!alias.includes('.') && query.coreTable === '') {
-    const message = `alias "${alias}" has one part, and PowerSchool's docs say such a query MUST declare a coreTable (Data Export Manager needs it; queries without one broke from 9.2); add coreTable or use table.alias.`;
+    const message = `alias "${alias}" has one part, and PowerSchool's docs say such a query MUST declare a coreTable (plugins without one broke from 9.2); add coreTable or use table.alias.`;
     return [finding('query.alias-core-table', at, message)];
   }
   return [];
