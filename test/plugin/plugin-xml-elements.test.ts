@@ -200,6 +200,14 @@ const cases: ElementCase[] = [
     message: /must start with https:\/\//,
   },
   {
+    label: 'a registration without its url',
+    xml: pluginXml('<registration><parameter name="district">x</parameter></registration>'),
+    level: 'refusal',
+    rule: 'registration.structure',
+    where: 'registration@url',
+    message: /<registration> needs the url attribute/,
+  },
+  {
     label: 'an identityAttribute entity without its attribute',
     xml: pluginXml('<identityAttribute><entity name="staff"/></identityAttribute>'),
     level: 'refusal',

@@ -78,6 +78,55 @@ describe('permissions_root/, user_schema_root/ and the other folders', () => {
     if (message) expect(own[0]!.message).toMatch(message);
   });
 
+  it.each([
+    {
+      label: 'a permission mapping file in a subfolder',
+      entry: {
+        name: 'permissions_root/more/x.permission_mappings.xml',
+        data: permissionMappings('/ws/schema/query/district.homerooms'),
+      },
+      level: 'refusal',
+      rule: 'permissions.file-location',
+      message: /subfolder of permissions_root\/.*Plugin file contains an unrecognized file/,
+    },
+    {
+      label: 'a file under permissions_root/ with another name',
+      entry: { name: 'permissions_root/notes.xml', data: '<x/>' },
+      level: 'warning',
+      rule: 'permissions.file-name',
+      message: /is not named NAME\.permission_mappings\.xml, so PowerSchool ignores it/,
+    },
+    {
+      label: 'a permission mapping file with another root',
+      entry: { name: 'permissions_root/x.permission_mappings.xml', data: '<permissions/>' },
+      level: 'refusal',
+      rule: 'permissions.structure',
+      message: /root element is <permissions>/,
+    },
+    {
+      label: 'a query mapping that does not allow post',
+      entry: {
+        name: 'permissions_root/x.permission_mappings.xml',
+        data: permissionMappings('/ws/schema/query/district.homerooms', 'get'),
+      },
+      level: 'warning',
+      rule: 'permissions.allow',
+      message: /allow is "get"; PowerQueries run by POST/,
+    },
+    {
+      label: 'a query file name without a namespace',
+      entry: { name: 'queries_root/homerooms.named_queries.xml', data: '<queries/>' },
+      level: 'warning',
+      rule: 'queries.file-namespace',
+      message: /one server-wide namespace .*com\.organization\.product\.named_queries\.xml/,
+    },
+  ])('reports $label as a $level ($rule)', async ({ entry, level, rule, message }) => {
+    const { findings } = await inspectBundle(exportBundle([entry]));
+    const match = findings.find((item) => item.rule === rule);
+    expect(match, JSON.stringify(findings, null, 2)).toMatchObject({ level });
+    expect(match!.message).toMatch(message);
+  });
+
   it('refuses the install of a bundle mapping a non-query path, as PowerSchool does', async () => {
     const bytes = exportBundle([
       {

@@ -251,6 +251,14 @@ const queryCases: ValidationCase[] = [
       /reads STUDENTS\.SSN, which access_request does not request: an OAuth caller gets 403.*<field table="STUDENTS" field="SSN" access="ViewOnly"\/>/,
   },
   {
+    label: 'a coreTable that is no table name',
+    definition: withQuery(() => ({ coreTable: 'students s' })),
+    level: 'warning',
+    rule: 'query.core-table',
+    where: `${Q}@coreTable`,
+    message: /coreTable "students s" does not look like a PowerSchool table or column name/,
+  },
+  {
     label: 'a six-part reverse-domain name',
     definition: withQuery(() => ({ name: 'us.ct.k12.district.students.get_home_room' })),
     level: 'warning',
