@@ -2,8 +2,8 @@
  * Human-readable descriptions of a bundle: the summary `pswb plugin inspect` prints and the
  * version-specific choice `pswb plugin build` reports.
  */
-import type { ReadBundle } from './bundle.ts';
-import type { FieldAccess, QueryDefinition } from './contract.ts';
+import type { BundleContents, ReadBundle } from './bundle-read.ts';
+import type { FieldAccess, QueryDefinition } from './contract-types.ts';
 import type { PluginDefinition } from './definition.ts';
 import { FEATURE_SINCE, hasFeature } from './ps-version.ts';
 
@@ -46,14 +46,18 @@ function wrapWords(words: readonly string[], indent: string, width = 100): strin
   return lines;
 }
 
-/** access_request grouped by table, then access level, fields in declared order. */
+/**
+ * access_request grouped by table (any case: Oracle names are case-insensitive, so STUDENTS and
+ * students are one table, shown upper case), then access level, fields in declared order.
+ */
 export function groupFields(
   fields: readonly FieldAccess[],
 ): Array<{ table: string; access: string; fields: string[] }> {
   const groups = new Map<string, { table: string; access: string; fields: string[] }>();
   for (const field of fields) {
-    const key = `${field.table}\u0000${field.access}`;
-    const group = groups.get(key) ?? { table: field.table, access: field.access, fields: [] };
+    const table = field.table.toUpperCase();
+    const key = `${table}\u0000${field.access}`;
+    const group = groups.get(key) ?? { table, access: field.access, fields: [] };
     group.fields.push(field.field);
     groups.set(key, group);
   }
@@ -82,7 +86,66 @@ function row(label: string, value: string): string {
   return `${label.padEnd(13)}${value}`;
 }
 
-/** The summary `pswb plugin inspect` prints for a bundle that passed every check. */
+function describeServices(definition: PluginDefinition): string[] {
+  const services = definition.services;
+  const personas = definition.oauth?.personas ?? [];
+  const lines = [
+    ...(personas.length > 0
+      ? [row('OpenID Conn.', `three-legged OAuth for ${personas.join(', ')}`)]
+      : []),
+  ];
+  if (!services) return lines;
+  const parts = [
+    services.links > 0 ? `${services.links} link${services.links === 1 ? '' : 's'}` : '',
+    services.openidHost === undefined ? '' : `OpenID single sign-on to ${services.openidHost}`,
+    services.samlName === undefined ? '' : `SAML "${services.samlName}"`,
+    services.registrationUrl === undefined ? '' : `registration at ${services.registrationUrl}`,
+    services.autoinstall ? 'autoinstall' : '',
+    services.identityAttribute ? 'identityAttribute' : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? [...lines, row('Services', parts.join('; '))] : lines;
+}
+
+function describeFolder(label: string, files: readonly string[], folder: string): string[] {
+  if (files.length === 0) return [];
+  return [row(label, `${files.length} file${files.length === 1 ? '' : 's'} under ${folder}`)];
+}
+
+function describeContents(contents: BundleContents): string[] {
+  const mappings = contents.permissions.flatMap((mapping) =>
+    mapping.queries.map((query) => `  ${mapping.page} -> ${query}`),
+  );
+  const extensions = contents.userSchema.flatMap((extension) => [
+    `  ${extension.name || '(unnamed)'} (${extension.entry})`,
+    ...extension.tables.map(
+      (table) =>
+        `    ${table.name || '(unnamed table)'}${table.coreTable ? ` on ${table.coreTable}` : ''}: ${table.fields} field${table.fields === 1 ? '' : 's'}`,
+    ),
+  ]);
+  return [
+    ...(contents.permissions.length > 0
+      ? [
+          row('Permissions', `${mappings.length} query mapping${mappings.length === 1 ? '' : 's'}`),
+          ...mappings,
+        ]
+      : []),
+    ...(contents.userSchema.length > 0
+      ? [
+          row(
+            'DB extension',
+            `${contents.userSchema.length} file${contents.userSchema.length === 1 ? '' : 's'}`,
+          ),
+          ...extensions,
+        ]
+      : []),
+    ...describeFolder('Message keys', contents.messageKeys, 'MessageKeys/'),
+    ...describeFolder('Page catalog', contents.pageCataloging, 'pagecataloging/'),
+    ...describeFolder('Web pages', contents.webRoot, 'web_root/'),
+    ...describeFolder('Ignored', contents.ignored, '__MACOSX/ and .DS_Store'),
+  ];
+}
+
+/** The summary `pswb plugin inspect` prints for a bundle it could read. */
 export function formatBundleSummary(bundle: ReadBundle, label: string): string {
   const { definition } = bundle;
   const { publisher } = definition;
@@ -104,6 +167,7 @@ export function formatBundleSummary(bundle: ReadBundle, label: string): string {
         : 'no <oauth/>: no credentials',
     ),
     row('v1 access', describeV1Access(definition)),
+    ...describeServices(definition),
     row(
       'Fields',
       `${definition.accessRequest.length} requested on ${tables.size} table${tables.size === 1 ? '' : 's'}`,
@@ -122,8 +186,9 @@ export function formatBundleSummary(bundle: ReadBundle, label: string): string {
         : String(definition.queries.length),
     ),
     ...definition.queries.flatMap(describeQuery),
+    ...describeContents(bundle.contents),
     'Entries',
-    ...bundle.entries.map((entry) => `  ${entry}`),
+    ...bundle.entries.filter((entry) => !/^web_root\//i.test(entry)).map((entry) => `  ${entry}`),
   ];
   return `${lines.join('\n')}\n`;
 }

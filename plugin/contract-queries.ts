@@ -1,9 +1,9 @@
 /**
  * The PowerQueries of the data contract: their names (what the connector calls) and their
- * declarations (what queries_root/ installs and the simulator executes). Part of contract.ts,
- * which re-exports everything here; kept apart because the SQL is long.
+ * declarations (what queries_root/ installs and the simulator executes). Re-exported by
+ * contract.ts; kept apart because the SQL is long.
  */
-import type { QueryDefinition } from './contract.ts';
+import type { QueryDefinition } from './contract-types.ts';
 
 /** The names the connector calls; every one is declared in QUERIES below. */
 export const QUERY_NAMES = {
@@ -18,7 +18,22 @@ export type QueryKey = keyof typeof QUERY_NAMES;
 /** PowerSchool's own DCID -> ID query, available without being declared (PSU). */
 export const CORE_DCID_ID_MAP_QUERY = 'com.pearson.core.student.student_dcid_id_map';
 
-const ON_DATE = "TO_DATE(:att_date, 'YYYY-MM-DD')";
+/**
+ * The date arg, compared with DATE columns directly: with column="CALENDAR_DAY.DATE_VALUE"
+ * PowerSchool expects YYYY-MM-DD and binds a date (PowerQueries page; the PowerQuery DAT page's
+ * example compares such an arg directly), and the column is what Data Export Manager needs to
+ * list the query. Inferred: no public source shows this exact query running.
+ */
+const ON_DATE = ':att_date';
+
+/** The att_date arg both date-based queries take. */
+const ATT_DATE_ARG = {
+  name: 'att_date',
+  type: 'primitive',
+  required: true,
+  description: 'The date, YYYY-MM-DD, in the district time zone.',
+  column: 'CALENDAR_DAY.DATE_VALUE',
+} as const;
 
 /** Every PowerQuery the plugin installs. */
 export const QUERIES: readonly QueryDefinition[] = [
@@ -73,12 +88,7 @@ ORDER BY s.dcid`,
         description: 'The STUDENTS.ID values of the students.',
         column: 'CC.STUDENTID',
       },
-      {
-        name: 'att_date',
-        type: 'primitive',
-        required: true,
-        description: 'The date, YYYY-MM-DD, in the district time zone.',
-      },
+      ATT_DATE_ARG,
     ],
     columns: [
       { column: 'cc.studentid', alias: 'studentid' },
@@ -188,12 +198,7 @@ ORDER BY ac.sortorder, ac.att_code`,
         description: 'SCHOOLS.SCHOOL_NUMBER of the school.',
         column: 'TERMS.SCHOOLID',
       },
-      {
-        name: 'att_date',
-        type: 'primitive',
-        required: true,
-        description: 'The date, YYYY-MM-DD, in the district time zone.',
-      },
+      ATT_DATE_ARG,
     ],
     columns: [
       { column: 'terms.yearid', alias: 'yearid' },

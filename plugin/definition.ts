@@ -21,8 +21,11 @@ export interface PluginDefinition {
   name: string;
   version: string;
   description: string;
-  /** null when plugin.xml has no `<oauth/>` (the plugin then gets no credentials). */
-  oauth: { accessLevelV1Api?: V1AccessLevel } | null;
+  /**
+   * null when plugin.xml has no `<oauth/>` (the plugin then gets no credentials). `personas`:
+   * the `<allow-persona>`s of the three-legged (OpenID Connect) form, when it is used.
+   */
+  oauth: { accessLevelV1Api?: V1AccessLevel; personas?: string[] } | null;
   accessRequest: FieldAccess[];
   /**
    * `<cdn_request><cdn name=".."/></cdn_request>` hosts inside access_request (PowerSchool
@@ -32,6 +35,19 @@ export interface PluginDefinition {
   cdnRequest?: string[];
   publisher: { name: string; contact: { email: string; phone?: string } };
   queries: QueryDefinition[];
+  /** The other services plugin.xml declares (links, single sign-on, registration), when read. */
+  services?: PluginServices;
+}
+
+/** What a parsed plugin.xml declares beyond data access, for the inspect summary. */
+export interface PluginServices {
+  /** Number of top-level navigation `<link>`s. */
+  links: number;
+  openidHost?: string;
+  samlName?: string;
+  registrationUrl?: string;
+  autoinstall: boolean;
+  identityAttribute: boolean;
 }
 
 export interface DefinitionOptions {

@@ -1,14 +1,22 @@
-/** The plugin part's public surface: the data contract, versions, and the bundle toolchain. */
+/** The plugin part's public surface: the data contract, versions, rules and the bundle toolchain. */
 export * from './contract.ts';
 export * from './ps-version.ts';
 export * from './definition.ts';
+export * from './plugin-error.ts';
+export * from './rules.ts';
+export * from './rule-sources.ts';
+export * from './finding.ts';
 export * from './validate.ts';
 export * from './validate-queries.ts';
 export * from './plugin-xml.ts';
 export * from './named-queries-xml.ts';
+export * from './permissions-xml.ts';
+export * from './user-schema-xml.ts';
 export * from './bundle.ts';
+export * from './bundle-read.ts';
 export * from './bundle-limits.ts';
 export * from './bundle-layout.ts';
+export * from './bundle-folders.ts';
 export * from './bundle-files.ts';
 export * from './bundle-summary.ts';
 export { analyzeSelect, type SelectItem, type SelectShape } from './sql-shape.ts';

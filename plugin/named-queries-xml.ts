@@ -1,12 +1,13 @@
 /**
  * queries_root/NAME.named_queries.xml: PowerQuery declarations rendered from the contract and
  * parsed back (ours or a vendor's). Element and attribute names follow PowerSchool's PowerQuery
- * documentation; pswb also reports names it does not know, since a misspelt attribute is
+ * documentation; pswb also warns about names it does not know, since a misspelt attribute is
  * silently ignored by the server (inferred: no public schema for this file exists).
  */
 import { XMLBuilder } from 'fast-xml-parser';
-import type { QueryArg, QueryArgCasing, QueryArgType, QueryDefinition } from './contract.ts';
-import { mergeViolations, PluginValidationError, type Violation } from './validate.ts';
+import type { QueryArg, QueryArgCasing, QueryArgType, QueryDefinition } from './contract-types.ts';
+import { finding, mergeFindings, type Finding } from './finding.ts';
+import { refusedBundleError } from './plugin-error.ts';
 import { locateQueries, validateQueries } from './validate-queries.ts';
 import {
   checkAttributes,
@@ -16,9 +17,6 @@ import {
   parseXmlDocument,
   type XmlElement,
 } from './xml-tree.ts';
-
-/** A query file's name: anything, then this suffix (PowerSchool reads no other files there). */
-export const NAMED_QUERIES_SUFFIX = '.named_queries.xml';
 
 const builder = new XMLBuilder({
   ignoreAttributes: false,
@@ -41,6 +39,7 @@ function renderArg(arg: QueryArg): Record<string, string> {
     ...(arg.description === '' ? {} : { '@_description': arg.description }),
     ...(arg.column === undefined ? {} : { '@_column': arg.column }),
     ...(arg.casing === undefined ? {} : { '@_casing': arg.casing }),
+    ...(arg.default === undefined ? {} : { '@_default': arg.default }),
   };
 }
 
@@ -71,83 +70,109 @@ export function renderNamedQueriesXml(queries: readonly QueryDefinition[]): stri
 
 const QUERY_CHILDREN = ['summary', 'description', 'args', 'columns', 'sql'] as const;
 
+/**
+ * Attributes seen on documented queries: name, coreTable, flattened, tags (PowerQueries page),
+ * dat and x-ps-version (PowerQuery DAT page); on columns also codemap and map-id (same page).
+ */
+const QUERY_ATTRIBUTES = ['coreTable', 'flattened', 'tags', 'dat', 'x-ps-version'];
+const ARG_ATTRIBUTES = ['type', 'required', 'description', 'column', 'default', 'casing'];
+const COLUMN_ATTRIBUTES = ['column', 'description', 'codemap', 'map-id'];
+
 function readBoolean(
   element: XmlElement,
   name: string,
   where: string,
-  violations: Violation[],
+  findings: Finding[],
 ): boolean {
   const value = element.attributes[name];
   if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
-  violations.push({
-    where: `${where}@${name}`,
-    message: `${name} is "${value}"; valid values: true, false.`,
-  });
+  const message = `${name} is "${value}"; valid values: true, false (read as false).`;
+  findings.push(finding('query.boolean-attribute', `${where}@${name}`, message));
   return false;
 }
 
-function readArg(arg: XmlElement, where: string, violations: Violation[]): QueryArg {
-  violations.push(
+function readArg(arg: XmlElement, where: string, findings: Finding[]): QueryArg {
+  findings.push(
     ...checkAttributes(arg, where, {
       required: ['name'],
-      optional: ['type', 'required', 'description', 'column', 'default', 'casing'],
+      optional: ARG_ATTRIBUTES,
+      rule: 'query.arg',
+      unknownRule: 'query.unknown-markup',
     }),
   );
   const { name = '', type = 'primitive', description = '', column, casing } = arg.attributes;
+  const fallback = arg.attributes.default;
   return {
     name,
     // Inferred: PowerSchool's docs give no default type; an arg without one takes one value.
     type: type as QueryArgType,
-    required: readBoolean(arg, 'required', where, violations),
+    required: readBoolean(arg, 'required', where, findings),
     description,
     ...(column === undefined ? {} : { column }),
     ...(casing === undefined ? {} : { casing: casing as QueryArgCasing }),
+    ...(fallback === undefined ? {} : { default: fallback }),
   };
 }
 
 function readColumns(
   query: XmlElement,
   where: string,
-  violations: Violation[],
+  findings: Finding[],
 ): QueryDefinition['columns'] {
   const columns = firstChild(query, 'columns');
   if (!columns) return [];
-  violations.push(...checkChildren(columns, `${where}/columns/`, { allowed: ['column'] }));
+  findings.push(
+    ...checkChildren(columns, `${where}/columns/`, {
+      allowed: ['column'],
+      rule: 'query.unknown-markup',
+    }),
+  );
   return childrenNamed(columns, 'column').map((column, index) => {
     const at = `${where}/columns/column[${index}]`;
-    violations.push(...checkAttributes(column, at, { optional: ['column', 'description'] }));
+    findings.push(
+      ...checkAttributes(column, at, { optional: COLUMN_ATTRIBUTES, rule: 'query.unknown-markup' }),
+    );
     // <column>STUDENTS.LASTFIRST</column> names the real column and the key at once.
     return { column: column.attributes.column ?? column.text, alias: column.text };
   });
 }
 
-function readQuery(query: XmlElement, where: string, violations: Violation[]): QueryDefinition {
-  violations.push(
+function readQuery(query: XmlElement, where: string, findings: Finding[]): QueryDefinition {
+  findings.push(
     ...checkAttributes(query, where, {
       required: ['name'],
-      optional: ['coreTable', 'flattened', 'tags', 'dat'],
+      optional: QUERY_ATTRIBUTES,
+      rule: 'query.structure',
+      unknownRule: 'query.unknown-markup',
     }),
     ...checkChildren(query, `${where}/`, {
       allowed: QUERY_CHILDREN,
       single: QUERY_CHILDREN,
       required: ['columns', 'sql'],
+      rule: 'query.structure',
+      unknownRule: 'query.unknown-markup',
     }),
   );
+  readBoolean(query, 'dat', where, findings);
   const args = firstChild(query, 'args');
-  if (args) violations.push(...checkChildren(args, `${where}/args/`, { allowed: ['arg'] }));
+  if (args) {
+    findings.push(
+      ...checkChildren(args, `${where}/args/`, { allowed: ['arg'], rule: 'query.unknown-markup' }),
+    );
+  }
   return {
     name: query.attributes.name ?? '',
     coreTable: query.attributes.coreTable ?? '',
-    flattened: readBoolean(query, 'flattened', where, violations),
+    flattened: readBoolean(query, 'flattened', where, findings),
     summary: firstChild(query, 'summary')?.text ?? '',
     description: firstChild(query, 'description')?.text ?? '',
     args: args
       ? childrenNamed(args, 'arg').map((arg, index) =>
-          readArg(arg, `${where}/args/arg[${index}]`, violations),
+          readArg(arg, `${where}/args/arg[${index}]`, findings),
         )
       : [],
-    columns: readColumns(query, where, violations),
+    columns: readColumns(query, where, findings),
     alsoReads: [],
     sql: (firstChild(query, 'sql')?.text ?? '').trim(),
   };
@@ -155,35 +180,36 @@ function readQuery(query: XmlElement, where: string, violations: Violation[]): Q
 
 /**
  * Parses a named_queries.xml file without judging values: its queries as written and every
- * structural violation, each placed at `queries_root/<fileName>: query[i]...`.
+ * structural finding, each placed at `queries_root/<fileName>: query[i]...`.
  */
 export function readNamedQueriesXml(
   xml: string,
   fileName: string,
-): { queries: QueryDefinition[]; violations: Violation[] } {
+): { queries: QueryDefinition[]; findings: Finding[] } {
   const source = `queries_root/${fileName}`;
-  const { root, violations } = parseXmlDocument(xml, source);
-  if (!root) return { queries: [], violations };
+  const { root, findings } = parseXmlDocument(xml, source);
+  if (!root) return { queries: [], findings };
   if (root.name !== 'queries') {
     const message = `the root element is <${root.name}>; a PowerQuery file holds <queries><query name="...">...</query></queries>.`;
-    return { queries: [], violations: [...violations, { where: source, message }] };
+    return { queries: [], findings: [...findings, finding('query.structure', source, message)] };
   }
-  violations.push(...checkChildren(root, `${source}: `, { allowed: ['query'] }));
-  const queries = childrenNamed(root, 'query').map((query, index) =>
-    readQuery(query, `${source}: query[${index}]`, violations),
+  findings.push(
+    ...checkChildren(root, `${source}: `, { allowed: ['query'], rule: 'query.unknown-markup' }),
   );
-  return { queries, violations };
+  const queries = childrenNamed(root, 'query').map((query, index) =>
+    readQuery(query, `${source}: query[${index}]`, findings),
+  );
+  return { queries, findings };
 }
 
 /**
  * Parses a named_queries.xml file (fileName as under queries_root/, for messages) and checks
- * each query's rules (name, summary, args, columns, SQL shape); throws PluginValidationError
- * listing every problem, malformed XML included. access_request coverage needs plugin.xml too,
- * so readBundle checks that.
+ * each query's rules; throws PluginError (with every finding) when the installer would refuse
+ * it. access_request coverage needs plugin.xml too, so readBundle checks that.
  */
 export function parseNamedQueriesXml(xml: string, fileName: string): QueryDefinition[] {
-  const { queries, violations } = readNamedQueriesXml(xml, fileName);
-  const all = mergeViolations(violations, validateQueries(locateQueries(queries, fileName)));
-  if (all.length > 0) throw new PluginValidationError(all);
+  const { queries, findings } = readNamedQueriesXml(xml, fileName);
+  const all = mergeFindings(findings, validateQueries(locateQueries(queries, fileName)));
+  if (all.some((item) => item.level === 'refusal')) throw refusedBundleError(all);
   return queries;
 }

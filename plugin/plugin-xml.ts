@@ -1,17 +1,22 @@
 /**
  * plugin.xml: rendered from a PluginDefinition with fast-xml-parser's builder, and parsed back
- * (ours or a vendor's) with every structural problem reported. Element order and attributes
- * follow docs/powerschool-reference.md section 1 (the 2013 plugin.xsd plus PowerSchool's docs).
+ * (ours or a vendor's) with every structural problem reported: the 2013 plugin.xsd plus
+ * PowerSchool's "Plugin XML" page (docs/powerschool-reference.md section 1).
  */
 import { XMLBuilder } from 'fast-xml-parser';
-import type { FieldAccess, FieldAccessLevel } from './contract.ts';
-import type { PluginDefinition, V1AccessLevel } from './definition.ts';
+import type { FieldAccess, FieldAccessLevel } from './contract-types.ts';
+import type { PluginDefinition, PluginServices } from './definition.ts';
+import { finding, mergeFindings, type Finding } from './finding.ts';
+import { refusedBundleError } from './plugin-error.ts';
 import {
-  mergeViolations,
-  PluginValidationError,
-  validatePluginXmlRules,
-  type Violation,
-} from './validate.ts';
+  checkAutoinstall,
+  checkIdentityAttribute,
+  checkRegistration,
+  readOauth,
+} from './plugin-xml-extras.ts';
+import { checkLinks, checkOpenid, checkSaml } from './plugin-xml-sso.ts';
+import { checkBoolean, checkLength } from './validation-rules.ts';
+import { validatePluginXmlRules } from './validate.ts';
 import {
   checkAttributes,
   checkChildren,
@@ -38,11 +43,11 @@ const PLUGIN_CHILDREN = [
 ] as const;
 
 /**
- * The order we emit and require: the old XSD allows any order, but one field report says a
- * later installer validates a sequence (oauth, access_request, links, publisher). Inferred:
- * the exact sequence of the newer schema is not public.
+ * The order we emit and advise: the XSD allows any order (xs:all), but one field report says a
+ * later installer refused <publisher> before <access_request>. Inferred: the newer schema's
+ * sequence is not public, so another order is a warning, not a refusal.
  */
-const REQUIRED_ORDER = ['oauth', 'access_request', 'links', 'publisher'] as const;
+const ADVISED_ORDER = ['oauth', 'access_request', 'links', 'publisher'] as const;
 
 const builder = new XMLBuilder({
   ignoreAttributes: false,
@@ -99,110 +104,125 @@ export function renderPluginXml(def: PluginDefinition): string {
   return `${xml.trimEnd()}\n`;
 }
 
-function checkOrder(root: XmlElement): Violation[] {
-  const positions = REQUIRED_ORDER.map((name) => root.children.findIndex((c) => c.name === name));
-  const violations: Violation[] = [];
-  for (let later = 1; later < REQUIRED_ORDER.length; later += 1) {
+function checkOrder(root: XmlElement): Finding[] {
+  const positions = ADVISED_ORDER.map((name) => root.children.findIndex((c) => c.name === name));
+  const findings: Finding[] = [];
+  for (let later = 1; later < ADVISED_ORDER.length; later += 1) {
     for (let earlier = 0; earlier < later; earlier += 1) {
       const [a, b] = [positions[earlier]!, positions[later]!];
       if (a >= 0 && b >= 0 && b < a) {
-        violations.push({
-          where: REQUIRED_ORDER[later]!,
-          message: `<${REQUIRED_ORDER[later]}> comes before <${REQUIRED_ORDER[earlier]}>; write them in the order ${REQUIRED_ORDER.join(', ')} (newer installers reject other orders with "cvc-complex-type.2.4.a").`,
-        });
+        const message = `<${ADVISED_ORDER[later]}> comes before <${ADVISED_ORDER[earlier]}>; the schema allows any order, but one installer refused this with "cvc-complex-type.2.4.a". Write them in the order ${ADVISED_ORDER.join(', ')}.`;
+        findings.push(finding('plugin.element-order', ADVISED_ORDER[later]!, message));
       }
     }
   }
-  return violations;
+  return findings;
 }
 
-function checkRoot(root: XmlElement): Violation[] {
+function checkRoot(root: XmlElement): Finding[] {
   const namespace = root.attributes.xmlns;
   const namespaceProblem =
     namespace === PLUGIN_NAMESPACE
       ? []
       : [
-          {
-            where: 'plugin@xmlns',
-            message: `${namespace === undefined ? 'is missing' : `is "${namespace}"`}; PowerSchool requires xmlns="${PLUGIN_NAMESPACE}" on <plugin>.`,
-          },
+          finding(
+            'plugin.root',
+            'plugin@xmlns',
+            `${namespace === undefined ? 'is missing' : `is "${namespace}"`}; PowerSchool requires xmlns="${PLUGIN_NAMESPACE}" on <plugin>.`,
+          ),
         ];
   return [
     ...namespaceProblem,
     ...checkAttributes(root, 'plugin', {
       required: ['name'],
       optional: ['version', 'description', 'class', 'deletable'],
+      rule: 'plugin.attributes',
     }),
+    ...checkBoolean(
+      root.attributes.deletable,
+      'plugin@deletable',
+      'deletable',
+      'plugin.attributes',
+    ),
+    ...(root.attributes.class === undefined
+      ? []
+      : checkLength(
+          root.attributes.class,
+          'plugin@class',
+          'class',
+          { max: 256 },
+          'plugin.attributes',
+        )),
     ...checkChildren(root, '', {
       allowed: PLUGIN_CHILDREN,
       single: PLUGIN_CHILDREN,
       required: ['publisher'],
+      rule: 'plugin.children',
     }),
     ...checkOrder(root),
   ];
 }
 
-function readOauth(root: XmlElement, violations: Violation[]): PluginDefinition['oauth'] {
-  const oauth = firstChild(root, 'oauth');
-  if (!oauth) return null;
-  violations.push(
-    ...checkAttributes(oauth, 'oauth', { optional: ['accessLevelV1Api', 'account_token'] }),
-    ...checkChildren(oauth, 'oauth/', { allowed: ['consumer'], single: ['consumer'] }),
-  );
-  const level = oauth.attributes.accessLevelV1Api;
-  // Kept as written; validatePluginXmlRules reports a value outside NONE|READ|FULL.
-  return level === undefined ? {} : { accessLevelV1Api: level as V1AccessLevel };
-}
-
 function readAccessRequest(
   root: XmlElement,
-  violations: Violation[],
+  findings: Finding[],
 ): { fields: FieldAccess[]; cdnHosts?: string[] } {
   const request = firstChild(root, 'access_request');
   if (!request) return { fields: [] };
-  violations.push(
-    ...checkAttributes(request, 'access_request', {}),
+  const rule = 'access-request.field';
+  findings.push(
+    ...checkAttributes(request, 'access_request', { rule }),
     ...checkChildren(request, 'access_request/', {
       allowed: ['field', 'cdn_request'],
       single: ['cdn_request'],
+      rule,
     }),
   );
   const fields = childrenNamed(request, 'field').map((field, index) => {
     const where = `access_request/field[${index}]`;
-    violations.push(...checkAttributes(field, where, { required: ['table', 'field', 'access'] }));
+    findings.push(
+      ...checkAttributes(field, where, { required: ['table', 'field', 'access'], rule }),
+    );
     const { table = '', field: name = '', access = '' } = field.attributes;
     return { table, field: name, access: access as FieldAccessLevel };
   });
   const cdnRequest = firstChild(request, 'cdn_request');
   if (!cdnRequest) return { fields };
-  violations.push(
-    ...checkChildren(cdnRequest, 'access_request/cdn_request/', { allowed: ['cdn'] }),
+  const cdnRule = 'access-request.cdn';
+  findings.push(
+    ...checkChildren(cdnRequest, 'access_request/cdn_request/', {
+      allowed: ['cdn'],
+      rule: cdnRule,
+    }),
   );
   const cdnHosts = childrenNamed(cdnRequest, 'cdn').map((cdn, index) => {
     const where = `access_request/cdn_request/cdn[${index}]`;
-    violations.push(...checkAttributes(cdn, where, { required: ['name'] }));
+    findings.push(...checkAttributes(cdn, where, { required: ['name'], rule: cdnRule }));
     return cdn.attributes.name ?? '';
   });
   return { fields, cdnHosts };
 }
 
-function readPublisher(root: XmlElement, violations: Violation[]): PluginDefinition['publisher'] {
+function readPublisher(root: XmlElement, findings: Finding[]): PluginDefinition['publisher'] {
   const publisher = firstChild(root, 'publisher');
   if (!publisher) return { name: '', contact: { email: '' } };
-  violations.push(
-    ...checkAttributes(publisher, 'publisher', { required: ['name'] }),
+  const rule = 'publisher.contact';
+  findings.push(
+    ...checkAttributes(publisher, 'publisher', { required: ['name'], rule }),
     ...checkChildren(publisher, 'publisher/', {
       allowed: ['contact'],
       single: ['contact'],
       required: ['contact'],
+      rule,
     }),
   );
   const contact = firstChild(publisher, 'contact');
   if (contact) {
-    violations.push(
+    findings.push(
       ...checkAttributes(contact, 'publisher/contact', {
         required: ['email'],
         optional: ['phone'],
+        rule,
       }),
     );
   }
@@ -213,25 +233,52 @@ function readPublisher(root: XmlElement, violations: Violation[]): PluginDefinit
   };
 }
 
+/** Checks links, single sign-on, autoinstall, registration and identityAttribute; says what they declare. */
+function readServices(root: XmlElement, findings: Finding[]): PluginServices {
+  const links = firstChild(root, 'links');
+  const openid = firstChild(root, 'openid');
+  const saml = firstChild(root, 'saml');
+  const registration = firstChild(root, 'registration');
+  const autoinstall = firstChild(root, 'autoinstall');
+  const identity = firstChild(root, 'identityAttribute');
+  if (links) findings.push(...checkLinks(links, 'links', true));
+  if (openid) findings.push(...checkOpenid(openid));
+  if (saml) findings.push(...checkSaml(saml));
+  if (registration) findings.push(...checkRegistration(registration));
+  if (autoinstall) findings.push(...checkAutoinstall(autoinstall));
+  if (identity) findings.push(...checkIdentityAttribute(identity));
+  const { host } = openid?.attributes ?? {};
+  const samlName = saml?.attributes.name;
+  const url = registration?.attributes.url;
+  return {
+    links: links ? childrenNamed(links, 'link').length : 0,
+    ...(host === undefined ? {} : { openidHost: host }),
+    ...(samlName === undefined ? {} : { samlName }),
+    ...(url === undefined ? {} : { registrationUrl: url }),
+    autoinstall: autoinstall !== undefined,
+    identityAttribute: identity !== undefined,
+  };
+}
+
 /**
  * Parses plugin.xml without judging values: the definition as written (null when there is no
- * usable `<plugin>` root) and every structural violation (malformed XML, wrong root or
+ * usable `<plugin>` root) and every structural finding (malformed XML, wrong root or
  * namespace, unknown, repeated, missing or misordered elements and attributes).
  */
 export function readPluginXml(xml: string): {
   definition: PluginDefinition | null;
-  violations: Violation[];
+  findings: Finding[];
 } {
-  const { root, violations } = parseXmlDocument(xml, 'plugin.xml');
-  if (!root) return { definition: null, violations };
+  const { root, findings } = parseXmlDocument(xml, 'plugin.xml');
+  if (!root) return { definition: null, findings };
   if (root.name !== 'plugin') {
     const hint = root.name.toLowerCase() === 'plugin' ? ' (element names are case-sensitive)' : '';
     const message = `the root element is <${root.name}>; a plugin.xml starts with <plugin xmlns="${PLUGIN_NAMESPACE}" name="...">${hint}.`;
-    return { definition: null, violations: [{ where: 'plugin.xml', message }] };
+    return { definition: null, findings: [finding('plugin.root', 'plugin.xml', message)] };
   }
-  violations.push(...checkRoot(root));
-  const oauth = readOauth(root, violations);
-  const { fields, cdnHosts } = readAccessRequest(root, violations);
+  findings.push(...checkRoot(root));
+  const oauth = readOauth(root, findings);
+  const { fields, cdnHosts } = readAccessRequest(root, findings);
   const definition: PluginDefinition = {
     name: root.attributes.name ?? '',
     version: root.attributes.version ?? '',
@@ -239,22 +286,21 @@ export function readPluginXml(xml: string): {
     oauth,
     accessRequest: fields,
     ...(cdnHosts === undefined ? {} : { cdnRequest: cdnHosts }),
-    publisher: readPublisher(root, violations),
+    publisher: readPublisher(root, findings),
     queries: [],
+    services: readServices(root, findings),
   };
-  return { definition, violations };
+  return { definition, findings };
 }
 
 /**
  * Parses plugin.xml into a definition (queries: [], they live in queries_root/) and checks it
- * against the installer's rules; throws PluginValidationError listing every violation,
- * malformed XML included.
+ * against every rule; throws PluginError (with the findings) when the installer would refuse
+ * it. Warnings and notes do not throw: readPluginXml and validatePluginXmlRules give them.
  */
 export function parsePluginXml(xml: string): PluginDefinition {
-  const { definition, violations } = readPluginXml(xml);
-  const all = definition
-    ? mergeViolations(violations, validatePluginXmlRules(definition))
-    : violations;
-  if (all.length > 0 || !definition) throw new PluginValidationError(all);
+  const { definition, findings } = readPluginXml(xml);
+  const all = definition ? mergeFindings(findings, validatePluginXmlRules(definition)) : findings;
+  if (!definition || all.some((item) => item.level === 'refusal')) throw refusedBundleError(all);
   return definition;
 }

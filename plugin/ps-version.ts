@@ -2,6 +2,7 @@
  * PowerSchool SIS versions ("25.2.0.0", "24.11", "9.0.0") and the features each one gates.
  * Facts: docs/powerschool-reference.md section 6.
  */
+import { PluginError } from './plugin-error.ts';
 
 /** A parsed version: numeric parts, compared part by part (25.10 > 25.2). */
 export interface PsVersion {
@@ -12,8 +13,11 @@ export interface PsVersion {
 const VERSION_PATTERN = /^\d{1,4}(\.\d{1,6}){0,3}$/;
 
 /** Thrown for a version string that is not 1-4 dot-separated whole numbers. */
-export class PsVersionError extends Error {
+export class PsVersionError extends PluginError {
   override name = 'PsVersionError';
+  constructor(message: string) {
+    super('unknown_ps_version', message);
+  }
 }
 
 /** Parses "25.2.0.0" into its parts; throws PsVersionError naming the valid form. */

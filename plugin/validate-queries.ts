@@ -1,25 +1,26 @@
 /**
- * PowerQuery rules (queries_root/*.named_queries.xml): names, summary, args, columns and the
- * SQL's shape. Facts: docs/powerschool-reference.md section 1 and PowerSchool's PowerQuery
- * documentation (alias parts, unique column names, ORDER BY for paging).
+ * PowerQuery rules (queries_root/*.named_queries.xml): names, summary, args, columns, the SQL
+ * and what the queries read. Facts: PowerSchool's PowerQueries page (docs/plugin.md lists each
+ * rule, its level and source).
  */
+import { queryReads } from './contract.ts';
 import {
   QUERY_ARG_CASINGS,
   QUERY_ARG_TYPES,
-  queryReads,
   type FieldAccess,
   type QueryArg,
   type QueryDefinition,
-} from './contract.ts';
+} from './contract-types.ts';
+import { finding, type Finding } from './finding.ts';
 import { FEATURE_SINCE, hasFeature, type PsVersion } from './ps-version.ts';
-import type { Violation } from './validate.ts';
 import { validateSql } from './validate-query-sql.ts';
 import {
-  checkDatabaseName,
+  checkDatabaseNameForm,
   checkLength,
   checkOneOf,
   checkTableField,
   checkXmlCharacters,
+  isTableField,
 } from './validation-rules.ts';
 
 /** A query with the place it is reported at, e.g. 'queries_root/x.named_queries.xml: query[0]'. */
@@ -39,126 +40,148 @@ export function locateQueries(
   }));
 }
 
-/**
- * Five snake_case parts: PowerSchool's docs say names "should" look like this. Inferred: that the
- * installer enforces it is not public; pswb holds every bundle to it.
- */
+/** The docs: five parts, snake_case ("should"); a part starting with a digit is not snake_case. */
 const NAME_PART = /^[a-z][a-z0-9_]*$/;
+const EXAMPLE_NAME = 'com.organization.product.area.name';
 
-function validateQueryName(name: string, where: string): Violation[] {
+function validateQueryName(name: string, where: string): Finding[] {
   const at = `${where}@name`;
-  const length = checkLength(name, at, 'query name', { min: 1, max: 200 });
-  if (length.length > 0) return length;
+  if (name === '')
+    return [finding('query.structure', at, 'query name is empty; give the query its name.')];
+  const findings = checkXmlCharacters(name, at, 'query name', 'query.structure');
+  if (name.length > 200) {
+    findings.push(
+      finding(
+        'query.name-length',
+        at,
+        `query name is ${name.length} characters; keep it to 200 at most.`,
+      ),
+    );
+  }
   const parts = name.split('.');
   if (parts.length !== 5) {
-    return [
-      {
-        where: at,
-        message: `query name "${name}" has ${parts.length} dotted parts; PowerSchool expects five: com.organization.product.area.name (e.g. com.navigate360.attendance.student.students_by_dcid).`,
-      },
-    ];
+    const message = `query name "${name}" has ${parts.length} dot-separated part${parts.length === 1 ? '' : 's'}; PowerSchool's docs advise five (${EXAMPLE_NAME}). What must hold is that the name is unique server-wide.`;
+    findings.push(finding('query.name-form', at, message));
   }
-  const violations: Violation[] = [];
   const badPart = parts.find((part) => !NAME_PART.test(part));
   if (badPart !== undefined) {
-    violations.push({
-      where: at,
-      message: `query name part "${badPart}" is not snake_case; use lower-case letters, digits and underscores, starting with a letter.`,
-    });
+    const message = `query name part "${badPart}" is not snake_case (lower-case letters, digits and underscores, starting with a letter), as PowerSchool's docs ask.`;
+    findings.push(finding('query.name-form', at, message));
   }
   if (parts[0] === 'com' && parts[1] === 'powerschool') {
-    violations.push({
-      where: at,
-      message: `query name "${name}" starts with com.powerschool, which PowerSchool reserves; start with your own organization (com.navigate360...).`,
-    });
+    const message = `query name "${name}" starts with com.powerschool, which PowerSchool's docs ask you not to use; start with your own organization.`;
+    findings.push(finding('query.name-reserved', at, message));
   }
-  return violations;
+  return findings;
 }
 
-function validateArg(arg: QueryArg, where: string, version: PsVersion | undefined): Violation[] {
-  const violations: Violation[] = [];
-  if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(arg.name)) {
-    violations.push({
-      where: `${where}@name`,
-      message: `arg name "${arg.name}" is not a legal Java identifier (letters, digits, _ or $, not starting with a digit); the SQL binds it as :name.`,
-    });
+function validateCasing(arg: QueryArg, where: string, version: PsVersion | undefined): Finding[] {
+  if (arg.casing === undefined) return [];
+  const findings = checkOneOf(
+    arg.casing,
+    QUERY_ARG_CASINGS,
+    `${where}@casing`,
+    'casing',
+    'query.arg',
+  );
+  if (arg.column === undefined) {
+    const message =
+      "an arg with casing needs a column attribute (TABLE.FIELD) as well, as PowerSchool's docs require; add one.";
+    findings.push(finding('query.arg', `${where}@casing`, message));
   }
-  violations.push(...checkOneOf(arg.type, QUERY_ARG_TYPES, `${where}@type`, 'arg type'));
-  if (arg.column !== undefined) {
-    violations.push(...checkTableField(arg.column, `${where}@column`, 'arg column'));
+  if (version && !hasFeature(version, 'queryArgCasing')) {
+    const message = `PowerSchool ${version.text} does not know arg casing (it arrived in ${FEATURE_SINCE.queryArgCasing}), so values reach the SQL as sent; remove it or build for a later version.`;
+    findings.push(finding('query.arg-casing-version', `${where}@casing`, message));
   }
-  if (arg.casing !== undefined) {
-    violations.push(...checkOneOf(arg.casing, QUERY_ARG_CASINGS, `${where}@casing`, 'casing'));
-    if (arg.column === undefined) {
-      violations.push({
-        where: `${where}@casing`,
-        message: 'an arg with casing needs a column attribute (TABLE.FIELD) as well; add one.',
-      });
-    }
-    if (version && !hasFeature(version, 'queryArgCasing')) {
-      violations.push({
-        where: `${where}@casing`,
-        message: `PowerSchool ${version.text} does not know arg casing (it arrived in ${FEATURE_SINCE.queryArgCasing}); remove it or build for a later version.`,
-      });
-    }
-  }
-  return violations;
+  return findings;
 }
 
-function validateArgs(query: QueryDefinition, where: string, version?: PsVersion): Violation[] {
+function validateArg(arg: QueryArg, where: string, version: PsVersion | undefined): Finding[] {
+  const findings: Finding[] = [];
+  if (arg.name === '')
+    findings.push(
+      finding('query.arg', `${where}@name`, 'arg name is empty; the SQL binds an arg by its name.'),
+    );
+  else if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(arg.name)) {
+    const message = `arg name "${arg.name}" is not a legal Java identifier (letters, digits, _ or $, not starting with a digit), as PowerSchool's docs ask; the SQL binds it as :name.`;
+    findings.push(finding('query.arg-name-form', `${where}@name`, message));
+  }
+  findings.push(...checkOneOf(arg.type, QUERY_ARG_TYPES, `${where}@type`, 'arg type', 'query.arg'));
+  if (arg.column !== undefined)
+    findings.push(...checkTableField(arg.column, `${where}@column`, 'arg column'));
+  findings.push(...validateCasing(arg, where, version));
+  return findings;
+}
+
+/** Data Export Manager lists a query only when every arg names its column and no default holds a tag. */
+function checkDataExportManager(query: QueryDefinition, where: string): Finding[] {
+  const withoutColumn = query.args.filter((arg) => arg.column === undefined).map((arg) => arg.name);
+  const tagged = query.args.filter((arg) => /~[([]/.test(arg.default ?? '')).map((arg) => arg.name);
+  const findings: Finding[] = [];
+  if (withoutColumn.length > 0) {
+    const message = `Data Export Manager will not list this query: arg${withoutColumn.length === 1 ? '' : 's'} ${withoutColumn.join(', ')} name${withoutColumn.length === 1 ? 's' : ''} no column. Add column="TABLE.FIELD" if admins should export it; API callers are not affected.`;
+    findings.push(finding('query.dem-hidden', `${where}/args`, message));
+  }
+  if (tagged.length > 0) {
+    const message = `Data Export Manager will not list this query: the default of ${tagged.join(', ')} holds a PowerSchool HTML tag.`;
+    findings.push(finding('query.dem-hidden', `${where}/args`, message));
+  }
+  return findings;
+}
+
+function validateArgs(query: QueryDefinition, where: string, version?: PsVersion): Finding[] {
   const seen = new Set<string>();
-  return query.args.flatMap((arg, index) => {
+  const findings = query.args.flatMap((arg, index) => {
     const at = `${where}/args/arg[${index}]`;
-    const duplicate = seen.has(arg.name)
-      ? [
-          {
-            where: `${at}@name`,
-            message: `arg "${arg.name}" is declared twice; arg names are unique within a query.`,
-          },
-        ]
-      : [];
+    const duplicate =
+      arg.name !== '' && seen.has(arg.name)
+        ? [
+            finding(
+              'query.arg',
+              `${at}@name`,
+              `arg "${arg.name}" is declared twice; arg names are unique within a query.`,
+            ),
+          ]
+        : [];
     seen.add(arg.name);
     return [...validateArg(arg, at, version), ...duplicate];
   });
+  return [...findings, ...checkDataExportManager(query, where)];
 }
 
 const ALIAS = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)?$/;
 
-function validateColumns(query: QueryDefinition, where: string): Violation[] {
-  if (query.columns.length === 0) {
-    return [
-      {
-        where: `${where}/columns`,
-        message: 'a query needs at least one <column>, one per column the SQL returns.',
-      },
-    ];
+function validateAlias(query: QueryDefinition, alias: string, at: string): Finding[] {
+  if (!ALIAS.test(alias)) {
+    const message = `alias "${alias}" should be one or two parts of letters, digits and underscores (e.g. student_number or students.number); other characters cause trouble in Data Export Manager.`;
+    return [finding('query.alias-form', at, message)];
   }
-  const violations: Violation[] = [];
+  if (!alias.includes('.') && query.coreTable === '') {
+    const message = `alias "${alias}" has one part, and PowerSchool's docs say such a query MUST declare a coreTable (plugins without one broke from 9.2); add coreTable or use table.alias.`;
+    return [finding('query.alias-core-table', at, message)];
+  }
+  return [];
+}
+
+function validateColumns(query: QueryDefinition, where: string): Finding[] {
+  if (query.columns.length === 0) {
+    const message = 'a query needs at least one <column>, one per column the SQL returns.';
+    return [finding('query.columns', `${where}/columns`, message)];
+  }
+  const findings: Finding[] = [];
   const seen = new Set<string>();
   query.columns.forEach((column, index) => {
     const at = `${where}/columns/column[${index}]`;
-    violations.push(...checkTableField(column.column, `${at}@column`, 'column'));
-    if (!ALIAS.test(column.alias)) {
-      violations.push({
-        where: at,
-        message: `alias "${column.alias}" must be one or two parts of letters, digits and underscores (e.g. student_number or students.number).`,
-      });
-    } else if (!column.alias.includes('.') && query.coreTable === '') {
-      violations.push({
-        where: at,
-        message: `alias "${column.alias}" has one part, so the query needs a coreTable attribute (PowerSchool enforces this since 9.2); add coreTable or use table.alias.`,
-      });
-    }
+    findings.push(...checkTableField(column.column, `${at}@column`, 'column'));
+    findings.push(...validateAlias(query, column.alias, at));
     const key = column.alias.toLowerCase();
     if (seen.has(key)) {
-      violations.push({
-        where: at,
-        message: `alias "${column.alias}" is used twice; every column of a query needs its own alias.`,
-      });
+      const message = `alias "${column.alias}" is used twice; every column of a query needs its own alias.`;
+      findings.push(finding('query.alias-unique', at, message));
     }
     seen.add(key);
   });
-  return violations;
+  return findings;
 }
 
 /** Every rule for one query; `where` is its place, e.g. 'queries_root/x.named_queries.xml: query[0]'. */
@@ -166,14 +189,28 @@ export function validateQuery(
   query: QueryDefinition,
   where: string,
   version?: PsVersion,
-): Violation[] {
+): Finding[] {
   return [
     ...validateQueryName(query.name, where),
-    ...(query.coreTable === ''
-      ? []
-      : checkDatabaseName(query.coreTable, `${where}@coreTable`, 'coreTable', 30)),
-    ...checkLength(query.summary, `${where}/summary`, 'summary', { max: 50 }),
-    ...checkXmlCharacters(query.description, `${where}/description`, 'description'),
+    ...checkDatabaseNameForm(
+      query.coreTable,
+      `${where}@coreTable`,
+      'coreTable',
+      'query.core-table',
+    ),
+    ...checkLength(
+      query.summary,
+      `${where}/summary`,
+      'summary',
+      { max: 50 },
+      'query.summary-length',
+    ),
+    ...checkXmlCharacters(
+      query.description,
+      `${where}/description`,
+      'description',
+      'query.structure',
+    ),
     ...validateArgs(query, where, version),
     ...validateColumns(query, where),
     ...validateSql(query, where),
@@ -181,51 +218,51 @@ export function validateQuery(
 }
 
 /** Every query's rules plus names unique across all of them (PowerSchool has one namespace). */
-export function validateQueries(
-  located: readonly LocatedQuery[],
-  version?: PsVersion,
-): Violation[] {
+export function validateQueries(located: readonly LocatedQuery[], version?: PsVersion): Finding[] {
   const firstWhere = new Map<string, string>();
   return located.flatMap(({ query, where }) => {
     const first = firstWhere.get(query.name);
     if (first === undefined) firstWhere.set(query.name, where);
     const duplicate =
-      first === undefined
+      first === undefined || query.name === ''
         ? []
         : [
-            {
-              where: `${where}@name`,
-              message: `query name "${query.name}" is already declared at ${first}; query names are unique across the whole server.`,
-            },
+            finding(
+              'query.name-unique',
+              `${where}@name`,
+              `query name "${query.name}" is already declared at ${first}; query names are unique across the whole server.`,
+            ),
           ];
     return [...validateQuery(query, where, version), ...duplicate];
   });
 }
 
 /**
- * Every table.field a query reads must be in access_request, else PowerSchool answers 403
- * "No access to the field" when the query runs (reference section 3). Inferred: an arg's column
- * counts as a read too; PowerSchool's docs only say it must be a real table and column.
+ * Every TABLE.FIELD a query reads should be in access_request: PowerSchool answers an OAuth
+ * caller 403 for a field the admin was not asked to approve (PowerQueries page, Security).
+ * A read that is not a TABLE.FIELD is reported once, as a column reference, not here. Callers
+ * skip this for a plugin without <oauth>: it has no OAuth caller (Data Export Manager and the
+ * portals do not go through access_request). Inferred: an arg's column counts as a read too.
  */
 export function validateQueryAccess(
   located: readonly LocatedQuery[],
   accessRequest: readonly FieldAccess[],
-): Violation[] {
+): Finding[] {
   const requested = new Set(
     accessRequest.map((field) => `${field.table}.${field.field}`.toUpperCase()),
   );
-  const violations: Violation[] = [];
+  const findings: Finding[] = [];
   for (const { query, where } of located) {
-    const missing = [
-      ...new Set(queryReads(query).map((tableField) => tableField.toUpperCase())),
-    ].filter((tableField) => /^[^.]+\.[^.]+$/.test(tableField) && !requested.has(tableField));
-    for (const tableField of missing) {
+    const reads = new Set(
+      queryReads(query)
+        .filter(isTableField)
+        .map((read) => read.toUpperCase()),
+    );
+    for (const tableField of [...reads].filter((read) => !requested.has(read))) {
       const [table, field] = tableField.split('.');
-      violations.push({
-        where,
-        message: `reads ${tableField}, which access_request does not request, so PowerSchool would answer 403 "No access to the field"; add <field table="${table}" field="${field}" access="ViewOnly"/>.`,
-      });
+      const message = `reads ${tableField}, which access_request does not request: an OAuth caller gets 403 "No access to the field" when the query runs (plugins used only in Data Export Manager are not affected). Add <field table="${table}" field="${field}" access="ViewOnly"/>.`;
+      findings.push(finding('query.access-gap', where, message));
     }
   }
-  return violations;
+  return findings;
 }

@@ -1,87 +1,79 @@
 /**
- * The rules for a PowerQuery's SQL: one select statement whose columns match the declared
- * <column>s in number, each with a unique name (PowerSchool requires it since 9.0), a top-level
- * ORDER BY (paging needs a stable order), every :bind declared as an arg, and nothing that
- * breaks the file (a CDATA terminator) or the server (PowerSchool HTML tags).
+ * The rules for a PowerQuery's SQL, from PowerSchool's PowerQueries page: one select statement
+ * whose columns match the declared <column>s, each with a unique name (required since 9.0), an
+ * ORDER BY (paging needs a stable order), every :bind declared as an arg, no PowerSchool HTML
+ * tags. Inferred: the installer is not known to parse SQL, so these are warnings; a "]]>" that
+ * would end the CDATA section is a refusal because the file could not be written.
  */
-import type { QueryDefinition } from './contract.ts';
-import { analyzeSelect } from './sql-shape.ts';
-import type { Violation } from './validate.ts';
+import type { QueryDefinition } from './contract-types.ts';
+import { finding, type Finding } from './finding.ts';
+import { analyzeSelect, type SelectShape } from './sql-shape.ts';
 import { checkXmlCharacters } from './validation-rules.ts';
 
-function validateSelectList(query: QueryDefinition, where: string): Violation[] {
-  const shape = analyzeSelect(query.sql);
-  if (!shape)
-    return [
-      {
-        where,
-        message: 'sql has no top-level SELECT ... FROM; a PowerQuery is one select statement.',
-      },
-    ];
-  const violations: Violation[] = [];
-  if (!shape.balanced)
-    violations.push({
-      where,
-      message: 'sql has unbalanced parentheses; check the sub-selects and function calls.',
-    });
-  if (!shape.hasTopLevelOrderBy) {
-    violations.push({
-      where,
-      message:
-        'sql has no top-level ORDER BY; PowerSchool pages query results and needs a stable order. Add ORDER BY (e.g. ORDER BY s.dcid).',
-    });
-  }
-  if (shape.items && shape.items.length !== query.columns.length) {
-    violations.push({
-      where,
-      message: `sql selects ${shape.items.length} columns but the query declares ${query.columns.length} <column>s; declare one <column> per selected column, in the same order.`,
-    });
-  }
+function checkItemNames(shape: SelectShape, where: string): Finding[] {
+  const findings: Finding[] = [];
   const names = new Map<string, number>();
   shape.items?.forEach((item, index) => {
     if (item.outputName === null) {
-      violations.push({
-        where,
-        message: `select item ${index + 1} (${item.text.replace(/\s+/g, ' ')}) has no name; give it an alias (... AS name).`,
-      });
+      const message = `select item ${index + 1} (${item.text.replace(/\s+/g, ' ')}) has no name; give it an alias (... AS name).`;
+      findings.push(finding('query.sql-shape', where, message));
       return;
     }
     const first = names.get(item.outputName);
-    if (first !== undefined) {
-      violations.push({
-        where,
-        message: `select items ${first + 1} and ${index + 1} are both named ${item.outputName}; PowerSchool needs unique column names (since 9.0): alias one of them.`,
-      });
-    } else names.set(item.outputName, index);
+    if (first === undefined) {
+      names.set(item.outputName, index);
+      return;
+    }
+    const message = `select items ${first + 1} and ${index + 1} are both named ${item.outputName}; PowerSchool needs unique column names (since 9.0): alias one of them.`;
+    findings.push(finding('query.sql-shape', where, message));
   });
+  return findings;
+}
+
+function validateSelectList(query: QueryDefinition, where: string): Finding[] {
+  const shape = analyzeSelect(query.sql);
+  if (!shape) {
+    const message = 'sql has no top-level SELECT ... FROM; a PowerQuery is one select statement.';
+    return [finding('query.sql-shape', where, message)];
+  }
+  const findings: Finding[] = [];
+  if (!shape.balanced) {
+    const message = 'sql has unbalanced parentheses; check the sub-selects and function calls.';
+    findings.push(finding('query.sql-shape', where, message));
+  }
+  if (!shape.hasTopLevelOrderBy) {
+    const message =
+      "sql has no top-level ORDER BY; PowerSchool pages results in the SQL's order, so pages can repeat or skip rows unless every caller passes an order parameter. Add ORDER BY (e.g. ORDER BY s.dcid).";
+    findings.push(finding('query.order-by', where, message));
+  }
+  if (shape.items && shape.items.length !== query.columns.length) {
+    const message = `sql selects ${shape.items.length} columns but the query declares ${query.columns.length} <column>s; declare one <column> per selected column, in the same order.`;
+    findings.push(finding('query.sql-shape', where, message));
+  }
+  findings.push(...checkItemNames(shape, where));
   const declared = new Set(query.args.map((arg) => arg.name));
   for (const bind of shape.binds.filter((name) => !declared.has(name))) {
-    violations.push({
-      where,
-      message: `sql binds :${bind} but no <arg name="${bind}"> declares it; declare the arg or remove the bind.`,
-    });
+    const message = `sql binds :${bind} but no <arg name="${bind}"> declares it, so the query fails when it runs; declare the arg or remove the bind.`;
+    findings.push(finding('query.sql-binds', where, message));
   }
-  return violations;
+  return findings;
 }
 
 /** Every SQL rule for one query; `where` is the query's place (its sql is at `${where}/sql`). */
-export function validateSql(query: QueryDefinition, where: string): Violation[] {
+export function validateSql(query: QueryDefinition, where: string): Finding[] {
   const at = `${where}/sql`;
-  if (query.sql.trim() === '')
-    return [{ where: at, message: 'sql is empty; a PowerQuery needs a select statement.' }];
-  const violations = checkXmlCharacters(query.sql, at, 'sql');
+  if (query.sql.trim() === '') {
+    return [finding('query.sql-shape', at, 'sql is empty; a PowerQuery needs a select statement.')];
+  }
+  const findings = checkXmlCharacters(query.sql, at, 'sql', 'query.cdata');
   if (query.sql.includes(']]>')) {
-    violations.push({
-      where: at,
-      message: 'sql contains "]]>", which would end its CDATA section; rewrite that part.',
-    });
+    const message = 'sql contains "]]>", which would end its CDATA section; rewrite that part.';
+    findings.push(finding('query.cdata', at, message));
   }
   if (/~[([]/.test(query.sql)) {
-    violations.push({
-      where: at,
-      message:
-        'sql contains a PowerSchool HTML tag (~(..) or ~[..]); PowerQuery SQL cannot use them. Use an arg instead.',
-    });
+    const message =
+      'sql contains a PowerSchool HTML tag (~(..) or ~[..]); PowerSchool does not support them in PowerQuery SQL and the query becomes inaccessible. Pass the value as an arg instead.';
+    findings.push(finding('query.ps-html', at, message));
   }
-  return [...violations, ...validateSelectList(query, at)];
+  return [...findings, ...validateSelectList(query, at)];
 }

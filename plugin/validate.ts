@@ -1,37 +1,15 @@
 /**
- * The PowerSchool installer's rules for a plugin, checked before anything is written: every
- * violation is collected so one run reports them all. Facts: docs/powerschool-reference.md
- * section 1 (the 2013 plugin.xsd) and section 6 (version gates).
+ * The value rules of plugin.xml (attributes, oauth, access_request, cdn_request, publisher) and
+ * of a whole definition (plugin.xml plus its queries). Every finding is collected so one run
+ * reports them all. Facts: docs/powerschool-reference.md sections 1 and 6.
  */
-import { FIELD_ACCESS_LEVELS, QUERIES_FILE, type FieldAccess } from './contract.ts';
+import { QUERIES_FILE } from './contract.ts';
+import { FIELD_ACCESS_LEVELS, type FieldAccess } from './contract-types.ts';
 import { V1_ACCESS_LEVELS, type PluginDefinition } from './definition.ts';
+import { finding, type Finding } from './finding.ts';
 import { FEATURE_SINCE, hasFeature, parsePsVersion, type PsVersion } from './ps-version.ts';
 import { locateQueries, validateQueries, validateQueryAccess } from './validate-queries.ts';
-import { checkDatabaseName, checkLength, checkOneOf } from './validation-rules.ts';
-
-/** One broken rule: where it is (e.g. 'access_request/field[3]@table') and what is allowed. */
-export interface Violation {
-  where: string;
-  message: string;
-}
-
-/** Thrown when a plugin definition or bundle breaks the installer's rules; lists every one. */
-export class PluginValidationError extends Error {
-  override name = 'PluginValidationError';
-  readonly violations: Violation[];
-
-  constructor(violations: Violation[]) {
-    super(formatViolations(violations));
-    this.violations = violations;
-  }
-}
-
-/** Renders violations one per line, under a count, as CLI output and error messages show them. */
-export function formatViolations(violations: readonly Violation[]): string {
-  const count = violations.length === 1 ? '1 problem' : `${violations.length} problems`;
-  const lines = violations.map((violation) => `  - ${violation.where}: ${violation.message}`);
-  return `The plugin has ${count}:\n${lines.join('\n')}`;
-}
+import { checkDatabaseNameForm, checkLength, checkOneOf } from './validation-rules.ts';
 
 /** Options for version-specific rules. */
 export interface ValidationOptions {
@@ -39,58 +17,57 @@ export interface ValidationOptions {
   psVersion?: string;
 }
 
-/** Parses the target version for the gates, or reports why it cannot. */
-export function resolveTargetVersion(psVersion: string | undefined): {
-  version?: PsVersion;
-  violations: Violation[];
-} {
-  if (psVersion === undefined) return { violations: [] };
-  try {
-    return { version: parsePsVersion(psVersion), violations: [] };
-  } catch (error) {
-    return { violations: [{ where: 'psVersion', message: (error as Error).message }] };
-  }
+/** The target version for the gates; throws PsVersionError (a PluginError) when unreadable. */
+export function resolveTargetVersion(psVersion: string | undefined): PsVersion | undefined {
+  return psVersion === undefined ? undefined : parsePsVersion(psVersion);
 }
 
-function validatePluginAttributes(definition: PluginDefinition): Violation[] {
+function validatePluginAttributes(definition: PluginDefinition): Finding[] {
+  const rule = 'plugin.attributes';
   return [
-    ...checkLength(definition.name, 'plugin@name', 'name', { min: 1, max: 40 }),
-    ...checkLength(definition.version, 'plugin@version', 'version', { max: 20 }),
-    ...checkLength(definition.description, 'plugin@description', 'description', { max: 256 }),
+    ...checkLength(definition.name, 'plugin@name', 'name', { min: 1, max: 40 }, rule),
+    ...checkLength(definition.version, 'plugin@version', 'version', { max: 20 }, rule),
+    ...checkLength(definition.description, 'plugin@description', 'description', { max: 256 }, rule),
   ];
 }
 
-function validateOauth(definition: PluginDefinition, version: PsVersion | undefined): Violation[] {
-  const level = definition.oauth?.accessLevelV1Api;
-  if (level === undefined) return [];
+function validateOauth(definition: PluginDefinition, version: PsVersion | undefined): Finding[] {
+  if (!definition.oauth) return [];
+  const level = definition.oauth.accessLevelV1Api;
   const where = 'oauth@accessLevelV1Api';
-  const invalid = checkOneOf(level, V1_ACCESS_LEVELS, where, 'accessLevelV1Api');
+  const since = FEATURE_SINCE.v1AccessLevel;
+  if (level === undefined) {
+    if (version && !hasFeature(version, 'v1AccessLevel')) return [];
+    const message = `is not declared, so on PowerSchool ${since} and later the plugin's "Access Level for v1 APIs" is NONE and every /ws/v1 call but /ws/v1/metadata is refused until an admin changes it on Data Provider Configuration; declare accessLevelV1Api="READ" (or FULL) if the plugin calls /ws/v1.`;
+    return [finding('oauth.v1-level-default', where, message)];
+  }
+  const invalid = checkOneOf(level, V1_ACCESS_LEVELS, where, 'accessLevelV1Api', 'oauth.v1-level');
   if (invalid.length > 0) return invalid;
   if (version && !hasFeature(version, 'v1AccessLevel')) {
-    return [
-      {
-        where,
-        message: `PowerSchool ${version.text} rejects accessLevelV1Api (only ${FEATURE_SINCE.v1AccessLevel} and later know it; the older installer's schema has no such attribute). Leave it out for this version, or build for ${FEATURE_SINCE.v1AccessLevel} or later.`,
-      },
-    ];
+    const message = `PowerSchool ${version.text} rejects accessLevelV1Api (only ${since} and later know it; the older installer's schema has no such attribute). Leave it out for this version, or build for ${since} or later.`;
+    return [finding('oauth.v1-level', where, message)];
   }
   return [];
 }
 
-function validateField(field: FieldAccess, where: string): Violation[] {
+function validateField(field: FieldAccess, where: string): Finding[] {
+  const rule = 'access-request.field';
+  const form = 'access-request.name-form';
   return [
-    ...checkDatabaseName(field.table, `${where}@table`, 'table', 30),
-    ...checkDatabaseName(field.field, `${where}@field`, 'field', 30),
-    ...checkOneOf(field.access, FIELD_ACCESS_LEVELS, `${where}@access`, 'access'),
+    ...checkLength(field.table, `${where}@table`, 'table', { min: 1, max: 30 }, rule),
+    ...checkDatabaseNameForm(field.table, `${where}@table`, 'table', form),
+    ...checkLength(field.field, `${where}@field`, 'field', { min: 1, max: 30 }, rule),
+    ...checkDatabaseNameForm(field.field, `${where}@field`, 'field', form),
+    ...checkOneOf(field.access, FIELD_ACCESS_LEVELS, `${where}@access`, 'access', rule),
   ];
 }
 
-function validateAccessRequest(fields: readonly FieldAccess[]): Violation[] {
-  const violations: Violation[] = [];
+function validateAccessRequest(fields: readonly FieldAccess[]): Finding[] {
+  const findings: Finding[] = [];
   const firstIndex = new Map<string, number>();
   fields.forEach((field, index) => {
     const where = `access_request/field[${index}]`;
-    violations.push(...validateField(field, where));
+    findings.push(...validateField(field, where));
     // Inferred: Oracle names are case-insensitive, so STUDENTS.DCID and students.dcid are one pair.
     const key = `${field.table}.${field.field}`.toUpperCase();
     const first = firstIndex.get(key);
@@ -98,40 +75,48 @@ function validateAccessRequest(fields: readonly FieldAccess[]): Violation[] {
       firstIndex.set(key, index);
       return;
     }
-    violations.push({
-      where,
-      message: `${key} is requested again (first at access_request/field[${first}]); request each table/field pair once, with FullAccess if anything writes it.`,
-    });
+    const message = `${key} is requested again (first at access_request/field[${first}]); request each table/field pair once, with FullAccess if anything writes it.`;
+    findings.push(finding('access-request.duplicate', where, message));
   });
-  return violations;
+  return findings;
 }
 
-function validateCdnRequest(hosts: readonly string[], version: PsVersion | undefined): Violation[] {
+function validateCdnRequest(hosts: readonly string[], version: PsVersion | undefined): Finding[] {
   if (hosts.length === 0) return [];
+  const rule = 'access-request.cdn';
   if (version && !hasFeature(version, 'cdnRequest')) {
-    return [
-      {
-        where: 'access_request/cdn_request',
-        message: `PowerSchool ${version.text} does not know cdn_request (it arrived in ${FEATURE_SINCE.cdnRequest}); remove it or build for a later version.`,
-      },
-    ];
+    const message = `PowerSchool ${version.text} does not know cdn_request (it arrived in ${FEATURE_SINCE.cdnRequest}); remove it or build for a later version.`;
+    return [finding(rule, 'access_request/cdn_request', message)];
   }
   // 50 characters before 23.1, 300 since (PowerSchool's plugin XML docs).
   const max = version && !hasFeature(version, 'longCdnNames') ? 50 : 300;
   return hosts.flatMap((host, index) =>
-    checkLength(host, `access_request/cdn_request/cdn[${index}]@name`, 'cdn name', { min: 1, max }),
+    checkLength(
+      host,
+      `access_request/cdn_request/cdn[${index}]@name`,
+      'cdn name',
+      { min: 1, max },
+      rule,
+    ),
   );
 }
 
-function validatePublisher(definition: PluginDefinition): Violation[] {
+function validatePublisher(definition: PluginDefinition): Finding[] {
   const { publisher } = definition;
   const { contact } = publisher;
+  const rule = 'publisher.contact';
   return [
-    ...checkLength(publisher.name, 'publisher@name', 'publisher name', { min: 1, max: 100 }),
-    ...checkLength(contact.email, 'publisher/contact@email', 'contact email', { min: 1, max: 40 }),
+    ...checkLength(publisher.name, 'publisher@name', 'publisher name', { min: 1, max: 100 }, rule),
+    ...checkLength(
+      contact.email,
+      'publisher/contact@email',
+      'contact email',
+      { min: 1, max: 40 },
+      rule,
+    ),
     ...(contact.phone === undefined
       ? []
-      : checkLength(contact.phone, 'publisher/contact@phone', 'contact phone', { max: 20 })),
+      : checkLength(contact.phone, 'publisher/contact@phone', 'contact phone', { max: 20 }, rule)),
   ];
 }
 
@@ -142,44 +127,31 @@ function validatePublisher(definition: PluginDefinition): Violation[] {
 export function validatePluginXmlRules(
   definition: PluginDefinition,
   options: ValidationOptions = {},
-): Violation[] {
-  const target = resolveTargetVersion(options.psVersion);
+): Finding[] {
+  const version = resolveTargetVersion(options.psVersion);
   return [
-    ...target.violations,
     ...validatePluginAttributes(definition),
-    ...validateOauth(definition, target.version),
+    ...validateOauth(definition, version),
     ...validateAccessRequest(definition.accessRequest),
-    ...validateCdnRequest(definition.cdnRequest ?? [], target.version),
+    ...validateCdnRequest(definition.cdnRequest ?? [], version),
     ...validatePublisher(definition),
   ];
 }
 
 /**
- * Every installer rule for a whole definition: plugin.xml, each query (as it will sit in
- * queries_root/ of a built bundle) and access_request covering every column the queries read.
- * Returns [] when the definition is installable on `psVersion`.
+ * Every rule for a whole definition: plugin.xml, each query (as it will sit in
+ * queries_root/<queriesFile> of a built bundle) and access_request covering every column the
+ * queries read. Returns every finding, refusals, warnings and notes.
  */
 export function validatePluginDefinition(
   def: PluginDefinition,
-  options: { psVersion?: string } = {},
-): Violation[] {
-  const located = locateQueries(def.queries, QUERIES_FILE);
-  const { version } = resolveTargetVersion(options.psVersion);
+  options: ValidationOptions & { queriesFile?: string } = {},
+): Finding[] {
+  const located = locateQueries(def.queries, options.queriesFile ?? QUERIES_FILE);
+  const version = resolveTargetVersion(options.psVersion);
   return [
     ...validatePluginXmlRules(def, options),
     ...validateQueries(located, version),
-    ...validateQueryAccess(located, def.accessRequest),
+    ...(def.oauth ? validateQueryAccess(located, def.accessRequest) : []),
   ];
-}
-
-/**
- * Joins structural violations (from parsing) with rule violations, dropping a rule violation
- * whose place already has a structural one (a missing attribute is not also "empty").
- */
-export function mergeViolations(
-  structural: readonly Violation[],
-  rules: readonly Violation[],
-): Violation[] {
-  const places = new Set(structural.map((violation) => violation.where));
-  return [...structural, ...rules.filter((violation) => !places.has(violation.where))];
 }

@@ -1,10 +1,11 @@
 /**
  * Reads plugin.xml and PowerQuery files into a plain element tree (order kept) with
  * fast-xml-parser, and checks elements and attributes against what PowerSchool knows, reporting
- * violations instead of throwing so a whole file is checked in one pass.
+ * findings instead of throwing so a whole file is checked in one pass.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import type { Violation } from './validate.ts';
+import { finding, type Finding } from './finding.ts';
+import type { RuleId } from './rules.ts';
 
 /** One XML element: attributes as written, child elements in order, text and CDATA joined. */
 export interface XmlElement {
@@ -57,11 +58,11 @@ function toElement(node: OrderedNode): XmlElement | undefined {
 export function parseXmlDocument(
   xml: string,
   source: string,
-): { root: XmlElement | null; violations: Violation[] } {
+): { root: XmlElement | null; findings: Finding[] } {
   const text = xml.startsWith('\uFEFF') ? xml.slice(1) : xml;
   if (/<!DOCTYPE/i.test(text)) {
     const message = `declares a DOCTYPE; PowerSchool plugin files never need one and pswb refuses entity declarations. Remove the <!DOCTYPE ...> line.`;
-    return { root: null, violations: [{ where: source, message }] };
+    return { root: null, findings: [finding('xml.doctype', source, message)] };
   }
   const check = XMLValidator.validate(text);
   if (check !== true) {
@@ -69,16 +70,16 @@ export function parseXmlDocument(
     const message = `is not well-formed XML: ${msg} Fix the XML there (an editor with XML checking shows the spot).`;
     return {
       root: null,
-      violations: [{ where: `${source} line ${line}, column ${col}`, message }],
+      findings: [finding('xml.well-formed', `${source} line ${line}, column ${col}`, message)],
     };
   }
   const nodes = parser.parse(text) as OrderedNode[];
   const roots = nodes.map(toElement).filter((element) => element !== undefined);
   if (roots.length !== 1) {
     const message = `must hold exactly one root element; found ${roots.length}.`;
-    return { root: null, violations: [{ where: source, message }] };
+    return { root: null, findings: [finding('xml.well-formed', source, message)] };
   }
-  return { root: roots[0]!, violations: [] };
+  return { root: roots[0]!, findings: [] };
 }
 
 /** Namespace declarations may sit on any element; they are not the element's own attributes. */
@@ -86,10 +87,13 @@ function isNamespaceAttribute(name: string): boolean {
   return name === 'xmlns' || name.startsWith('xmlns:') || name.startsWith('xsi:');
 }
 
-/** The attributes an element takes. */
+/** The attributes an element takes, and the rules a missing or unknown one breaks. */
 export interface AttributeSpec {
   required?: readonly string[];
   optional?: readonly string[];
+  rule: RuleId;
+  /** The rule an unknown attribute breaks, when it is milder than `rule`. */
+  unknownRule?: RuleId;
 }
 
 /** Reports missing required attributes and attributes PowerSchool does not know (case-sensitive). */
@@ -97,16 +101,14 @@ export function checkAttributes(
   element: XmlElement,
   where: string,
   spec: AttributeSpec,
-): Violation[] {
+): Finding[] {
   const required = spec.required ?? [];
   const known = [...required, ...(spec.optional ?? [])];
-  const violations: Violation[] = [];
+  const findings: Finding[] = [];
   for (const name of required) {
     if (!(name in element.attributes)) {
-      violations.push({
-        where: `${where}@${name}`,
-        message: `<${element.name}> needs the ${name} attribute; add ${name}="...".`,
-      });
+      const message = `<${element.name}> needs the ${name} attribute; add ${name}="...".`;
+      findings.push(finding(spec.rule, `${where}@${name}`, message));
     }
   }
   for (const name of Object.keys(element.attributes)) {
@@ -115,18 +117,21 @@ export function checkAttributes(
     const message = sameLetters
       ? `attribute names are case-sensitive: write ${sameLetters}, not ${name}.`
       : `${name} is not an attribute of <${element.name}>; allowed: ${known.join(', ') || '(none)'}.`;
-    violations.push({ where: `${where}@${name}`, message });
+    findings.push(finding(spec.unknownRule ?? spec.rule, `${where}@${name}`, message));
   }
-  return violations;
+  return findings;
 }
 
-/** The child elements an element takes. */
+/** The child elements an element takes, and the rules a wrong one breaks. */
 export interface ChildSpec {
   allowed: readonly string[];
   /** Children that may appear at most once. */
   single?: readonly string[];
   /** Children that must appear (exactly once when also in `single`). */
   required?: readonly string[];
+  rule: RuleId;
+  /** The rule an unknown child breaks, when it is milder than `rule`. */
+  unknownRule?: RuleId;
 }
 
 /** The place of a child: `prefix` is '' for the root's children ('access_request/field[3]'). */
@@ -135,8 +140,8 @@ export function childWhere(prefix: string, name: string, index?: number): string
 }
 
 /** Reports unknown, repeated and missing child elements (names are case-sensitive). */
-export function checkChildren(element: XmlElement, prefix: string, spec: ChildSpec): Violation[] {
-  const violations: Violation[] = [];
+export function checkChildren(element: XmlElement, prefix: string, spec: ChildSpec): Finding[] {
+  const findings: Finding[] = [];
   const counts = new Map<string, number>();
   for (const child of element.children) {
     counts.set(child.name, (counts.get(child.name) ?? 0) + 1);
@@ -147,26 +152,22 @@ export function checkChildren(element: XmlElement, prefix: string, spec: ChildSp
     const message = sameLetters
       ? `element names are case-sensitive: write <${sameLetters}>, not <${child.name}>.`
       : `<${child.name}> is not allowed in <${element.name}>; allowed: ${spec.allowed.map((name) => `<${name}>`).join(', ')}.`;
-    violations.push({ where: childWhere(prefix, child.name), message });
+    findings.push(finding(spec.unknownRule ?? spec.rule, childWhere(prefix, child.name), message));
   }
   for (const name of spec.single ?? []) {
     const count = counts.get(name) ?? 0;
     if (count > 1) {
-      violations.push({
-        where: childWhere(prefix, name),
-        message: `<${name}> appears ${count} times in <${element.name}>; PowerSchool allows it once. Merge them into one.`,
-      });
+      const message = `<${name}> appears ${count} times in <${element.name}>; PowerSchool allows it once. Merge them into one.`;
+      findings.push(finding(spec.rule, childWhere(prefix, name), message));
     }
   }
   for (const name of spec.required ?? []) {
     if (!counts.has(name)) {
-      violations.push({
-        where: childWhere(prefix, name),
-        message: `<${element.name}> has no <${name}>; PowerSchool requires one.`,
-      });
+      const message = `<${element.name}> has no <${name}>; PowerSchool requires one.`;
+      findings.push(finding(spec.rule, childWhere(prefix, name), message));
     }
   }
-  return violations;
+  return findings;
 }
 
 /** The children named `name`, in document order. */

@@ -4,6 +4,7 @@
  * report instead of an error that stops the listing.
  */
 import yauzl from 'yauzl';
+import { PluginError } from './plugin-error.ts';
 
 /** One entry as the central directory declares it. */
 export interface ZipEntryInfo {
@@ -23,14 +24,20 @@ export interface OpenZip {
   close: () => void;
 }
 
-/** The archive could not be read as a zip at all (truncated, not a zip, too many entries). */
-export class ZipFormatError extends Error {
+/** The archive could not be read as a zip at all (truncated, not a zip). */
+export class ZipFormatError extends PluginError {
   override name = 'ZipFormatError';
+  constructor(message: string) {
+    super('not_a_zip', message);
+  }
 }
 
-/** An entry inflated to more bytes than allowed (or than it declared). */
-export class ZipEntryTooLargeError extends Error {
+/** Too many entries, or an entry that inflated to more bytes than allowed (or than it declared). */
+export class ZipEntryTooLargeError extends PluginError {
   override name = 'ZipEntryTooLargeError';
+  constructor(message: string) {
+    super('archive_too_large', message);
+  }
 }
 
 // yauzl 3 exports getFileNameLowLevel; @types/yauzl (2.x) does not describe it.
@@ -124,7 +131,7 @@ export async function openZip(bytes: Uint8Array, maxEntries: number): Promise<Op
   const zipfile = await openBuffer(buffer);
   if (zipfile.entryCount > maxEntries) {
     zipfile.close();
-    throw new ZipFormatError(
+    throw new ZipEntryTooLargeError(
       `holds ${zipfile.entryCount} entries; pswb reads at most ${maxEntries}`,
     );
   }

@@ -5,7 +5,8 @@ import { writeBundle } from '../../plugin/bundle-files.ts';
 import { describeV1AccessChoice } from '../../plugin/bundle-summary.ts';
 import { PLUGIN_IDENTITY } from '../../plugin/contract.ts';
 import { DEFAULT_PS_VERSION } from '../../plugin/ps-version.ts';
-import { formatViolations, PluginValidationError } from '../../plugin/validate.ts';
+import { formatFindings } from '../../plugin/finding.ts';
+import { PluginError } from '../../plugin/plugin-error.ts';
 
 const DEFAULT_OUT = 'dist';
 
@@ -22,10 +23,11 @@ export const pluginBuildCommand: Command = {
   summary: 'Build the Attendance Access plugin bundle (.zip + .sha256) for a PowerSchool version',
   help: `Usage: pswb plugin build [--ps-version V] [--version X] [--out DIR] [--contact-email E]
 
-Validates the Navigate360 Attendance Access plugin against PowerSchool's installer rules, then
+Validates the Navigate360 Attendance Access plugin against every rule pswb knows (our bundle
+must have no refusal, warning or note: it passes pswb plugin inspect --strict), then
 writes DIR/<slug>-<version>-ps<V>.zip (plugin.xml at the root, queries_root/ with the
 PowerQueries) and DIR/<same>.zip.sha256 (sha256sum format). The same input always gives the same
-bytes, so the checksum identifies the bundle. Nothing is written when a rule is broken.
+bytes, so the checksum identifies the bundle. Nothing is written when anything is found.
 
 Options:
   --ps-version V     PowerSchool version the district runs (default ${DEFAULT_PS_VERSION}).
@@ -52,8 +54,9 @@ Example:
         ...(values['contact-email'] === undefined ? {} : { contactEmail: values['contact-email'] }),
       });
     } catch (error) {
-      if (!(error instanceof PluginValidationError)) throw error;
-      throw new CliError(`${formatViolations(error.violations)}\nNothing was written.`);
+      if (!(error instanceof PluginError)) throw error;
+      const findings = error.findings.length > 0 ? `\n${formatFindings(error.findings)}` : '';
+      throw new CliError(`${error.message}${findings}\n${error.fix}\nNothing was written.`);
     }
     const written = await writeBundle(bundle, values.out ?? DEFAULT_OUT);
     io.stdout(

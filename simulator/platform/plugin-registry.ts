@@ -4,10 +4,10 @@
  * Provider Configuration (client id and secret, v1 access level). Facts: reference sections 1-2.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { readBundle } from '../../plugin/bundle.ts';
+import { readBundle } from '../../plugin/bundle-read.ts';
 import type { V1AccessLevel } from '../../plugin/definition.ts';
+import { PluginError } from '../../plugin/plugin-error.ts';
 import { hasFeature, parsePsVersion } from '../../plugin/ps-version.ts';
-import { PluginValidationError } from '../../plugin/validate.ts';
 import type { SimClock } from '../clock.ts';
 import type { InstalledPlugin } from '../sim-env.ts';
 import { createUuid, type RandomSource } from './random.ts';
@@ -91,14 +91,20 @@ export class PluginRegistry {
     if (options.state) this.#load(options.state);
   }
 
-  /** Reads and validates a bundle (zip or plugin.xml) and installs it, disabled. */
+  /**
+   * Reads and validates a bundle (zip or plugin.xml) and installs it, disabled. As PowerSchool
+   * does, only refusals stop the install; warnings and notes do not.
+   */
   async install(bytes: Uint8Array): Promise<InstalledPlugin> {
     let definition;
     try {
       ({ definition } = await readBundle(bytes, { psVersion: this.psVersion }));
     } catch (error) {
-      if (error instanceof PluginValidationError) throw new PluginInstallError(error.violations);
-      throw error;
+      if (!(error instanceof PluginError)) throw error;
+      const refusals = error.findings.filter((item) => item.level === 'refusal');
+      const violations =
+        refusals.length > 0 ? refusals : [{ where: 'plugin', message: error.message }];
+      throw new PluginInstallError(violations.map(({ where, message }) => ({ where, message })));
     }
     const taken = this.list().find((plugin) => plugin.definition.name === definition.name);
     if (taken) {

@@ -10,7 +10,9 @@ import { QUERIES_FILE } from '../../plugin/contract.ts';
 import { defaultPluginDefinition } from '../../plugin/definition.ts';
 import { renderNamedQueriesXml } from '../../plugin/named-queries-xml.ts';
 import { renderPluginXml } from '../../plugin/plugin-xml.ts';
-import { PluginValidationError } from '../../plugin/validate.ts';
+import { inspectBundle } from '../../plugin/bundle-read.ts';
+import { PluginError } from '../../plugin/plugin-error.ts';
+import { SUPPORTED_PS_VERSIONS } from '../../plugin/ps-version.ts';
 
 interface ListedEntry {
   name: string;
@@ -158,22 +160,48 @@ describe('buildBundle', () => {
     const error = await buildBundle({ psVersion: '24.11.0.0', definition }).catch(
       (caught: unknown) => caught,
     );
-    expect(error).toBeInstanceOf(PluginValidationError);
-    expect((error as PluginValidationError).violations.map((violation) => violation.where)).toEqual(
-      ['plugin@name', 'oauth@accessLevelV1Api'],
-    );
+    expect(error).toBeInstanceOf(PluginError);
+    expect(error).toMatchObject({ code: 'plugin_refused' });
+    expect((error as PluginError).findings.map((item) => item.where)).toEqual([
+      'plugin@name',
+      'oauth@accessLevelV1Api',
+    ]);
   });
 
+  it('refuses to build a bundle with only a warning or a note: ours must be clean at every level', async () => {
+    const base = defaultPluginDefinition({ psVersion: '25.2.0.0' });
+    const [first, ...rest] = base.queries;
+    const noOrder = { ...first!, sql: first!.sql.replace(/\nORDER BY s\.dcid$/, '') };
+    const error = await buildBundle({
+      psVersion: '25.2.0.0',
+      definition: { ...base, queries: [noOrder, ...rest] },
+    }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'bundle_not_clean' });
+    expect((error as PluginError).findings.map((item) => item.rule)).toEqual(['query.order-by']);
+  });
+
+  it.each(SUPPORTED_PS_VERSIONS)(
+    'builds a bundle for %s that inspect --strict passes with no finding at all',
+    async (psVersion) => {
+      const built = await buildBundle({ psVersion });
+      expect((await inspectBundle(built.bytes, { psVersion })).findings).toEqual([]);
+    },
+  );
+
   it.each([
-    { psVersion: '8.3.0', where: 'psVersion', message: /no attendance write endpoints/ },
-    { psVersion: 'latest', where: 'psVersion', message: /not a PowerSchool version/ },
-  ])('refuses PowerSchool $psVersion', async ({ psVersion, where, message }) => {
+    {
+      psVersion: '8.3.0',
+      code: 'unsupported_ps_version',
+      message: /no attendance write endpoints/,
+    },
+    { psVersion: 'latest', code: 'unknown_ps_version', message: /not a PowerSchool version/ },
+  ])('refuses PowerSchool $psVersion with $code', async ({ psVersion, code, message }) => {
     const error = (await buildBundle({ psVersion }).catch(
       (caught: unknown) => caught,
-    )) as PluginValidationError;
-    expect(error).toBeInstanceOf(PluginValidationError);
-    expect(error.violations[0]).toMatchObject({ where });
-    expect(error.violations[0]!.message).toMatch(message);
+    )) as PluginError;
+    expect(error).toBeInstanceOf(PluginError);
+    expect(error.code).toBe(code);
+    expect(error.message).toMatch(message);
   });
 });
 

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { buildBundle, readBundle, type ReadBundleOptions } from '../../plugin/bundle.ts';
+import { buildBundle } from '../../plugin/bundle.ts';
+import { inspectBundle, readBundle, type ReadBundleOptions } from '../../plugin/bundle-read.ts';
 import { QUERIES, QUERIES_FILE } from '../../plugin/contract.ts';
 import { defaultPluginDefinition } from '../../plugin/definition.ts';
 import { renderNamedQueriesXml } from '../../plugin/named-queries-xml.ts';
 import { renderPluginXml } from '../../plugin/plugin-xml.ts';
-import { PluginValidationError, type Violation } from '../../plugin/validate.ts';
+import type { Finding } from '../../plugin/finding.ts';
+import { PluginError } from '../../plugin/plugin-error.ts';
+import type { FindingLevel, RuleId } from '../../plugin/rules.ts';
 import { rawZip, type RawEntry } from './zip-fixtures.ts';
 
 const MIB = 1024 * 1024;
@@ -16,116 +19,140 @@ const GOOD: RawEntry[] = [
   { name: QUERY_ENTRY, data: QUERIES_XML },
 ];
 
-async function violationsOf(
-  bytes: Uint8Array,
-  options: ReadBundleOptions = {},
-): Promise<Violation[]> {
-  try {
-    await readBundle(bytes, options);
-  } catch (error) {
-    if (error instanceof PluginValidationError) return error.violations;
-    throw error;
-  }
-  throw new Error('expected readBundle to refuse the bundle');
+async function findingsOf(bytes: Uint8Array, options: ReadBundleOptions = {}): Promise<Finding[]> {
+  return (await inspectBundle(bytes, options)).findings;
 }
 
-interface RefusalCase {
+interface BundleCase {
   label: string;
   bytes: () => Buffer;
   options?: ReadBundleOptions;
+  level: FindingLevel;
+  rule: RuleId;
   where: string | RegExp;
   message: RegExp;
 }
 
-const refusals: RefusalCase[] = [
+const cases: BundleCase[] = [
   {
     label: 'no plugin.xml at the root',
     bytes: () => rawZip([{ name: QUERY_ENTRY, data: QUERIES_XML }]),
+    level: 'refusal',
+    rule: 'archive.plugin-xml',
     where: 'archive',
     message: /has no plugin\.xml at its root/,
   },
   {
     label: 'a wrapping folder',
     bytes: () => rawZip(GOOD.map((entry) => ({ ...entry, name: `bundle/${entry.name}` }))),
+    level: 'refusal',
+    rule: 'archive.plugin-xml',
     where: 'archive',
     message: /plugin\.xml is inside the folder "bundle\/".*Zip the folder's contents/,
   },
   {
     label: 'an entry escaping with ../',
     bytes: () => rawZip([...GOOD, { name: '../evil.sh', data: 'x' }]),
+    level: 'refusal',
+    rule: 'archive.entry-path',
     where: 'archive: ../evil.sh',
     message: /escapes the archive/,
   },
   {
     label: 'an entry escaping from a folder',
     bytes: () => rawZip([...GOOD, { name: 'web_root/../../evil.sh', data: 'x' }]),
+    level: 'refusal',
+    rule: 'archive.entry-path',
     where: 'archive: web_root/../../evil.sh',
     message: /escapes the archive/,
   },
   {
     label: 'an absolute path',
     bytes: () => rawZip([...GOOD, { name: '/etc/cron.d/x', data: 'x' }]),
+    level: 'refusal',
+    rule: 'archive.entry-path',
     where: 'archive: /etc/cron.d/x',
     message: /absolute path/,
   },
   {
     label: 'a backslash path',
     bytes: () => rawZip([...GOOD, { name: 'web_root\\x.html', data: 'x' }]),
+    level: 'refusal',
+    rule: 'archive.entry-path',
     where: 'archive: web_root\\x.html',
     message: /backslashes/,
   },
   {
     label: 'a miscased plugin.xml',
     bytes: () => rawZip([{ name: 'Plugin.xml', data: PLUGIN_XML }]),
+    level: 'refusal',
+    rule: 'archive.plugin-xml',
     where: 'archive: Plugin.xml',
     message: /exactly plugin\.xml/,
   },
   {
     label: 'a miscased queries_root',
     bytes: () => rawZip([GOOD[0]!, { name: `Queries_Root/${QUERIES_FILE}`, data: QUERIES_XML }]),
-    where: `archive: Queries_Root/${QUERIES_FILE}`,
-    message: /case-sensitive/,
+    level: 'warning',
+    rule: 'archive.folder-case',
+    where: 'archive: Queries_Root/',
+    message:
+      /case-sensitive .*PowerSchool reads queries_root\/, so the files in Queries_Root\/ would be ignored/,
   },
   {
     label: 'a query file in a subfolder',
     bytes: () =>
       rawZip([...GOOD, { name: 'queries_root/more/x.named_queries.xml', data: QUERIES_XML }]),
+    level: 'refusal',
+    rule: 'queries.file-location',
     where: 'archive: queries_root/more/x.named_queries.xml',
     message: /subfolder of queries_root/,
   },
   {
     label: 'another file in queries_root',
     bytes: () => rawZip([...GOOD, { name: 'queries_root/notes.txt', data: 'x' }]),
+    level: 'warning',
+    rule: 'queries.file-name',
     where: 'archive: queries_root/notes.txt',
-    message: /not a PowerQuery file/,
+    message: /is not named NAME\.named_queries\.xml, so PowerSchool ignores it/,
   },
   {
     label: 'an entry twice',
     bytes: () => rawZip([...GOOD, GOOD[0]!]),
+    level: 'refusal',
+    rule: 'archive.entry-path',
     where: 'archive: plugin.xml',
     message: /appears twice/,
   },
   {
     label: 'an encrypted entry',
     bytes: () => rawZip([...GOOD, { name: 'web_root/a.js', data: 'x', method: 8, flags: 0x1 }]),
+    level: 'refusal',
+    rule: 'archive.entry-path',
     where: 'archive: web_root/a.js',
     message: /encrypted/,
   },
   {
     label: 'malformed plugin.xml',
     bytes: () => rawZip([{ name: 'plugin.xml', data: '<plugin xmlns="x"><oops></plugin>' }]),
+    level: 'refusal',
+    rule: 'xml.well-formed',
     where: /^plugin\.xml line 1, column \d+$/,
     message: /not well-formed XML/,
   },
   {
     label: 'plugin.xml that is not UTF-8',
     bytes: () => rawZip([{ name: 'plugin.xml', data: Buffer.from([0x3c, 0x70, 0xff, 0xfe]) }]),
+    level: 'refusal',
+    rule: 'xml.encoding',
     where: 'archive: plugin.xml',
     message: /not valid UTF-8/,
   },
   {
     label: 'a malformed query file',
     bytes: () => rawZip([GOOD[0]!, { name: QUERY_ENTRY, data: '<queries><query>' }]),
+    level: 'refusal',
+    rule: 'xml.well-formed',
     where: new RegExp(`^${QUERY_ENTRY.replace(/\./g, '\\.')} line \\d+, column \\d+$`),
     message: /not well-formed XML/,
   },
@@ -133,6 +160,8 @@ const refusals: RefusalCase[] = [
     label: 'an entry declaring more than 5 MiB',
     bytes: () =>
       rawZip([...GOOD, { name: 'web_root/big.js', data: 'x', method: 8, declaredSize: 6 * MIB }]),
+    level: 'refusal',
+    rule: 'archive.limits',
     where: 'archive: web_root/big.js',
     message: /declares 6 MiB uncompressed; pswb reads at most 5 MiB.*Nothing was inflated/,
   },
@@ -140,6 +169,8 @@ const refusals: RefusalCase[] = [
     label: 'a plugin.xml declaring more than its limit',
     bytes: () =>
       rawZip([{ name: 'plugin.xml', data: PLUGIN_XML, method: 8, declaredSize: 2 * MIB }]),
+    level: 'refusal',
+    rule: 'archive.limits',
     where: 'archive: plugin.xml',
     message: /at most 1 MiB/,
   },
@@ -147,6 +178,8 @@ const refusals: RefusalCase[] = [
     label: 'more than the total uncompressed limit',
     bytes: () => rawZip(GOOD),
     options: { limits: { maxTotalBytes: 1000 } },
+    level: 'refusal',
+    rule: 'archive.limits',
     where: 'archive',
     message: /in all; pswb reads at most 1000 bytes/,
   },
@@ -162,6 +195,8 @@ const refusals: RefusalCase[] = [
           declaredSize: 1000,
         },
       ]),
+    level: 'refusal',
+    rule: 'archive.limits',
     where: `archive: ${QUERY_ENTRY}`,
     message: /could not be read: inflates to more/,
   },
@@ -169,6 +204,8 @@ const refusals: RefusalCase[] = [
     label: 'an archive beyond the size limit',
     bytes: () => rawZip(GOOD),
     options: { limits: { maxArchiveBytes: 4096 } },
+    level: 'refusal',
+    rule: 'archive.limits',
     where: 'archive',
     message: /pswb reads archives of at most 4 KiB/,
   },
@@ -176,18 +213,24 @@ const refusals: RefusalCase[] = [
     label: 'too many entries',
     bytes: () => rawZip([...GOOD, { name: 'web_root/a', data: '' }]),
     options: { limits: { maxEntries: 2 } },
+    level: 'refusal',
+    rule: 'archive.limits',
     where: 'archive',
     message: /holds 3 entries; pswb reads at most 2/,
   },
   {
     label: 'a truncated archive',
     bytes: () => rawZip(GOOD).subarray(0, 200),
+    level: 'refusal',
+    rule: 'archive.readable',
     where: 'archive',
     message: /not a readable zip archive/,
   },
   {
     label: 'neither a zip nor XML',
     bytes: () => Buffer.from('hello, world'),
+    level: 'refusal',
+    rule: 'bundle.kind',
     where: 'input',
     message: /neither a zip archive.*nor a plugin\.xml/,
   },
@@ -195,6 +238,8 @@ const refusals: RefusalCase[] = [
     label: 'a bare plugin.xml beyond its limit',
     bytes: () => Buffer.from(PLUGIN_XML),
     options: { limits: { maxPluginXmlBytes: 100 } },
+    level: 'refusal',
+    rule: 'archive.limits',
     where: 'plugin.xml',
     message: /pswb reads a plugin\.xml of at most 100 bytes/,
   },
@@ -202,6 +247,8 @@ const refusals: RefusalCase[] = [
     label: 'accessLevelV1Api for PowerSchool 24.11',
     bytes: () => rawZip(GOOD),
     options: { psVersion: '24.11.0.0' },
+    level: 'refusal',
+    rule: 'oauth.v1-level',
     where: 'oauth@accessLevelV1Api',
     message: /rejects accessLevelV1Api/,
   },
@@ -218,22 +265,53 @@ const refusals: RefusalCase[] = [
         },
         GOOD[1]!,
       ]),
+    level: 'note',
+    rule: 'query.access-gap',
     where: `${QUERY_ENTRY}: query[0]`,
     message: /reads STUDENTS\.DCID, which access_request does not request/,
   },
 ];
 
-describe('readBundle refuses', () => {
-  it.each(refusals)('$label', async ({ bytes, options, where, message }) => {
-    const violations = await violationsOf(bytes(), options);
-    const match = violations.find((violation) =>
-      typeof where === 'string' ? violation.where === where : where.test(violation.where),
-    );
-    expect(match, JSON.stringify(violations, null, 2)).toBeDefined();
-    expect(match!.message).toMatch(message);
+describe('inspectBundle reports each finding with its level', () => {
+  it.each(cases)(
+    '$label: a $level ($rule)',
+    async ({ bytes, options, level, rule, where, message }) => {
+      const findings = await findingsOf(bytes(), options);
+      const match = findings.find(
+        (item) =>
+          item.rule === rule &&
+          (typeof where === 'string' ? item.where === where : where.test(item.where)),
+      );
+      expect(match, JSON.stringify(findings, null, 2)).toBeDefined();
+      expect(match!.level).toBe(level);
+      expect(match!.message).toMatch(message);
+    },
+  );
+
+  it.each([
+    {
+      label: 'no plugin.xml',
+      entries: [{ name: QUERY_ENTRY, data: QUERIES_XML }],
+      code: 'no_plugin_xml',
+    },
+    {
+      label: 'a path escaping the archive',
+      entries: [...GOOD, { name: '../x', data: 'x' }],
+      code: 'unsafe_entry_path',
+    },
+    {
+      label: 'two different refusals',
+      entries: [{ name: '../x', data: 'x' }],
+      code: 'plugin_refused',
+    },
+  ])('readBundle throws PluginError $code for $label', async ({ entries, code }) => {
+    const error = await readBundle(rawZip(entries)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PluginError);
+    expect(error).toMatchObject({ code });
+    expect((error as PluginError).findings.some((item) => item.level === 'refusal')).toBe(true);
   });
 
-  it('reports every problem of a bundle at once', async () => {
+  it('reports every finding of a bundle at once', async () => {
     const bytes = rawZip([
       {
         name: 'plugin.xml',
@@ -246,7 +324,7 @@ describe('readBundle refuses', () => {
       { name: '../evil.sh', data: 'x' },
       { name: 'queries_root/deeper/x.named_queries.xml', data: QUERIES_XML },
     ]);
-    const places = (await violationsOf(bytes)).map((violation) => violation.where);
+    const places = (await findingsOf(bytes)).map((item) => item.where);
     expect(places).toEqual(
       expect.arrayContaining([
         'archive: ../evil.sh',
@@ -265,9 +343,11 @@ describe('readBundle accepts', () => {
     const read = await readBundle(new Uint8Array(built.bytes), { psVersion: '25.2.0.0' });
     expect(read.kind).toBe('zip');
     expect(read.entries).toEqual(['plugin.xml', QUERY_ENTRY]);
+    expect(read.findings).toEqual([]);
     expect(read.definition).toEqual({
       ...built.definition,
       queries: built.definition.queries.map((query) => ({ ...query, alsoReads: [] })),
+      services: { links: 0, autoinstall: false, identityAttribute: false },
     });
   });
 

@@ -81,8 +81,9 @@ describe('pswb plugin build', () => {
       out,
     );
     expect(code).toBe(1);
+    expect(stderr).toMatch(/The plugin would be refused: 2 refusals, 0 warnings, 0 notes\./);
     expect(stderr).toMatch(
-      /2 problems:\n {2}- plugin@version: .*\n {2}- publisher\/contact@email: /,
+      /\n {2}refusal {2}plugin\.attributes {2}plugin@version: .*\n {2}refusal {2}publisher\.contact {2}publisher\/contact@email: /,
     );
     expect(stderr).toContain('Nothing was written.');
     await expect(readFile(join(out, BUNDLE_25))).rejects.toThrow();
@@ -121,6 +122,14 @@ describe('pswb plugin inspect', () => {
     }
   });
 
+  it('passes our own built bundle with --strict: no refusal, warning or note', async () => {
+    await pswb('plugin', 'build', '--ps-version', '25.2.0.0', '--out', folder);
+    const { code, stdout } = await pswb('plugin', 'inspect', join(folder, BUNDLE_25), '--strict');
+    expect(code).toBe(0);
+    expect(stdout).toContain('installable (0 refusals, 0 warnings, 0 notes)');
+    expect(stdout).not.toContain('Findings:');
+  });
+
   it('prints the read bundle as JSON with --json', async () => {
     await pswb('plugin', 'build', '--out', folder, '--ps-version', '25.2.0.0');
     const { code, stdout } = await pswb('plugin', 'inspect', '--json', join(folder, BUNDLE_25));
@@ -135,7 +144,7 @@ describe('pswb plugin inspect', () => {
     expect(parsed.definition.queries).toHaveLength(4);
   });
 
-  it('exits 1 listing every violation of a bad bundle (as JSON too with --json)', async () => {
+  it('exits 1 listing every refusal of a bad bundle (as JSON too with --json)', async () => {
     const path = join(folder, 'bad.zip');
     await writeFile(
       path,
@@ -146,11 +155,56 @@ describe('pswb plugin inspect', () => {
     );
     const human = await pswb('plugin', 'inspect', path);
     expect(human.code).toBe(1);
-    expect(human.stderr).toContain('- archive: ../evil: escapes the archive');
-    expect(human.stderr).toContain('plugin.xml is inside the folder "bundle/"');
+    expect(human.stdout).toContain(
+      'refusal  archive.entry-path  archive: ../evil: escapes the archive',
+    );
+    expect(human.stdout).toContain('plugin.xml is inside the folder "bundle/"');
+    expect(human.stderr).toMatch(/PowerSchool would refuse this bundle \(2 refusals/);
     const json = await pswb('plugin', 'inspect', path, '--json');
     expect(json.code).toBe(1);
-    expect((JSON.parse(json.stdout) as { violations: unknown[] }).violations).toHaveLength(2);
+    const parsed = JSON.parse(json.stdout) as {
+      passed: boolean;
+      findings: Array<Record<string, string>>;
+    };
+    expect(parsed.passed).toBe(false);
+    expect(parsed.findings).toHaveLength(2);
+    expect(Object.keys(parsed.findings[0]!).sort()).toEqual([
+      'level',
+      'message',
+      'rule',
+      'source',
+      'where',
+    ]);
+    expect(parsed.findings[0]).toMatchObject({ level: 'refusal', rule: 'archive.entry-path' });
+    expect(parsed.findings[0]!.source).toMatch(/pswb's own archive safety/);
+  });
+
+  it('exits 0 for a bundle with warnings and notes, 1 with --strict on warnings, never on notes', async () => {
+    const withWarning = join(folder, 'district.zip');
+    const plugin =
+      '<plugin xmlns="http://plugin.powerschool.pearson.com" name="District Export"><publisher name="IT"><contact email="it@d.example"/></publisher><oauth/></plugin>';
+    await writeFile(withWarning, rawZip([{ name: 'plugin.xml', data: plugin }]));
+    const lenient = await pswb('plugin', 'inspect', withWarning);
+    expect(lenient.code).toBe(0);
+    expect(lenient.stdout).toContain(
+      'warning  plugin.element-order  publisher: <publisher> comes before <oauth>',
+    );
+    expect(lenient.stdout).toContain('note     oauth.v1-level-default');
+    expect(lenient.stdout).toMatch(/installable \(0 refusals, 1 warning, 1 note\)/);
+    const strict = await pswb('plugin', 'inspect', withWarning, '--strict');
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/fails --strict/);
+    const onlyNote = join(folder, 'note.zip');
+    await writeFile(
+      onlyNote,
+      rawZip([
+        {
+          name: 'plugin.xml',
+          data: plugin.replace('<oauth/>', '').replace('<publisher', '<oauth/><publisher'),
+        },
+      ]),
+    );
+    expect((await pswb('plugin', 'inspect', onlyNote, '--strict')).code).toBe(0);
   });
 
   it('refuses a missing file plainly', async () => {
@@ -189,8 +243,8 @@ describe('help', () => {
     },
     {
       command: pluginInspectCommand,
-      options: ['--json', '--ps-version', '--help'],
-      defaults: ['default: a readable summary', 'default: no version-specific rules'],
+      options: ['--strict', '--json', '--ps-version', '--help'],
+      defaults: ['default: a readable', 'default: no version-specific rules'],
     },
   ])(
     'gives $command.name a full --help: usage, every option with its default, an example',

@@ -1,6 +1,7 @@
 /** Definitions with one thing changed, for the validation case tables. */
 import { QUERIES_FILE, type QueryDefinition } from '../../plugin/contract.ts';
 import { defaultPluginDefinition, type PluginDefinition } from '../../plugin/definition.ts';
+import type { FindingLevel, RuleId } from '../../plugin/rules.ts';
 import { validatePluginDefinition } from '../../plugin/validate.ts';
 
 /** Where query 0 of a built bundle is reported. */
@@ -38,26 +39,33 @@ export function field(
   return { table, field: name, access } as PluginDefinition['accessRequest'][number];
 }
 
-/** One row of a validation table: a broken definition and the violation it must produce. */
+/** One row of a validation table: a broken definition and the finding it must produce. */
 export interface ValidationCase {
   label: string;
   definition: PluginDefinition;
   psVersion?: string;
+  level: FindingLevel;
+  rule: RuleId;
   where: string;
   message: RegExp;
 }
 
-/** Fails unless validating the case's definition yields a violation at `where` matching `message`. */
-export function findExpectedViolation({ definition, psVersion, where, message }: ValidationCase): {
+/** Whether validating the case's definition yields its finding (level, rule, place, message). */
+export function findExpectedFinding(testCase: ValidationCase): {
   found: boolean;
-  violations: string;
+  findings: string;
 } {
-  const violations = validatePluginDefinition(
+  const { definition, psVersion, level, rule, where, message } = testCase;
+  const findings = validatePluginDefinition(
     definition,
     psVersion === undefined ? {} : { psVersion },
   );
-  const found = violations.some(
-    (violation) => violation.where === where && message.test(violation.message),
+  const found = findings.some(
+    (item) =>
+      item.level === level &&
+      item.rule === rule &&
+      item.where === where &&
+      message.test(item.message),
   );
-  return { found, violations: JSON.stringify(violations, null, 2) };
+  return { found, findings: JSON.stringify(findings, null, 2) };
 }

@@ -5,18 +5,15 @@ import {
   readNamedQueriesXml,
   renderNamedQueriesXml,
 } from '../../plugin/named-queries-xml.ts';
-import { PluginValidationError } from '../../plugin/validate.ts';
+import { mergeFindings, type Finding } from '../../plugin/finding.ts';
+import { locateQueries, validateQueries } from '../../plugin/validate-queries.ts';
 
 const FILE = 'vendor.named_queries.xml';
 
-function violationsOf(xml: string): PluginValidationError['violations'] {
-  try {
-    parseNamedQueriesXml(xml, FILE);
-  } catch (error) {
-    if (error instanceof PluginValidationError) return error.violations;
-    throw error;
-  }
-  throw new Error('expected parseNamedQueriesXml to throw');
+/** Every finding for one query file, structure first (as the bundle reader merges them). */
+function findingsOf(xml: string): Finding[] {
+  const { queries, findings } = readNamedQueriesXml(xml, FILE);
+  return mergeFindings(findings, validateQueries(locateQueries(queries, FILE)));
 }
 
 const VENDOR_QUERY = `<?xml version="1.0"?>
@@ -64,49 +61,78 @@ describe('named_queries.xml', () => {
     {
       label: 'a wrong root',
       xml: '<query name="a.b.c.d.e"/>',
+      level: 'refusal',
+      rule: 'query.structure',
       where: `queries_root/${FILE}`,
       message: /root element is <query>/,
     },
     {
       label: 'malformed XML',
       xml: '<queries><query></queries>',
+      level: 'refusal',
+      rule: 'xml.well-formed',
       where: `queries_root/${FILE} line 1, column 17`,
       message: /not well-formed XML/,
     },
     {
       label: 'a miscased attribute',
       xml: '<queries><query name="com.a.b.c.d" coretable="students"><columns><column>students.id</column></columns><sql>select id from students order by id</sql></query></queries>',
+      level: 'warning',
+      rule: 'query.unknown-markup',
       where: `queries_root/${FILE}: query[0]@coretable`,
       message: /case-sensitive: write coreTable/,
     },
     {
       label: 'a query without sql',
       xml: '<queries><query name="com.a.b.c.d"><columns><column>students.id</column></columns></query></queries>',
+      level: 'refusal',
+      rule: 'query.structure',
       where: `queries_root/${FILE}: query[0]/sql`,
       message: /<query> has no <sql>/,
     },
     {
       label: 'required="yes"',
       xml: '<queries><query name="com.a.b.c.d" coreTable="students"><args><arg name="x" required="yes"/></args><columns><column>students.id</column></columns><sql>select id from students where id = :x order by id</sql></query></queries>',
+      level: 'warning',
+      rule: 'query.boolean-attribute',
       where: `queries_root/${FILE}: query[0]/args/arg[0]@required`,
       message: /"yes"; valid values: true, false/,
     },
     {
       label: 'an unknown child',
       xml: '<queries><query name="com.a.b.c.d"><column>students.id</column><sql>select id from students order by id</sql></query></queries>',
+      level: 'warning',
+      rule: 'query.unknown-markup',
       where: `queries_root/${FILE}: query[0]/column`,
       message: /<column> is not allowed in <query>/,
     },
     {
       label: 'a query rule (SQL without ORDER BY)',
       xml: '<queries><query name="com.a.b.c.d" coreTable="students"><columns><column column="students.id">id</column></columns><sql>select id from students</sql></query></queries>',
+      level: 'warning',
+      rule: 'query.order-by',
       where: `queries_root/${FILE}: query[0]/sql`,
       message: /no top-level ORDER BY/,
     },
-  ])('reports $label at its place', ({ xml, where, message }) => {
-    const violations = violationsOf(xml);
-    const match = violations.find((violation) => violation.where === where);
-    expect(match, JSON.stringify(violations, null, 2)).toBeDefined();
+  ])('reports $label at its place as a $level ($rule)', ({ xml, level, rule, where, message }) => {
+    const findings = findingsOf(xml);
+    const match = findings.find((item) => item.where === where && item.rule === rule);
+    expect(match, JSON.stringify(findings, null, 2)).toBeDefined();
+    expect(match!.level).toBe(level);
     expect(match!.message).toMatch(message);
+  });
+
+  it('parses a file whose queries only have warnings (no ORDER BY, a six-part name)', () => {
+    const xml =
+      '<queries><query name="us.ct.k12.district.students.get_home_room" coreTable="students"><columns><column column="students.home_room">home_room</column></columns><sql>select home_room from students</sql></query></queries>';
+    expect(parseNamedQueriesXml(xml, FILE).map((query) => query.name)).toEqual([
+      'us.ct.k12.district.students.get_home_room',
+    ]);
+  });
+
+  it('throws PluginError with the findings for a refusal', () => {
+    expect(() => parseNamedQueriesXml('<queries><query></queries>', FILE)).toThrow(
+      expect.objectContaining({ code: 'malformed_xml' }),
+    );
   });
 });

@@ -1,20 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultPluginDefinition, type PluginDefinition } from '../../plugin/definition.ts';
+import { PluginError } from '../../plugin/plugin-error.ts';
 import { parsePluginXml, readPluginXml, renderPluginXml } from '../../plugin/plugin-xml.ts';
-import { PluginValidationError } from '../../plugin/validate.ts';
 import { GOLDEN_PS_VERSIONS, goldenPath } from './golden/regenerate.ts';
+import { pluginXmlFindings } from './plugin-xml-fixtures.ts';
 
 const REGENERATE = 'node bin/run-ts.mjs test/plugin/golden/regenerate.ts';
 
-function parseErrors(xml: string): PluginValidationError {
+function parseErrors(xml: string): PluginError {
   try {
     parsePluginXml(xml);
   } catch (error) {
-    if (error instanceof PluginValidationError) return error;
+    if (error instanceof PluginError) return error;
     throw error;
   }
-  throw new Error('expected parsePluginXml to throw PluginValidationError');
+  throw new Error('expected parsePluginXml to throw PluginError');
 }
 
 const VALID_HEAD = '<plugin xmlns="http://plugin.powerschool.pearson.com" name="P" version="1">';
@@ -77,7 +78,8 @@ describe('plugin.xml parse-back', () => {
     'round-trips the $label definition (queries live elsewhere)',
     ({ definition }) => {
       const parsed = parsePluginXml(renderPluginXml(definition));
-      expect(parsed).toEqual({ ...definition, queries: [] });
+      const services = { links: 0, autoinstall: false, identityAttribute: false };
+      expect(parsed).toEqual({ ...definition, queries: [], services });
     },
   );
 });
@@ -87,30 +89,40 @@ describe('plugin.xml parse errors', () => {
     {
       label: 'malformed XML',
       xml: `${VALID_HEAD}<oauth>${PUBLISHER}</plugin>`,
+      level: 'refusal',
+      rule: 'xml.well-formed',
       where: /^plugin\.xml line 1, column \d+$/,
       message: /not well-formed XML/,
     },
     {
       label: 'a DOCTYPE',
       xml: `<!DOCTYPE plugin [<!ENTITY x "y">]>${VALID_HEAD}${PUBLISHER}</plugin>`,
+      level: 'refusal',
+      rule: 'xml.doctype',
       where: /^plugin\.xml$/,
       message: /DOCTYPE/,
     },
     {
       label: 'a wrong root',
       xml: '<plugins/>',
+      level: 'refusal',
+      rule: 'plugin.root',
       where: /^plugin\.xml$/,
       message: /root element is <plugins>/,
     },
     {
       label: 'an upper-case root',
       xml: '<Plugin/>',
+      level: 'refusal',
+      rule: 'plugin.root',
       where: /^plugin\.xml$/,
       message: /case-sensitive/,
     },
     {
       label: 'no namespace',
       xml: `<plugin name="P">${PUBLISHER}</plugin>`,
+      level: 'refusal',
+      rule: 'plugin.root',
       where: /^plugin@xmlns$/,
       message:
         /is missing; PowerSchool requires xmlns="http:\/\/plugin\.powerschool\.pearson\.com"/,
@@ -118,85 +130,119 @@ describe('plugin.xml parse errors', () => {
     {
       label: 'a wrong namespace',
       xml: `<plugin xmlns="http://example.com" name="P">${PUBLISHER}</plugin>`,
+      level: 'refusal',
+      rule: 'plugin.root',
       where: /^plugin@xmlns$/,
       message: /is "http:\/\/example\.com"/,
     },
     {
       label: 'no name',
       xml: `<plugin xmlns="http://plugin.powerschool.pearson.com">${PUBLISHER}</plugin>`,
+      level: 'refusal',
+      rule: 'plugin.attributes',
       where: /^plugin@name$/,
       message: /<plugin> needs the name attribute/,
     },
     {
       label: 'a miscased attribute',
       xml: `${VALID_HEAD.replace('version=', 'Version=')}${PUBLISHER}</plugin>`,
+      level: 'refusal',
+      rule: 'plugin.attributes',
       where: /^plugin@Version$/,
       message: /case-sensitive: write version/,
     },
     {
       label: 'a miscased element',
       xml: `${VALID_HEAD}<Access_Request/>${PUBLISHER}</plugin>`,
+      level: 'refusal',
+      rule: 'plugin.children',
       where: /^Access_Request$/,
       message: /write <access_request>, not <Access_Request>/,
     },
     {
       label: 'an unknown element',
       xml: `${VALID_HEAD}<permissions/>${PUBLISHER}</plugin>`,
+      level: 'refusal',
+      rule: 'plugin.children',
       where: /^permissions$/,
       message: /not allowed in <plugin>; allowed: <registration>, <oauth>/,
     },
     {
       label: 'no publisher',
       xml: `${VALID_HEAD}<oauth/></plugin>`,
+      level: 'refusal',
+      rule: 'plugin.children',
       where: /^publisher$/,
       message: /<plugin> has no <publisher>/,
     },
     {
       label: 'two publishers',
       xml: `${VALID_HEAD}${PUBLISHER}${PUBLISHER}</plugin>`,
+      level: 'refusal',
+      rule: 'plugin.children',
       where: /^publisher$/,
       message: /appears 2 times/,
     },
     {
       label: 'a publisher without contact',
       xml: `${VALID_HEAD}<publisher name="Pub"/></plugin>`,
+      level: 'refusal',
+      rule: 'publisher.contact',
       where: /^publisher\/contact$/,
       message: /has no <contact>/,
     },
     {
       label: 'publisher before access_request',
       xml: `${VALID_HEAD}${PUBLISHER}<access_request/></plugin>`,
+      level: 'warning',
+      rule: 'plugin.element-order',
       where: /^publisher$/,
       message: /<publisher> comes before <access_request>/,
     },
     {
       label: 'a field without access',
       xml: `${VALID_HEAD}<access_request><field table="STUDENTS" field="DCID"/></access_request>${PUBLISHER}</plugin>`,
+      level: 'refusal',
+      rule: 'access-request.field',
       where: /^access_request\/field\[0\]@access$/,
       message: /<field> needs the access attribute/,
     },
     {
       label: 'an access value PowerSchool does not know',
       xml: `${VALID_HEAD}<access_request><field table="STUDENTS" field="DCID" access="Read"/></access_request>${PUBLISHER}</plugin>`,
+      level: 'refusal',
+      rule: 'access-request.field',
       where: /^access_request\/field\[0\]@access$/,
       message: /"Read"; valid values: ViewOnly, FullAccess/,
     },
     {
       label: 'an unknown v1 access level',
       xml: `${VALID_HEAD}<oauth accessLevelV1Api="ALL"/>${PUBLISHER}</plugin>`,
+      level: 'refusal',
+      rule: 'oauth.v1-level',
       where: /^oauth@accessLevelV1Api$/,
       message: /valid values: NONE, READ, FULL/,
     },
-  ])('reports $label with where and what is allowed', ({ xml, where, message }) => {
-    const { violations } = parseErrors(xml);
-    const match = violations.find((violation) => where.test(violation.where));
-    expect(match, JSON.stringify(violations, null, 2)).toBeDefined();
-    expect(match!.message).toMatch(message);
+  ])('reports $label as a $level ($rule) with where and what is allowed', (testCase) => {
+    const findings = pluginXmlFindings(testCase.xml);
+    const match = findings.find(
+      (item) => testCase.where.test(item.where) && item.rule === testCase.rule,
+    );
+    expect(match, JSON.stringify(findings, null, 2)).toBeDefined();
+    expect(match!.level).toBe(testCase.level);
+    expect(match!.message).toMatch(testCase.message);
+  });
+
+  it('throws PluginError with the findings for a refusal, and parses a bundle that only has warnings', () => {
+    expect(parseErrors(`${VALID_HEAD}<oauth/></plugin>`)).toMatchObject({ code: 'plugin_refused' });
+    expect(parseErrors(`${VALID_HEAD}<oauth>${PUBLISHER}</plugin>`).code).toBe('malformed_xml');
+    const publisherFirst = `${VALID_HEAD}${PUBLISHER}<access_request/></plugin>`;
+    expect(parsePluginXml(publisherFirst).name).toBe('P');
   });
 
   it('reports every problem of a file at once, not just the first', () => {
     const xml = `<plugin name="${'n'.repeat(41)}"><Oauth/><access_request><field table="T" field="F" access="Edit"/></access_request></plugin>`;
-    const places = parseErrors(xml).violations.map((violation) => violation.where);
+    const places = parseErrors(xml).findings.map((item) => item.where);
     expect(places).toEqual(
       expect.arrayContaining([
         'plugin@xmlns',
@@ -209,14 +255,14 @@ describe('plugin.xml parse errors', () => {
   });
 
   it('reports a missing attribute once, not also as empty', () => {
-    const { violations } = readPluginXml(
+    const { findings } = readPluginXml(
       `<plugin xmlns="http://plugin.powerschool.pearson.com">${PUBLISHER}</plugin>`,
     );
-    expect(violations.filter((violation) => violation.where === 'plugin@name')).toHaveLength(1);
+    expect(findings.filter((item) => item.where === 'plugin@name')).toHaveLength(1);
     expect(
       parseErrors(
         `<plugin xmlns="http://plugin.powerschool.pearson.com">${PUBLISHER}</plugin>`,
-      ).violations.filter((v) => v.where === 'plugin@name'),
+      ).findings.filter((item) => item.where === 'plugin@name'),
     ).toHaveLength(1);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildBundle } from '../../plugin/bundle.ts';
 import { defaultPluginDefinition } from '../../plugin/definition.ts';
 import { renderPluginXml } from '../../plugin/plugin-xml.ts';
+import { exportBundle, permissionMappings } from '../plugin/real-world-fixtures.ts';
 import { createHarness, installEnabledPlugin, uploadBundle } from './platform-harness.ts';
 
 type App = ReturnType<typeof createHarness>['app'];
@@ -65,6 +66,41 @@ describe('/__sim/plugins: install', () => {
     expect(body.message).toMatch(/not installed: \d+ problems found/);
     expect(body.errors.length).toBeGreaterThanOrEqual(2);
     expect(body.errors.every((error) => error.field && error.message)).toBe(true);
+  });
+
+  it('installs a real-world bundle that has only warnings and notes (reverse-domain names, no ORDER BY, publisher first)', async () => {
+    const { app } = createHarness();
+    const response = await app.request('/__sim/plugins', {
+      method: 'POST',
+      headers: { 'content-type': 'application/zip' },
+      body: exportBundle(),
+    });
+    expect(response.status).toBe(201);
+    expect(await json(response)).toMatchObject({
+      name: 'District Homeroom Export',
+      enabled: false,
+    });
+  });
+
+  it('answers a permission mapping to a non-query path as PowerSchool does: not installed', async () => {
+    const { app } = createHarness();
+    const body = exportBundle([
+      {
+        name: 'permissions_root/cpm.permission_mappings.xml',
+        data: permissionMappings('/ws/cpm/tree'),
+      },
+    ]);
+    const response = await app.request('/__sim/plugins', {
+      method: 'POST',
+      headers: { 'content-type': 'application/zip' },
+      body,
+    });
+    expect(response.status).toBe(400);
+    const { errors } = (await response.json()) as { errors: { field: string; message: string }[] };
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(
+      /^Plugins can only permission map named queries, not \/ws\/cpm\/tree/,
+    );
   });
 
   it("applies the server version's installer rules: a 25.3 bundle is refused on 24.11.0.0", async () => {
