@@ -48,19 +48,17 @@ const SAFE_ID_MESSAGE = `must be a whole number from 1 to ${Number.MAX_SAFE_INTE
  * A positive id as a number or a digit string. Ids past 2^53 - 1 are refused: a number that large
  * is stored rounded, and a rounded DCID names another student.
  */
-const positiveId = z.union([
-  z
-    .number()
-    .int(SAFE_ID_MESSAGE)
-    .positive(SAFE_ID_MESSAGE)
-    .max(Number.MAX_SAFE_INTEGER, SAFE_ID_MESSAGE),
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, SAFE_ID_MESSAGE)
-    .refine((text) => Number.isSafeInteger(Number(text)) && Number(text) > 0, SAFE_ID_MESSAGE)
-    .transform(Number),
-]);
+const positiveId = z.unknown().transform((value, context) => {
+  const id =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\s*\d+\s*$/.test(value)
+        ? Number(value.trim())
+        : Number.NaN;
+  if (Number.isSafeInteger(id) && id > 0) return id;
+  context.addIssue({ code: 'custom', message: SAFE_ID_MESSAGE });
+  return z.NEVER;
+});
 
 const EventSchema = z.object({
   id: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),

@@ -5,8 +5,13 @@
 import { join } from 'node:path';
 import { Low, Memory } from 'lowdb';
 import { z } from 'zod';
+import {
+  ATTENDANCE_MODES,
+  ConnectorError,
+  STUDENT_ID_SOURCES,
+  VISIBLE_STUDENT_IDS,
+} from '../domain/index.ts';
 import { SecretJsonFile } from './secret-json-file.ts';
-import { ATTENDANCE_MODES, STUDENT_ID_SOURCES, VISIBLE_STUDENT_IDS } from '../domain/index.ts';
 
 const ConnectionSchema = z.object({
   url: z.string(),
@@ -40,8 +45,11 @@ const SchoolReasonsSchema = z.object({
   earlyCheckout: z.array(z.string()),
 });
 
+/** The settings document's version this code reads and writes. */
+const SETTINGS_VERSION = 1;
+
 const SettingsSchema = z.object({
-  version: z.literal(1),
+  version: z.literal(SETTINGS_VERSION),
   connection: ConnectionSchema.optional(),
   savedAt: z.string().optional(),
   powerschoolVersion: z.string().optional(),
@@ -87,8 +95,20 @@ export class SettingsStore {
     await db.read();
     const parsed = SettingsSchema.safeParse(db.data);
     if (!parsed.success) {
-      throw new Error(
-        `${path} is not a pswb settings file (${parsed.error.issues[0]?.message ?? 'invalid'}). Move it away and run pswb connect again.`,
+      const version = (db.data as { version?: unknown } | null)?.version;
+      if (typeof version === 'number' && version > SETTINGS_VERSION) {
+        throw new ConnectorError(
+          'settings_unreadable',
+          `${path} was written by a newer pswb (settings version ${version}; this pswb reads ${SETTINGS_VERSION}); it was left as it is.`,
+          { fix: 'Run the pswb version that wrote it, or a newer one.' },
+        );
+      }
+      // The path and the problem only: a value may be the client secret.
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? issue.path.join('.') : 'the document';
+      throw new ConnectorError(
+        'settings_unreadable',
+        `${path} is not a pswb settings file: ${where}: ${issue?.message ?? 'invalid'}; it was left as it is.`,
       );
     }
     db.data = parsed.data;
@@ -119,9 +139,24 @@ export class SettingsStore {
   async update(change: (draft: ConnectorSettings) => void): Promise<ConnectorSettings> {
     const draft = structuredClone(this.#db.data);
     change(draft);
-    this.#db.data = SettingsSchema.parse(draft);
+    const before = this.#db.data;
+    const checked = SettingsSchema.safeParse(draft);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      throw new ConnectorError(
+        'invalid_settings',
+        `Settings not saved: ${issue?.path.join('.') || 'settings'}: ${issue?.message ?? 'invalid'}.`,
+      );
+    }
+    this.#db.data = checked.data;
     this.#snapshot = undefined;
-    await this.#db.write();
+    try {
+      await this.#db.write();
+    } catch (error) {
+      // Not saved (a full disk, say): keep serving what the file still holds.
+      this.#db.data = before;
+      throw error;
+    }
     return this.get();
   }
 }

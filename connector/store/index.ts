@@ -16,3 +16,4 @@ export {
   type LogQueryPlan,
   type LogRowPage,
 } from './log-query.ts';
+export { storageFailure } from './sqlite-failure.ts';

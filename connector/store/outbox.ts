@@ -2,7 +2,7 @@
  * The outbox and writeback log on SQLite (better-sqlite3). An event is committed here before
  * anything is sent; its row then records every state change and its attempts are journaled.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { EVENT_STATES, type EventState, type WritebackEvent } from '../domain/index.ts';
@@ -16,6 +16,7 @@ import {
   type LocalStamp,
 } from './rows.ts';
 import { applyStoreSchema } from './schema.ts';
+import { storageFailure } from './sqlite-failure.ts';
 import { WriteQueue } from './write-queue.ts';
 
 /** The log file inside the data directory. */
@@ -30,12 +31,12 @@ export class WritebackStore {
   readonly #writes: WriteQueue;
 
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.path = path;
-    this.db = new Database(path);
-    applyStoreSchema(this.db);
+    this.db = openDatabase(path);
     const db = this.db;
-    this.#writes = new WriteQueue((writes) => db.transaction(() => writes.forEach((w) => w()))());
+    this.#writes = new WriteQueue((writes) =>
+      this.#guard(() => db.transaction(() => writes.forEach((w) => w()))()),
+    );
     this.#statements = {
       nameId: db.prepare<[string], { id: number }>('SELECT id FROM student_names WHERE name = ?'),
       insertName: db.prepare('INSERT INTO student_names (name, search_key) VALUES (?, ?)'),
@@ -95,6 +96,15 @@ export class WritebackStore {
     return new WritebackStore(':memory:');
   }
 
+  /** Runs a storage step; a full disk or an unusable file becomes its ConnectorError. */
+  #guard<T>(step: () => T): T {
+    try {
+      return step();
+    } catch (error) {
+      throw storageFailure(error, this.path);
+    }
+  }
+
   #studentNameId(name: string): number {
     const found = this.#statements.nameId.get(name);
     if (found) return found.id;
@@ -136,7 +146,7 @@ export class WritebackStore {
         return { id: event.id, created: false };
       }),
     );
-    return run();
+    return this.#guard(run);
   }
 
   /** The event with this id. */
@@ -170,13 +180,15 @@ export class WritebackStore {
   claimNext(owner: string, now: string, limit: number): EventRow[] {
     this.flush();
     // RETURNING gives no order: put the claimed events back in outbox order.
-    return this.#statements.claimNext.all({ owner, now, limit }).sort((a, b) => a.seq - b.seq);
+    return this.#guard(() => this.#statements.claimNext.all({ owner, now, limit })).sort(
+      (a, b) => a.seq - b.seq,
+    );
   }
 
   /** Puts an event that was being sent back to pending (its sender is gone). */
   release(id: string): void {
     this.flush();
-    this.#statements.release.run(id);
+    this.#guard(() => this.#statements.release.run(id));
   }
 
   /** Records the district-local date and time once the district time zone is known. */
@@ -242,7 +254,7 @@ export class WritebackStore {
     const run = this.db.transaction(() =>
       ids.reduce((moved, id) => moved + this.#statements.requeue.run(now, id).changes, 0),
     );
-    return run();
+    return this.#guard(run);
   }
 
   /** Every attempt journaled for an event, in order. */
@@ -263,7 +275,7 @@ export class WritebackStore {
    */
   setAsideUnknownStates(now: string): string[] {
     this.flush();
-    return this.#statements.setAside.all(now, now).map((row) => row.id);
+    return this.#guard(() => this.#statements.setAside.all(now, now)).map((row) => row.id);
   }
 
   /** How many events are in each state. */
@@ -284,5 +296,36 @@ export class WritebackStore {
     } finally {
       this.db.close();
     }
+  }
+}
+
+/**
+ * Opens (or creates) the log file: its folder 0700 when created, the file itself 0600 (it holds
+ * student names and PowerSchool's answers; SQLite gives its -wal and -shm files the same mode),
+ * and the schema checked before anything is written.
+ */
+function openDatabase(path: string): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    if (path !== ':memory:') {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      closeSync(openSync(path, 'a', 0o600));
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) keepPrivate(file);
+    }
+    db = new Database(path);
+    applyStoreSchema(db);
+    return db;
+  } catch (error) {
+    db?.close();
+    throw storageFailure(error, path);
+  }
+}
+
+/** Takes group and other access away from a file of ours (best effort: another owner's file is left). */
+function keepPrivate(file: string): void {
+  try {
+    if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+  } catch {
+    // Missing (-wal before the first write) or not ours: nothing to tighten.
   }
 }

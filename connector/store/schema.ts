@@ -6,6 +6,7 @@
  * student, newest first.
  */
 import type Database from 'better-sqlite3';
+import { ConnectorError } from '../domain/index.ts';
 
 /** The schema version this code writes (PRAGMA user_version); older files are migrated. */
 export const SCHEMA_VERSION = 2;
@@ -98,6 +99,8 @@ export const RETIRED_INDEXES = [
  * for crash safety and speed.
  */
 export function applyStoreSchema(db: Database.Database): void {
+  // Read first, before any pragma writes to the file: a newer file is left exactly as it is.
+  checkedSchemaVersion(db);
   // WAL: readers never block the writer, and a killed process loses no committed row.
   db.pragma('journal_mode = WAL');
   // NORMAL is durable across a process crash in WAL mode (only an OS crash may lose the last
@@ -131,8 +134,9 @@ export function storeSchemaVersion(db: Database.Database): number {
 function checkedSchemaVersion(db: Database.Database): number {
   const version = storeSchemaVersion(db);
   if (version > SCHEMA_VERSION) {
-    throw new Error(
-      `The writeback log was written by a newer pswb (schema ${version}, this one knows ${SCHEMA_VERSION}). Upgrade pswb.`,
+    throw new ConnectorError(
+      'store_newer',
+      `${db.name} was written by a newer pswb (log schema ${version}; this pswb reads up to ${SCHEMA_VERSION}); it was not changed.`,
     );
   }
   return version;

@@ -1,12 +1,27 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WritebackStore, type EventRow } from '../../connector/store/index.ts';
-import { queryLogRows, type LogQuery } from '../../connector/store/index.ts';
-import { RETIRED_INDEXES, SCHEMA_VERSION } from '../../connector/store/index.ts';
+import { ConnectorError } from '../../connector/index.ts';
+import {
+  RETIRED_INDEXES,
+  SCHEMA_VERSION,
+  WritebackStore,
+  queryLogRows,
+  type EventRow,
+  type LogQuery,
+} from '../../connector/store/index.ts';
 import { FIXTURE_DAYS, fillLogFixture, referencePage } from './support/log-fixture.ts';
+
+function catchError(work: () => unknown): unknown {
+  try {
+    work();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error');
+}
 
 /** The events indexes of schema version 1, as pswb 0.1 created them. */
 const VERSION_1_INDEXES = `
@@ -145,14 +160,58 @@ describe('writeback log schema migration', () => {
     }
   });
 
-  it('refuses a log written by a newer pswb, saying to upgrade', () => {
+  it('refuses a log written by a newer pswb with store_newer, leaving the file byte for byte as it was', () => {
     const path = join(dir, 'newer.db');
     const db = new Database(path);
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.exec('CREATE TABLE future (x)');
     db.close();
-    expect(() => new WritebackStore(path)).toThrow(
-      `The writeback log was written by a newer pswb (schema ${SCHEMA_VERSION + 1}, this one knows ${SCHEMA_VERSION}). Upgrade pswb.`,
+    const before = readFileSync(path);
+    const caught = catchError(() => new WritebackStore(path));
+    expect(caught).toBeInstanceOf(ConnectorError);
+    expect((caught as ConnectorError).code).toBe('store_newer');
+    expect((caught as ConnectorError).message).toBe(
+      `${path} was written by a newer pswb (log schema ${SCHEMA_VERSION + 1}; this pswb reads up to ${SCHEMA_VERSION}); it was not changed.`,
     );
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it('refuses a file that is not a database with store_unreadable and does not change it', () => {
+    const path = join(dir, 'connector.db');
+    writeFileSync(path, "this is not a database, but somebody's notes\n".repeat(200));
+    const before = readFileSync(path);
+    const caught = catchError(() => new WritebackStore(path));
+    expect((caught as ConnectorError).code).toBe('store_unreadable');
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it('names a data directory that is a file as data_dir_unusable', () => {
+    const file = join(dir, 'not-a-folder');
+    writeFileSync(file, 'x');
+    const caught = catchError(() => new WritebackStore(join(file, 'connector.db')));
+    expect((caught as ConnectorError).code).toBe('data_dir_unusable');
+  });
+
+  it('creates the log 0600 in a folder created 0700, and tightens an existing 0644 log', () => {
+    const folder = join(dir, 'fresh', 'data');
+    const store = new WritebackStore(join(folder, 'connector.db'));
+    store.accept([], 'now');
+    store.close();
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    expect(statSync(join(folder, 'connector.db')).mode & 0o777).toBe(0o600);
+    chmodSync(join(folder, 'connector.db'), 0o644);
+    new WritebackStore(join(folder, 'connector.db')).close();
+    expect(statSync(join(folder, 'connector.db')).mode & 0o777).toBe(0o600);
+  });
+
+  it("gives the -wal and -shm files the log's 0600 mode", () => {
+    const path = join(dir, 'wal.db');
+    const store = new WritebackStore(path);
+    store.db.exec("INSERT INTO student_names (name, search_key) VALUES ('a', 'a')");
+    for (const file of [`${path}-wal`, `${path}-shm`]) {
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+    }
+    store.close();
   });
 });
 
