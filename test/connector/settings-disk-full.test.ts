@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type * as FsPromises from 'node:fs/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 /** The error a write to a full disk gets, taken from the kernel itself (/dev/full). */
@@ -15,7 +16,7 @@ function enospc(): NodeJS.ErrnoException {
 
 let failNextWrite = false;
 vi.mock('node:fs/promises', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:fs/promises')>();
+  const real = await importOriginal<typeof FsPromises>();
   return {
     ...real,
     writeFile: async (...args: Parameters<typeof real.writeFile>) => {
