@@ -90,6 +90,8 @@ export {
   LOG_STATUS_FILTERS,
   renderLogTable,
   renderRecordDetails,
+  scopeLogFilter,
+  toWritebackRecord,
   type ExplainedError,
   type LogFilter,
   type LogPage,

@@ -15,6 +15,8 @@ export interface InteractionResult {
   status?: number;
   durationMs?: number;
   problems: string[];
+  /** True when the server gave no answer at all (refused, unreachable, timed out). */
+  noAnswer?: boolean;
 }
 
 /** The whole run. */
@@ -25,4 +27,9 @@ export interface RunResult {
   skipped: number;
   /** What the run learned (ids, dates; never a secret). */
   facts: Partial<Facts>;
+  /**
+   * Set when the target gave no answer to the first request: the run stopped there, and this
+   * says why (the network error, secrets removed).
+   */
+  unreachable?: string;
 }

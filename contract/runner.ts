@@ -154,7 +154,8 @@ async function runOne(interaction: Interaction, session: Session): Promise<Inter
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const problem = `no answer: ${redactText(message, session.secrets)}`;
-    return { ...base, path, outcome: 'fail', durationMs: elapsed(), problems: [problem] };
+    const failed = { ...base, path, outcome: 'fail' as const, durationMs: elapsed() };
+    return { ...failed, problems: [problem], noAnswer: true };
   }
   const durationMs = elapsed();
   const problems = judge(interaction, response, session).map((problem) =>
@@ -180,9 +181,17 @@ export async function runContract(options: RunOptions): Promise<RunResult> {
     secrets: [clientId, clientSecret],
   };
   const results: InteractionResult[] = [];
+  let unreachable: string | undefined;
   for (const interaction of options.interactions) {
     const result = await runOne(interaction, session);
     results.push(result);
+    // A target that does not answer the first request is down or wrong: the other checks would
+    // only repeat the same network error (and wait out a timeout each).
+    const attempted = results.filter((done) => done.outcome !== 'skip');
+    if (result.noAnswer && attempted.length === 1) {
+      unreachable = result.problems[0]!.replace(/^no answer: /, '');
+      break;
+    }
     options.print?.(formatResultLine(result));
   }
   const count = (outcome: Outcome): number =>
@@ -193,5 +202,6 @@ export async function runContract(options: RunOptions): Promise<RunResult> {
     failed: count('fail'),
     skipped: count('skip'),
     facts: session.facts.snapshot(),
+    ...(unreachable !== undefined ? { unreachable } : {}),
   };
 }

@@ -3,7 +3,6 @@
  * plainly before anything is sent. The URL rule is the product guide's: the base URL used to log
  * into PowerSchool, no path, no trailing slash.
  */
-import type { ClientCredentials } from './runner.ts';
 
 /** A target or credential problem the user fixes by changing how the suite is called. */
 export class ContractTargetError extends Error {
@@ -41,21 +40,4 @@ export function parseRemoteBaseUrl(raw: string): string {
     );
   }
   return raw;
-}
-
-/** The environment variables the credentials come from. */
-export const CREDENTIAL_VARIABLES = ['PS_CLIENT_ID', 'PS_CLIENT_SECRET'] as const;
-
-/** Reads PS_CLIENT_ID and PS_CLIENT_SECRET; names the missing ones (never prints a value). */
-export function credentialsFromEnv(
-  env: Record<string, string | undefined>,
-  target: string,
-): ClientCredentials {
-  const missing = CREDENTIAL_VARIABLES.filter((name) => !env[name]?.trim());
-  if (missing.length > 0) {
-    throw new ContractTargetError(
-      `${missing.join(' and ')} must be set to run against ${target}. Copy the Client ID and Client Secret from the plugin's Data Provider Configuration page in PowerSchool (System Management > Server > Plugin Configuration > Navigate360 Attendance Access > Data Provider Configuration) into PS_CLIENT_ID and PS_CLIENT_SECRET.`,
-    );
-  }
-  return { clientId: env.PS_CLIENT_ID!.trim(), clientSecret: env.PS_CLIENT_SECRET!.trim() };
 }

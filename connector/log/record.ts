@@ -76,7 +76,7 @@ export function toWritebackRecord(row: EventRow): WritebackRecord {
     localTime: row.local_time,
     reason: row.reason,
     status: row.state,
-    statusLabel: EVENT_STATE_LABELS[row.state],
+    statusLabel: EVENT_STATE_LABELS[row.state] ?? String(row.state),
     ...(row.error_message !== null ? { error: explainRow(row) } : {}),
     runs: row.runs,
     createdAt: row.created_at,

@@ -23,12 +23,19 @@ function fit(text: string, width: number): string {
 }
 
 /** Renders a page of the log as an aligned table, with the paging line at the end. */
-export function renderLogTable(page: LogPage, options: { details?: boolean } = {}): string {
+export function renderLogTable(
+  page: LogPage,
+  options: { details?: boolean; paging?: boolean } = {},
+): string {
   if (page.records.length === 0) return `No writeback events match (total ${page.total}).\n`;
   const widths = COLUMNS.map((column) =>
     Math.min(
       column.max,
-      Math.max(column.title.length, ...page.records.map((r) => column.value(r).length)),
+      // reduce, not Math.max(...): a spread of 200,000 lengths overflows the stack.
+      page.records.reduce(
+        (width, r) => Math.max(width, column.value(r).length),
+        column.title.length,
+      ),
     ),
   );
   const line = (cells: string[]): string =>
@@ -44,7 +51,9 @@ export function renderLogTable(page: LogPage, options: { details?: boolean } = {
     rows.push(line(COLUMNS.map((column) => column.value(record))));
     if (options.details && record.error) rows.push(...indent(renderRecordDetails(record)));
   }
-  rows.push('', `Page ${page.page} of ${Math.max(1, page.pages)} (${page.total} event(s))`);
+  if (options.paging ?? true) {
+    rows.push('', `Page ${page.page} of ${Math.max(1, page.pages)} (${page.total} event(s))`);
+  }
   return `${rows.join('\n')}\n`;
 }
 

@@ -78,6 +78,9 @@ export class WritebackStore {
       counts: db.prepare<[], { state: EventState; n: number }>(
         'SELECT state, count(*) AS n FROM events GROUP BY state',
       ),
+      statesOf: db.prepare<[string], { state: EventState; n: number }>(
+        'SELECT state, count(*) AS n FROM events WHERE id IN (SELECT value FROM json_each(?)) GROUP BY state',
+      ),
       setAside: db.prepare<[string, string], { id: string }>(`UPDATE events SET state = 'failed',
         owner = NULL, error_code = 'stored_event_unreadable', error_message = 'The stored event has
         an unknown state ("' || state || '"), so it was set aside instead of sent.',
@@ -278,6 +281,19 @@ export class WritebackStore {
     return this.#guard(() => this.#statements.setAside.all(now, now)).map((row) => row.id);
   }
 
+  /** How many of the events with these ids are in each state (asked 5,000 ids at a time). */
+  countStates(ids: readonly string[]): Record<EventState, number> {
+    this.flush();
+    const counts = { pending: 0, sending: 0, successful: 0, failed: 0, not_attempted: 0 };
+    for (let start = 0; start < ids.length; start += 5000) {
+      const chunk = JSON.stringify(ids.slice(start, start + 5000));
+      for (const { state, n } of this.#statements.statesOf.all(chunk)) {
+        if (state in counts) counts[state] += n;
+      }
+    }
+    return counts;
+  }
+
   /** How many events are in each state. */
   counts(): Record<EventState, number> {
     this.flush();
@@ -310,10 +326,11 @@ function openDatabase(path: string): Database.Database {
     if (path !== ':memory:') {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       closeSync(openSync(path, 'a', 0o600));
-      for (const file of [path, `${path}-wal`, `${path}-shm`]) keepPrivate(file);
     }
     db = new Database(path);
     applyStoreSchema(db);
+    // Only once the file is known to be ours and current: a refused file is left as it was.
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) keepPrivate(file);
     return db;
   } catch (error) {
     db?.close();
@@ -323,6 +340,7 @@ function openDatabase(path: string): Database.Database {
 
 /** Takes group and other access away from a file of ours (best effort: another owner's file is left). */
 function keepPrivate(file: string): void {
+  if (file.startsWith(':memory:')) return;
   try {
     if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
   } catch {

@@ -1,15 +1,21 @@
+/**
+ * A `pswb` verb and how one runs: --help prints its help, and any failure is reported by
+ * report-error.ts as one line and a fix, with an exit code by class.
+ */
+import { reportError } from './report-error.ts';
+
 /** Where a command writes: stdout for results (JSON lines, tables), stderr for human progress. */
 export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** True when stderr is a terminal (progress bars are drawn only then). */
+  isTTY?: boolean;
 }
 
 /** One `pswb` verb (possibly two words, such as `plugin build`). */
 export interface Command {
   /** The words that select it, e.g. `plugin build`. */
   name: string;
-  /** One line for `pswb --help`. */
-  summary: string;
   /** The whole `--help` text: usage line, options with defaults, examples. */
   help: string;
   /** Runs the verb with the arguments after its name; resolves to the exit code. */
@@ -21,12 +27,14 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/** A failure the user can act on (bad file, refused connection): printed plainly, exit code 1. */
+/** A failure the user can act on (bad file, refused connection): printed plainly. */
 export class CliError extends Error {
   override name = 'CliError';
   constructor(
     message: string,
     readonly exitCode = 1,
+    /** What to do, printed under the message. */
+    readonly fix?: string,
   ) {
     super(message);
   }
@@ -36,17 +44,25 @@ export class CliError extends Error {
 export const processIO: CliIO = {
   stdout: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   stderr: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  isTTY: process.stderr.isTTY === true,
 };
 
-/**
- * Runs a verb as a program does: --help/-h prints its help (exit 0); a UsageError is printed
- * after `label` with `helpHint` (exit 2); a CliError is printed after `label` (its exit code).
- */
+/** How a failure is labelled and what help it points to. */
+export interface RunLabels {
+  /** Printed before a failure, e.g. `pswb connect`. */
+  label: string;
+  /** Printed after a usage error, e.g. `Run pswb connect --help.` */
+  helpHint: string;
+  /** Print the stack of any failure. */
+  debug?: boolean;
+}
+
+/** Runs a verb as a program does: --help/-h prints its help (exit 0); failures are reported. */
 export async function runCommand(
   command: Command,
   argv: string[],
   io: CliIO,
-  { label, helpHint }: { label: string; helpHint: string },
+  labels: RunLabels,
 ): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.stdout(command.help);
@@ -55,14 +71,6 @@ export async function runCommand(
   try {
     return await command.run(argv, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`${label}: ${error.message}\n${helpHint}`);
-      return 2;
-    }
-    if (error instanceof CliError) {
-      io.stderr(`${label}: ${error.message}`);
-      return error.exitCode;
-    }
-    throw error;
+    return reportError(error, io, labels);
   }
 }

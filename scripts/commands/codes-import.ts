@@ -77,7 +77,6 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 /** `pswb codes import`: import a school's attendance codes and map them as reasons. */
 export const codesImportCommand: Command = {
   name: 'codes import',
-  summary: "Import schools' PowerSchool attendance codes and map them as check-in/out reasons",
   help: `Usage: pswb codes import --school N[,N...] [--late CODES] [--early CODES] [options]
 
 Imports each school's attendance codes for the current school year (the year term containing

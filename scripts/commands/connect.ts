@@ -7,6 +7,12 @@ import {
   type ConnectionReport,
 } from '../../connector/index.ts';
 import { CliError, UsageError, type CliIO, type Command } from '../cli/command.ts';
+import {
+  CREDENTIAL_HELP,
+  CREDENTIAL_OPTIONS,
+  describeMissing,
+  givenCredentials,
+} from '../cli/credentials.ts';
 import { parseOptions } from '../cli/parse-options.ts';
 import {
   COMMON_HELP,
@@ -19,9 +25,7 @@ import {
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
-  url: { type: 'string' },
-  'client-id': { type: 'string' },
-  'client-secret': { type: 'string' },
+  ...CREDENTIAL_OPTIONS,
   'visible-id': { type: 'string' },
   'id-source': { type: 'string' },
   'no-check': { type: 'boolean' },
@@ -43,10 +47,10 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const actor = actorOption(values.as);
   return withWorkspace(values['data-dir'], async (workspace) => {
     const saved = workspace.settings.get().connection;
+    // Flags change the settings; the environment does too until a connection is saved (then a
+    // bare `pswb connect` checks the saved one, whatever the shell exports).
     const changing =
-      values.url !== undefined ||
-      values['client-id'] !== undefined ||
-      values['client-secret'] !== undefined ||
+      Object.keys(givenCredentials(values, saved ? {} : process.env)).length > 0 ||
       values['visible-id'] !== undefined ||
       values['id-source'] !== undefined;
     if (!changing) {
@@ -57,14 +61,18 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       else io.stdout(`Connection to ${saved?.url}:\n${renderReport(report)}`);
       return report.ok ? 0 : 1;
     }
-    const url = values.url ?? saved?.url;
-    const clientId = values['client-id'] ?? saved?.clientId;
-    const clientSecret =
-      values['client-secret'] ?? process.env.PSWB_CLIENT_SECRET ?? saved?.clientSecret;
+    const given = givenCredentials(values, process.env);
+    const url = given.url ?? saved?.url;
+    const clientId = given.clientId ?? saved?.clientId;
+    const clientSecret = given.clientSecret ?? saved?.clientSecret;
     if (!url || !clientId || !clientSecret) {
-      throw new UsageError(
-        '--url, --client-id and a Client Secret (--client-secret or PSWB_CLIENT_SECRET) are required the first time.',
-      );
+      const resolved = {
+        ...(url ? { url } : {}),
+        ...(clientId ? { clientId } : {}),
+        ...(clientSecret ? { clientSecret } : {}),
+      };
+      const missing = describeMissing(resolved, ['url', 'clientId', 'clientSecret']);
+      throw new UsageError(`${missing} required the first time.`);
     }
     const result = await saveConnectionSettings({
       settings: workspace.settings,
@@ -102,30 +110,28 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 /** `pswb connect`: the Settings tab (Save and Apply to All Schools). */
 export const connectCommand: Command = {
   name: 'connect',
-  summary: 'Save the PowerSchool URL, Client ID and Secret after checking the connection',
   help: `Usage: pswb connect --url URL --client-id ID [options]     (save and apply to all schools)
        pswb connect                                      (check the saved connection)
 
 Saves the Settings tab: checks PowerSchool's metadata, a token, the school list and the plugin's
-PowerQueries first, and saves only when all answer. The Client Secret is read from
---client-secret or, better (it stays out of shell history), from PSWB_CLIENT_SECRET; it is stored
-with mode 0600 and never printed.
+PowerQueries first, and saves only when all answer. Each of URL, Client ID and Client Secret
+comes from its flag, else its environment variable, else the saved settings. The secret is
+stored with mode 0600 and never printed. The URL: https, no trailing slash, no path (correct:
+https://sample-district.powerschool.com; incorrect: https://sample-district.powerschool.com/
+or .../admin); http only for a loopback test server such as the simulator.
 
 Options:
-  --url URL          PowerSchool base URL: https, no trailing slash, no path
-                     (correct: https://sample-district.powerschool.com;
-                     incorrect: https://sample-district.powerschool.com/ or .../admin).
-                     http is accepted only for a loopback test server.
-  --client-id ID     From the plugin's Data Provider Configuration
-  --client-secret S  Ditto (default: $PSWB_CLIENT_SECRET, else the saved one)
+${CREDENTIAL_HELP}
   --visible-id V     Visible Student ID: ${VISIBLE_STUDENT_IDS.join(' | ')} (default: sis_id; cosmetic)
   --id-source S      Which STUDENTS field events carry: ${STUDENT_ID_SOURCES.join(' | ')}
                      (default: dcid; "id" after a Configuration Request, when DCIDs cannot be shared)
   --no-check         Save without checking the connection
 ${COMMON_HELP}
 
-Example:
+Examples:
   PSWB_CLIENT_SECRET=... pswb connect --url https://sample-district.powerschool.com --client-id 4f0c...
+  pswb connect --url http://127.0.0.1:7070 --client-id <clientId> --client-secret <clientSecret>
+      (the simulator's, from the ready line pswb sim start prints)
 `,
   run,
 };

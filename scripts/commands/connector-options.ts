@@ -13,6 +13,7 @@ import {
 } from '../../connector/index.ts';
 import { isCalendarDate } from '../../contract/district-date.ts';
 import { CliError, UsageError } from '../cli/command.ts';
+import { EXIT_CODES } from '../cli/report-error.ts';
 import type { OptionSpec } from '../cli/parse-options.ts';
 
 /** --data-dir, --as and --json: every connector verb takes them. */
@@ -55,15 +56,7 @@ export function dateOption(name: string, value: string | undefined): void {
   }
 }
 
-/** Throws a usage error unless value is one of the valid values. */
-export function choiceOption<T extends string>(
-  name: string,
-  value: string,
-  valid: readonly T[],
-): T {
-  if ((valid as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`--${name} "${value}" is not valid. Valid: ${valid.join(', ')}.`);
-}
+export { choiceOption } from '../cli/parse-options.ts';
 
 /** Opens the data directory, runs the verb, closes it; connector failures become CLI errors. */
 export async function withWorkspace(
@@ -81,14 +74,18 @@ export async function withWorkspace(
   }
 }
 
-/** Maps connector and PowerSchool errors to what the dispatcher prints. */
+/**
+ * Maps connector failures to what the dispatcher prints: a bad filter flag is a usage error; a
+ * failed PowerSchool call is shown in the guide's format (exit 4); any other ConnectorError is
+ * printed as it is, with its code and fix (exit 3).
+ */
 export function toCliError(error: unknown): unknown {
-  if (error instanceof ConnectorError) {
-    return error.code === 'invalid_filter' || error.code === 'invalid_event'
-      ? new UsageError(error.message)
-      : new CliError(error.message);
+  if (error instanceof PowerSchoolError) {
+    return new CliError(formatPowerSchoolError(error), EXIT_CODES.powerschool, error.fix);
   }
-  if (error instanceof PowerSchoolError) return new CliError(formatPowerSchoolError(error));
+  if (error instanceof ConnectorError && error.code === 'invalid_filter') {
+    return new UsageError(error.message);
+  }
   return error;
 }
 

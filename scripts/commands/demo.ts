@@ -178,7 +178,6 @@ Press Ctrl-C to stop.`);
 /** `pswb demo` (what `npm start` runs): the simulator plus a demo writeback through the connector. */
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'Start the simulator and write back a demo day through the connector (npm start)',
   help: `Usage: pswb demo [--port 7070] [--host 127.0.0.1] [--data-dir data/demo] [--ps-version 25.3.0] [--once]
 
 Starts the PowerSchool simulator on the demo district with the Navigate360 Attendance Access

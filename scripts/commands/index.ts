@@ -1,36 +1,79 @@
-import type { Command } from '../cli/command.ts';
-import { pluginBuildCommand } from './plugin-build.ts';
-import { pluginInspectCommand } from './plugin-inspect.ts';
-import { connectCommand } from './connect.ts';
-import { schoolsCommand, schoolsSetCommand } from './schools.ts';
-import { codesImportCommand } from './codes-import.ts';
-import { writebackSendCommand } from './writeback-send.ts';
-import { writebackLogsCommand } from './writeback-logs.ts';
-import { writebackReplayCommand } from './writeback-replay.ts';
-import { simStartCommand } from './sim-start.ts';
-import { demoCommand } from './demo.ts';
-import { reproCommand } from './repro.ts';
-import { reproListCommand } from './repro-list.ts';
-import { createContractCommand } from '../contract.ts';
+import type { Verb } from '../cli/verb.ts';
 
 /**
- * Every `pswb` verb, in the order `pswb --help` lists them. Each verb lives in its own file
- * under scripts/commands/ and only wires arguments to the library in plugin/, simulator/ or
- * connector/.
+ * Every `pswb` verb, in the order `pswb --help` lists them, with its one-line summary. Each verb
+ * lives in its own file under scripts/commands/ (loaded only when it runs, so `pswb --help`
+ * starts fast) and only wires arguments to plugin/, simulator/ or connector/.
  */
-export const COMMANDS: readonly Command[] = [
-  demoCommand,
-  pluginBuildCommand,
-  pluginInspectCommand,
-  simStartCommand,
-  connectCommand,
-  schoolsCommand,
-  schoolsSetCommand,
-  codesImportCommand,
-  writebackSendCommand,
-  writebackLogsCommand,
-  writebackReplayCommand,
-  reproListCommand,
-  reproCommand,
-  createContractCommand(),
+export const VERBS: readonly Verb[] = [
+  {
+    name: 'demo',
+    summary: 'Start the simulator and write back a demo day through the connector (npm start)',
+    load: async () => (await import('./demo.ts')).demoCommand,
+  },
+  {
+    name: 'plugin build',
+    summary: 'Build the Attendance Access plugin bundle (.zip + .sha256) for a PowerSchool version',
+    load: async () => (await import('./plugin-build.ts')).pluginBuildCommand,
+  },
+  {
+    name: 'plugin inspect',
+    summary: 'Check any plugin bundle (.zip or plugin.xml) and show what it declares',
+    load: async () => (await import('./plugin-inspect.ts')).pluginInspectCommand,
+  },
+  {
+    name: 'sim start',
+    summary: 'Start the PowerSchool simulator (prints one JSON ready line)',
+    load: async () => (await import('./sim-start.ts')).simStartCommand,
+  },
+  {
+    name: 'connect',
+    summary: 'Save the PowerSchool URL, Client ID and Secret after checking the connection',
+    load: async () => (await import('./connect.ts')).connectCommand,
+  },
+  {
+    name: 'schools',
+    summary: "List the district's schools with writeback status and attendance mode",
+    load: async () => (await import('./schools.ts')).schoolsCommand,
+  },
+  {
+    name: 'schools set',
+    summary: "Change schools' writeback status and attendance mode, or Prevent School Overrides",
+    load: async () => (await import('./schools.ts')).schoolsSetCommand,
+  },
+  {
+    name: 'codes import',
+    summary: "Import schools' PowerSchool attendance codes and map them as check-in/out reasons",
+    load: async () => (await import('./codes-import.ts')).codesImportCommand,
+  },
+  {
+    name: 'writeback send',
+    summary: 'Send late check-ins / early check-outs to PowerSchool as attendance records',
+    load: async () => (await import('./writeback-send.ts')).writebackSendCommand,
+  },
+  {
+    name: 'writeback logs',
+    summary: 'Show the writeback log, filtered by status, name, building and date',
+    load: async () => (await import('./writeback-logs.ts')).writebackLogsCommand,
+  },
+  {
+    name: 'writeback replay',
+    summary: 'Re-send failed writebacks after a fix (re-resolving ids, periods and codes)',
+    load: async () => (await import('./writeback-replay.ts')).writebackReplayCommand,
+  },
+  {
+    name: 'repro list',
+    summary: 'List the repro scenarios, one per error in the guide',
+    load: async () => (await import('./repro-list.ts')).reproListCommand,
+  },
+  {
+    name: 'repro',
+    summary: "Reproduce one of the guide's writeback errors, apply its fix and replay to success",
+    load: async () => (await import('./repro.ts')).reproCommand,
+  },
+  {
+    name: 'contract',
+    summary: 'Check PowerSchool (or the simulator) against the contract the connector relies on',
+    load: async () => (await import('../contract.ts')).createContractCommand(),
+  },
 ];

@@ -20,7 +20,6 @@ const OPTIONS = {
 /** `pswb plugin build`: validates and writes the Attendance Access bundle and its sha256. */
 export const pluginBuildCommand: Command = {
   name: 'plugin build',
-  summary: 'Build the Attendance Access plugin bundle (.zip + .sha256) for a PowerSchool version',
   help: `Usage: pswb plugin build [--ps-version V] [--version X] [--out DIR] [--contact-email E]
 
 Validates the Navigate360 Attendance Access plugin against every rule pswb knows (our bundle

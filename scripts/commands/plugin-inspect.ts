@@ -73,7 +73,6 @@ function verdict(path: string, inspection: BundleInspection, strict: boolean): s
 /** `pswb plugin inspect`: reads any bundle in memory, checks every rule and describes it. */
 export const pluginInspectCommand: Command = {
   name: 'plugin inspect',
-  summary: 'Check any plugin bundle (.zip or plugin.xml) and show what it declares',
   help: `Usage: pswb plugin inspect <file.zip|plugin.xml> [--strict] [--json] [--ps-version V]
 
 Reads a plugin bundle (ours or a vendor's) entirely in memory; nothing is extracted or written.

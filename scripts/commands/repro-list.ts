@@ -24,7 +24,6 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 /** `pswb repro list`: the scenario catalogue. */
 export const reproListCommand: Command = {
   name: 'repro list',
-  summary: 'List the repro scenarios, one per error in the guide',
   help: `Usage: pswb repro list [--json]
 
 Lists every scenario pswb repro can run: its name, what it reproduces and, when it is not the

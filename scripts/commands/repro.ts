@@ -1,6 +1,8 @@
+import { nearest } from '../cli/suggest.ts';
 import {
   UnknownScenarioError,
   findScenario,
+  scenarioNames,
   renderReport,
   runScenario,
 } from '../../repro/index.ts';
@@ -21,7 +23,12 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   try {
     scenario = findScenario(name);
   } catch (error) {
-    if (error instanceof UnknownScenarioError) throw new UsageError(error.message);
+    if (error instanceof UnknownScenarioError) {
+      // "pswb repro lst" most likely meant the list verb, not a scenario.
+      const guess = nearest(name, ['list', ...scenarioNames()]);
+      const hint = guess ? ` Did you mean "pswb repro ${guess}"?` : '';
+      throw new UsageError(`${error.message}${hint}`);
+    }
     throw error;
   }
   const report = await runScenario(scenario);
@@ -37,8 +44,8 @@ function jsonReplacer(_key: string, value: unknown): unknown {
 /** `pswb repro <name>`: reproduce one of the guide's errors, apply its fix, replay to success. */
 export const reproCommand: Command = {
   name: 'repro',
-  summary: "Reproduce one of the guide's writeback errors, apply its fix and replay to success",
   help: `Usage: pswb repro <name> [--json]
+       pswb repro list      (the scenarios, one per error in the guide)
 
 Reproduces a customer's writeback error on this machine: builds the demo district in a
 simulated PowerSchool (in process, on a free port, memory only), performs the writeback through

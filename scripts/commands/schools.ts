@@ -53,7 +53,6 @@ async function runList(argv: string[], io: CliIO): Promise<number> {
 /** `pswb schools`: School Building Setup as a list. */
 export const schoolsCommand: Command = {
   name: 'schools',
-  summary: "List the district's schools with writeback status and attendance mode",
   help: `Usage: pswb schools [options]
 
 Lists the schools from PowerSchool with their writeback Status (enabled by default), Attendance
@@ -66,6 +65,8 @@ ${COMMON_HELP}
 
 Example:
   pswb schools --as building:101
+
+See also: pswb schools set, to change a school's status, mode or Prevent School Overrides.
 `,
   run: runList,
 };
@@ -133,7 +134,6 @@ async function runSet(argv: string[], io: CliIO): Promise<number> {
 /** `pswb schools set`: change School Building Setup. */
 export const schoolsSetCommand: Command = {
   name: 'schools set',
-  summary: "Change schools' writeback status and attendance mode, or Prevent School Overrides",
   help: `Usage: pswb schools set --school N[,N...|all] [--status enabled|disabled] [--mode M] [options]
        pswb schools set --prevent-overrides on|off
 

@@ -14,7 +14,12 @@ import {
   type StartSimulatorOptions,
 } from '../../simulator/server.ts';
 import { CliError, UsageError, type CliIO, type Command } from '../cli/command.ts';
-import { parseIntegerOption, parseOptions, psVersionOption } from '../cli/parse-options.ts';
+import {
+  isoInstantOption,
+  parseIntegerOption,
+  parseOptions,
+  psVersionOption,
+} from '../cli/parse-options.ts';
 
 const HELP = `Usage: pswb sim start [options]
 
@@ -67,12 +72,7 @@ function readOptions(argv: string[]): StartSimulatorOptions {
   if (values['no-data'] && values.data !== undefined)
     throw new UsageError('use either --data FILE or --no-data, not both.');
   const psVersion = psVersionOption(values['ps-version'] ?? DEFAULT_PS_VERSION).text;
-  const clock = values.clock === undefined ? undefined : new Date(values.clock);
-  if (clock && Number.isNaN(clock.getTime())) {
-    throw new UsageError(
-      `--clock must be an ISO-8601 instant such as 2026-10-14T13:47:00Z; got "${values.clock}".`,
-    );
-  }
+  const clock = values.clock === undefined ? undefined : isoInstantOption('clock', values.clock);
   const faults: FaultRuleInput[] = ((values.fault as unknown as string[] | undefined) ?? []).map(
     (text) => {
       try {
@@ -146,7 +146,6 @@ function listenForStop(): { stopped: Promise<string>; dispose: () => void } {
 /** `pswb sim start`: runs the simulator until SIGINT/SIGTERM. */
 export const simStartCommand: Command = {
   name: 'sim start',
-  summary: 'Start the PowerSchool simulator (prints one JSON ready line)',
   help: HELP,
   async run(argv, io) {
     const options = readOptions(argv);
@@ -173,6 +172,12 @@ export const simStartCommand: Command = {
           : null,
       }),
     );
+    if (sim.plugin) {
+      // The Data Provider Configuration's credentials, as pswb connect and contract take them.
+      io.stderr(
+        `[simulator] connect with: PSWB_CLIENT_SECRET=${sim.plugin.clientSecret} pswb connect --url ${sim.url} --client-id ${sim.plugin.clientId}`,
+      );
+    }
     const signal = await stopped;
     io.stderr(`[simulator] ${signal}: writing state and stopping`);
     await sim.close();

@@ -99,7 +99,6 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 /** `pswb writeback logs`: the Writeback Logs tab. */
 export const writebackLogsCommand: Command = {
   name: 'writeback logs',
-  summary: 'Show the writeback log, filtered by status, name, building and date',
   help: `Usage: pswb writeback logs [filters] [--details] [--json]
        pswb writeback logs --event ID
 

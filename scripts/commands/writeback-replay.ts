@@ -1,16 +1,15 @@
 import { type ReplayFilter } from '../../connector/index.ts';
 import type { CliIO, Command } from '../cli/command.ts';
-import { parseOptions } from '../cli/parse-options.ts';
+import { choiceOption, parseOptions } from '../cli/parse-options.ts';
 import {
   COMMON_HELP,
   COMMON_OPTIONS,
   actorOption,
-  choiceOption,
   toJson,
   withWorkspace,
 } from './connector-options.ts';
 import { FILTER_HELP, FILTER_OPTIONS, filterFromOptions } from './writeback-logs.ts';
-import { progressPrinter } from './writeback-send.ts';
+import { progressReporter } from '../cli/progress.ts';
 
 const OPTIONS = { ...COMMON_OPTIONS, ...FILTER_OPTIONS } as const;
 
@@ -23,9 +22,11 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   ] as const);
   const filter: ReplayFilter = { ...filterFromOptions(values), status };
   return withWorkspace(values['data-dir'], async (workspace) => {
+    const progress = progressReporter(io, 'replayed');
     const summary = await workspace
       .connector()
-      .replay(actor, filter, { onProgress: progressPrinter(io, 'replayed') });
+      .replay(actor, filter, { onProgress: progress.update })
+      .finally(progress.end);
     if (values.json) io.stdout(toJson(summary));
     else {
       io.stdout(
@@ -41,7 +42,6 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 /** `pswb writeback replay`: re-send failed events after a fix. */
 export const writebackReplayCommand: Command = {
   name: 'writeback replay',
-  summary: 'Re-send failed writebacks after a fix (re-resolving ids, periods and codes)',
   help: `Usage: pswb writeback replay [filters] [--json]
 
 Re-sends the failed events that match the filters, after a fix such as importing this year's

@@ -1,20 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import {
+  ConnectorError,
   EVENT_TYPES,
   renderLogTable,
+  toWritebackRecord as toRecord,
+  type Connector,
+  type EventState,
   type RunProgress,
   type WritebackRecord,
 } from '../../connector/index.ts';
 import { CliError, UsageError, type CliIO, type Command } from '../cli/command.ts';
-import { parseOptions } from '../cli/parse-options.ts';
-import {
-  COMMON_HELP,
-  COMMON_OPTIONS,
-  choiceOption,
-  toJson,
-  withWorkspace,
-} from './connector-options.ts';
+import { choiceOption, parseOptions } from '../cli/parse-options.ts';
+import { progressReporter } from '../cli/progress.ts';
+import { EXIT_CODES } from '../cli/report-error.ts';
+import { stopOnSignals } from '../cli/stop-signal.ts';
+import { COMMON_HELP, COMMON_OPTIONS, withWorkspace } from './connector-options.ts';
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -30,24 +31,54 @@ const OPTIONS = {
   at: { type: 'string' },
   reason: { type: 'string' },
   comment: { type: 'string' },
+  details: { type: 'boolean' },
 } as const;
+
+/** The flags that describe one event on the command line. */
+const EVENT_FLAGS = [
+  'id',
+  'type',
+  'dcid',
+  'student-id',
+  'name',
+  'grade',
+  'school',
+  'at',
+  'reason',
+  'comment',
+] as const;
 
 type Values = ReturnType<typeof parseOptions<typeof OPTIONS>>['values'];
 
-/** Reads a JSON array or JSON lines. */
+/** Reads a JSON array or JSON lines; an empty file or a line that is not JSON is named. */
 export function parseEventFile(text: string, path: string): unknown[] {
   const trimmed = text.trim();
-  try {
-    if (trimmed.startsWith('[')) return JSON.parse(trimmed) as unknown[];
-    return trimmed
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as unknown);
-  } catch (error) {
+  if (trimmed === '') {
     throw new CliError(
-      `${path} is neither a JSON array of events nor JSON lines: ${(error as Error).message}`,
+      `${path} is empty: it holds no event.`,
+      EXIT_CODES.usage,
+      'Give a JSON array of events or one JSON event per line (the shape is in pswb writeback send --help).',
     );
   }
+  if (trimmed.startsWith('[')) {
+    try {
+      return JSON.parse(trimmed) as unknown[];
+    } catch (error) {
+      throw new CliError(`${path} is not a valid JSON array: ${(error as Error).message}.`);
+    }
+  }
+  const events: unknown[] = [];
+  for (const [index, line] of trimmed.split('\n').entries()) {
+    if (line.trim() === '') continue;
+    try {
+      events.push(JSON.parse(line) as unknown);
+    } catch (error) {
+      throw new CliError(
+        `${path} line ${index + 1} is not a JSON event: ${(error as Error).message}. The file must be a JSON array of events or one JSON event per line.`,
+      );
+    }
+  }
+  return events;
 }
 
 function eventFromFlags(values: Values): unknown {
@@ -75,88 +106,129 @@ function eventFromFlags(values: Values): unknown {
   };
 }
 
-/** Prints "sent 40/200 (38 successful, 2 failed)" to stderr, at most every 5% on long runs. */
-export function progressPrinter(io: CliIO, verb: string): (progress: RunProgress) => void {
-  let lastShown = 0;
-  return (progress) => {
-    const step = Math.max(1, Math.floor(progress.total / 20));
-    if (
-      progress.total < 10 ||
-      (progress.done - lastShown < step && progress.done !== progress.total)
-    )
-      return;
-    lastShown = progress.done;
-    io.stderr(
-      `${verb} ${progress.done}/${progress.total} (${progress.successful} successful, ${progress.failed} failed, ${progress.notAttempted} not attempted)`,
-    );
-  };
+async function readInputs(values: Values): Promise<unknown[]> {
+  const flagged = EVENT_FLAGS.some((flag) => values[flag] !== undefined);
+  if (values.file !== undefined && flagged)
+    throw new UsageError('give either --file or the event flags, not both.');
+  if (values.file !== undefined) {
+    const text = await readFile(values.file, 'utf8').catch((error: Error) => {
+      throw new CliError(`Cannot read ${values.file}: ${error.message}`);
+    });
+    return parseEventFile(text, values.file);
+  }
+  return flagged ? [eventFromFlags(values)] : [];
 }
 
 async function run(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseOptions(argv, OPTIONS);
-  const flagged = [
-    'id',
-    'type',
-    'dcid',
-    'student-id',
-    'name',
-    'grade',
-    'school',
-    'at',
-    'reason',
-    'comment',
-  ].some((flag) => values[flag as keyof Values] !== undefined);
-  if (values.file !== undefined && flagged)
-    throw new UsageError('give either --file or the event flags, not both.');
-  const inputs =
-    values.file !== undefined
-      ? parseEventFile(
-          await readFile(values.file, 'utf8').catch((error: Error) => {
-            throw new CliError(`Cannot read ${values.file}: ${error.message}`);
-          }),
-          values.file,
-        )
-      : flagged
-        ? [eventFromFlags(values)]
-        : [];
+  const inputs = await readInputs(values);
   if (inputs.length === 0 && !values.resume) {
     throw new UsageError('nothing to send: give the event flags, --file, or --resume.');
   }
   return withWorkspace(values['data-dir'], async (workspace) => {
     const connector = workspace.connector();
-    const onProgress = progressPrinter(io, 'sent');
-    let records: WritebackRecord[];
-    if (inputs.length > 0) {
-      records = await connector.send(inputs, { onProgress });
-    } else {
-      const progress = await connector.resume({ onProgress });
-      io.stderr(`resumed ${progress.done} pending event(s)`);
-      records = [];
+    const { events, created } = connector.enqueue(inputs);
+    const ids = events.map((event) => event.id);
+    const progress = progressReporter(io, 'sent');
+    const stop = stopOnSignals(
+      (name) => new ConnectorError('interrupted', `Stopped by ${name} before it was written.`),
+    );
+    let run: RunProgress;
+    try {
+      run = await connector.resume({ onProgress: progress.update, signal: stop.signal });
+    } finally {
+      progress.end();
+      stop.dispose();
     }
-    if (values.json) io.stdout(toJson(records));
-    else if (records.length > 0) {
-      io.stdout(
-        renderLogTable(
-          { records, total: records.length, page: 1, pageSize: records.length, pages: 1 },
-          { details: true },
-        ),
+    const states = connector.store.countStates(ids);
+    const signal = stop.received();
+    if (signal) {
+      const left = connector.store.counts().pending;
+      io.stderr(
+        `Stopped by ${signal}: ${run.done} event(s) finished (${run.successful} successful, ${run.failed} failed, ${run.notAttempted} not attempted); ${left} left in the outbox, none claimed. Run pswb writeback send --resume to send them.`,
       );
     }
-    return records.some((record) => record.status === 'failed') ? 1 : 0;
+    if (values.json) printJson(io, connector, ids);
+    else {
+      io.stdout(summaryLine(ids.length, created, states, values.resume === true ? run : undefined));
+      if (values.details) printDetails(io, connector, ids);
+      else if (states.failed > 0) {
+        io.stderr(
+          'Failed events: add --details, or run pswb writeback logs --status failed --details.',
+        );
+      }
+    }
+    if (signal) return EXIT_CODES.interrupted;
+    return states.failed > 0 || run.failed > 0 ? EXIT_CODES.failures : EXIT_CODES.ok;
   });
+}
+
+/** "6 event(s): 4 successful, 2 failed, 0 not attempted (6 new)". */
+function summaryLine(
+  given: number,
+  created: number,
+  states: Record<EventState, number>,
+  resumed: RunProgress | undefined,
+): string {
+  const left = states.pending + states.sending;
+  const parts = [
+    `${states.successful} successful`,
+    `${states.failed} failed`,
+    `${states.not_attempted} not attempted`,
+    ...(left > 0 ? [`${left} still in the outbox`] : []),
+  ];
+  const head =
+    given > 0
+      ? `${given} event(s): ${parts.join(', ')} (${created} new, ${given - created} accepted before).`
+      : '';
+  const tail = resumed
+    ? `Resumed ${resumed.done} pending event(s): ${resumed.successful} successful, ${resumed.failed} failed, ${resumed.notAttempted} not attempted.`
+    : '';
+  return [head, tail].filter(Boolean).join('\n');
+}
+
+const PAGE = 1000;
+
+/** The events' records, a page at a time (a 200,000-event file is never held at once). */
+function* recordPages(connector: Connector, ids: readonly string[]): Generator<WritebackRecord[]> {
+  for (let start = 0; start < ids.length; start += PAGE) {
+    const rows = connector.store.getMany(ids.slice(start, start + PAGE));
+    yield rows.flatMap((row) => (row ? [toRecord(row)] : []));
+  }
+}
+
+function printDetails(io: CliIO, connector: Connector, ids: readonly string[]): void {
+  for (const records of recordPages(connector, ids)) {
+    const page = { records, total: records.length, page: 1, pageSize: records.length, pages: 1 };
+    io.stdout(renderLogTable(page, { details: true, paging: false }));
+  }
+}
+
+function printJson(io: CliIO, connector: Connector, ids: readonly string[]): void {
+  io.stdout('[');
+  let first = true;
+  for (const records of recordPages(connector, ids)) {
+    for (const record of records) {
+      io.stdout(`${first ? '' : ','}${JSON.stringify(record)}`);
+      first = false;
+    }
+  }
+  io.stdout(']');
 }
 
 /** `pswb writeback send`: write late check-ins and early check-outs back to PowerSchool. */
 export const writebackSendCommand: Command = {
   name: 'writeback send',
-  summary: 'Send late check-ins / early check-outs to PowerSchool as attendance records',
   help: `Usage: pswb writeback send --type T --dcid N --name NAME --school N --at ISO --reason R [options]
        pswb writeback send --file events.json
        pswb writeback send --resume
 
-Accepts each event into the outbox (committed before anything is sent), then writes it to
-PowerSchool in the school's Attendance Mode. An event id that was already accepted is not sent
-again. Events a killed run left behind are sent first. Exit code 1 when any event failed.
+Accepts the events into the outbox (all or none, committed before anything is sent), then writes
+each to PowerSchool in its school's Attendance Mode, and prints one summary line (counts by
+status). An event id already accepted with the same contents is not sent again; with other
+contents it is refused. Events a killed run left behind are sent too. Ctrl-C stops the run:
+what finished is kept, the rest stays in the outbox (--resume sends it). Exit code 1 when any
+event failed, 130 when stopped.
 
 Options:
   --type T           ${EVENT_TYPES.join(' | ')} (required with flags)
@@ -171,10 +243,12 @@ Options:
   --id ID            Event id, for idempotency (default: a new random id)
   --file PATH        Many events: a JSON array, or one JSON event per line, each
                      {id, type, student: {dcid|id, name, grade, schoolNumber}, occurredAt, reason, comment?}
-  --resume           Send only what is pending (e.g. after a killed run)
+  --resume           Send only what is pending (e.g. after a killed run or Ctrl-C)
+  --details          Also print the Writeback Logs table of these events, with each failure's
+                     message, meaning and how to resolve it
 ${COMMON_HELP}
 
-Progress goes to stderr on runs of 10 events or more.
+Progress goes to stderr: a bar on a terminal, a line every 5% otherwise (runs of 10+ events).
 
 Example:
   pswb writeback send --type late_checkin --dcid 5001 --name "Ava Thompson" --grade 3 \\

@@ -58,8 +58,10 @@ describe('pswb connector verbs', () => {
       '--client-secret',
       'y',
     );
-    expect(code).toBe(1);
+    expect(code).toBe(3);
     expect(err).toContain('without /admin');
+    expect(err).toContain('[invalid_settings]');
+    expect(err).toMatch(/\n {2}Fix: /);
     expect(err).toContain('Correct: "https://sample-district.powerschool.com"');
   });
 
@@ -110,7 +112,7 @@ describe('pswb connector verbs', () => {
       '--as',
       'building:101',
     );
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(3);
     expect(refused.err).toContain('Prevent School Overrides turned on');
     expect((await pswb('schools', 'set', '--prevent-overrides', 'off')).code).toBe(0);
   });
@@ -133,13 +135,13 @@ describe('pswb connector verbs', () => {
     expect(out).toContain('Late Check-in reasons:   T, TE');
   });
 
-  it("writeback send writes one event and shows the guide's columns", async () => {
+  it("writeback send writes one event, prints one summary line, and the guide's columns with --details", async () => {
     const s = DEMO_FACTS.students.daily;
-    const { code, out } = await pswb(
+    const args = [
       'writeback',
       'send',
       '--type',
-      'late_checkin',
+      'Late_Checkin',
       '--dcid',
       String(s.dcid),
       '--name',
@@ -154,12 +156,19 @@ describe('pswb connector verbs', () => {
       'T',
       '--id',
       'cli-1',
-    );
+    ];
+    const { code, out } = await pswb(...args);
     expect(code).toBe(0);
-    expect(out).toMatch(
+    expect(out).toBe(
+      '1 event(s): 1 successful, 0 failed, 0 not attempted (1 new, 0 accepted before).\n',
+    );
+    const again = await pswb(...args, '--details');
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('(0 new, 1 accepted before)');
+    expect(again.out).toMatch(
       /Type\s+Student Name\s+Student PS ID\s+Date\/Time\s+Grade\s+Reason\s+Status/,
     );
-    expect(out).toMatch(
+    expect(again.out).toMatch(
       /Late Check-in\s+Ava Thompson\s+1001\s+2026-10-14 08:20\s+3\s+T\s+Successful/,
     );
   });
@@ -246,7 +255,7 @@ describe('pswb connector verbs', () => {
       '--as',
       'building:101',
     );
-    expect(code).toBe(1);
+    expect(code).toBe(3);
     expect(err).toContain('School 102 is not assigned to you');
   });
 });

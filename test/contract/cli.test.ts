@@ -1,3 +1,7 @@
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MockAgent } from 'undici';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Fixture } from '../../contract/fixtures.ts';
 import { contractInteractions } from '../../contract/interactions.ts';
@@ -11,8 +15,8 @@ import {
 } from './fixture-server.ts';
 
 const ENV = {
-  PS_CLIENT_ID: MOCK_CREDENTIALS.clientId,
-  PS_CLIENT_SECRET: MOCK_CREDENTIALS.clientSecret,
+  PSWB_CLIENT_ID: MOCK_CREDENTIALS.clientId,
+  PSWB_CLIENT_SECRET: MOCK_CREDENTIALS.clientSecret,
 };
 
 let fixtures: Map<string, Fixture>;
@@ -29,7 +33,7 @@ async function run(
   const code = await main(
     argv,
     { stdout: (text) => out.push(text), stderr: (text) => err.push(text) },
-    { env: {}, ...deps },
+    { env: {}, savedConnection: async () => undefined, ...deps },
   );
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
@@ -55,7 +59,8 @@ describe('npm run contract refuses a bad call before sending anything', () => {
     {
       case: 'a URL target without credentials',
       argv: ['--target', 'https://d.example'],
-      message: 'PS_CLIENT_ID and PS_CLIENT_SECRET must be set',
+      message:
+        '--client-id (or PSWB_CLIENT_ID) and --client-secret (or PSWB_CLIENT_SECRET) must be given',
     },
     {
       case: '--allow-writes without a named test student',
@@ -144,6 +149,62 @@ describe('npm run contract against a server', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('expires_in: expected string, got number');
     expect(result.stdout).toMatch(/contract: 15 passed, 1 failed/);
+  });
+});
+
+describe('npm run contract for CI', () => {
+  it('takes the credentials of the connection pswb connect saved for that URL', async () => {
+    const agent = fixtureAgent(contractInteractions(), fixtures);
+    const result = await run(['--target', MOCK_ORIGIN], {
+      dispatcher: agent,
+      savedConnection: async () => ({ url: MOCK_ORIGIN, ...MOCK_CREDENTIALS }),
+    });
+    expect(result.code).toBe(0);
+  });
+
+  it('does not use a saved connection made for another server', async () => {
+    const result = await run(['--target', MOCK_ORIGIN], {
+      savedConnection: async () => ({ url: 'https://other.example', ...MOCK_CREDENTIALS }),
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('(the saved connection is for https://other.example)');
+  });
+
+  it('prints one JSON document with --json and writes JUnit XML with --junit', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pswb-junit-'));
+    const junit = join(dir, 'contract.xml');
+    const agent = fixtureAgent(contractInteractions(), fixtures);
+    const result = await run(['--target', MOCK_ORIGIN, '--json', '--junit', junit], {
+      env: ENV,
+      dispatcher: agent,
+    });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      passed: number;
+      failed: number;
+      results: unknown[];
+    };
+    expect(report).toMatchObject({ passed: 16, failed: 0 });
+    expect(report.results).toHaveLength(16);
+    const xml = await readFile(junit, 'utf8');
+    expect(xml).toMatch(/<testsuites name="pswb contract" tests="16" failures="0"/);
+    expect(xml.match(/<testcase /g)).toHaveLength(16);
+  });
+
+  it('reports an unreachable target as one clear error (exit 4), not sixteen failures', async () => {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    const dir = await mkdtemp(join(tmpdir(), 'pswb-record-'));
+    const result = await run(['--target', MOCK_ORIGIN, '--record', dir], {
+      env: ENV,
+      dispatcher: agent,
+    });
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(new RegExp(`contract: ${MOCK_ORIGIN} did not answer: `));
+    expect(result.stderr).toMatch(/\n {2}Fix: Check the URL/);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).not.toContain('fixtures written');
+    expect(await readdir(dir)).toEqual([]);
   });
 });
 

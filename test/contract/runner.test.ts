@@ -150,11 +150,13 @@ describe('the runner against answers made from the shipped fixtures', () => {
     expect(lines.join('\n')).not.toContain(token);
   });
 
-  it('fails an interaction that gets no answer, naming why', async () => {
-    const interactions = readInteractions().slice(0, 1);
+  it('stops at once, saying why, when the target does not answer the first request', async () => {
+    const interactions = readInteractions().slice(0, 3);
     const { run, lines } = await runMocked({ interactions, answers: new Map() });
-    expect(run.failed).toBe(1);
-    expect(lines[0]).toMatch(/^FAIL {2}GET \/ws\/v1\/metadata {2}--- .*no answer: /);
+    expect(run.results).toHaveLength(1);
+    expect(run.unreachable).toBeDefined();
+    expect(run.results[0]?.noAnswer).toBe(true);
+    expect(lines).toEqual([]);
   });
 });
 

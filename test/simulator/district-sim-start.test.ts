@@ -123,7 +123,13 @@ describe('pswb sim start', () => {
   it.each([
     { argv: ['--port', '70000'], message: /--port must be a whole number from 0 to 65535/ },
     { argv: ['--ps-version', 'latest'], message: /--ps-version/ },
-    { argv: ['--clock', 'noon'], message: /--clock must be an ISO-8601 instant/ },
+    { argv: ['--clock', 'noon'], message: /--clock must be a real ISO-8601 instant/ },
+    {
+      argv: ['--clock', '2026-02-30T00:00:00Z'],
+      message: /--clock must be a real ISO-8601 instant .* got "2026-02-30T00:00:00Z"/,
+    },
+    { argv: ['--clock', '2026-10-14T24:30:00Z'], message: /--clock must be a real/ },
+    { argv: ['--ps-version', '8.2'], message: /older than PowerSchool 9\.0\.0/ },
     { argv: ['--fault', 'nonsense'], message: /--fault/ },
     { argv: ['--data', 'x.json', '--no-data'], message: /either --data FILE or --no-data/ },
   ])('refuses $argv with a usage error', async ({ argv, message }) => {
