@@ -1,7 +1,49 @@
 #!/usr/bin/env node
-// The `pswb` command: loads the TypeScript sources through tsx so no build step is needed.
-import { register } from 'tsx/esm/api';
+// The `pswb` command. An installed package runs its compiled JavaScript (dist/). In a source
+// checkout, dist/ is run when it is current (built after the last change to any source file);
+// otherwise the TypeScript sources run through tsx, a dev dependency, so an edit needs no build.
+import { readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
-const { main } = await import('../scripts/pswb.ts');
+const root = fileURLToPath(new URL('..', import.meta.url));
+const built = `${root}dist/scripts/pswb.js`;
+// The folders compiled into dist/ (tsconfig.build.json's include).
+const SOURCES = ['plugin', 'simulator', 'connector', 'contract', 'repro', 'scripts'];
+
+/** The newest modification time of a .ts file under a folder, or 0 when it has none. */
+function newestSource(dir) {
+  let newest = 0;
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function builtIsCurrent() {
+  let builtAt;
+  try {
+    builtAt = statSync(built).mtimeMs;
+  } catch {
+    return false;
+  }
+  // An installed package ships no sources: its dist/ is the program.
+  return SOURCES.every((folder) => newestSource(`${root}${folder}`) <= builtAt);
+}
+
+let main;
+if (builtIsCurrent()) {
+  ({ main } = await import(new URL('../dist/scripts/pswb.js', import.meta.url).href));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../scripts/pswb.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));
