@@ -9,7 +9,7 @@ export {
   POWERSCHOOL_ERROR_CODES,
   isPowerSchoolErrorCode,
   type PowerSchoolErrorCode,
-} from '../domain/failure-codes.ts';
+} from '../domain/index.ts';
 
 /** The reason phrases PowerSchool's answers carry (Guzzle prints them after the status). */
 const REASON_PHRASES: Record<number, string> = {
