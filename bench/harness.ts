@@ -7,11 +7,13 @@ import { performance } from 'node:perf_hooks';
 import { benchConfig, type BenchConfig } from './bench-config.ts';
 import type { FigureReport, FigureResult } from './figure.ts';
 import { describeMachine, type MachineInfo } from './machine.ts';
+import { runBigSend } from './big-send.ts';
 import { runConnectorThroughput } from './connector-throughput.ts';
 import { runPluginBundle } from './plugin-bundle.ts';
 import { runResilience } from './resilience.ts';
 import { runSimulatorScale } from './simulator-scale.ts';
 import { runSimulatorThroughput } from './simulator-throughput.ts';
+import { runStartup } from './startup.ts';
 import { runWritebackLog } from './writeback-log.ts';
 
 /** One figure the harness can run. */
@@ -40,6 +42,16 @@ export const FIGURES: readonly FigureSpec[] = [
     run: runWritebackLog,
   },
   { id: '5', title: 'Plugin bundle: build time and byte-identical builds', run: runPluginBundle },
+  {
+    id: 'M',
+    title: 'Memory: pswb writeback send --file with 200,000 events',
+    run: runBigSend,
+  },
+  {
+    id: 'S',
+    title: 'Start-up: pswb --help and the simulator ready line, beside bare node',
+    run: runStartup,
+  },
   {
     id: 'R',
     title: 'Resilience proof: writebacks under transient faults and permanent errors',

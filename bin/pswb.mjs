@@ -2,6 +2,8 @@
 // The `pswb` command. An installed package runs its compiled JavaScript (dist/). In a source
 // checkout, dist/ is run when it is current (built after the last change to any source file);
 // otherwise the TypeScript sources run through tsx, a dev dependency, so an edit needs no build.
+// PSWB_FROM_SOURCE=1 runs the sources even when dist/ is current (and the start-up benchmark
+// times both ways).
 import { readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -39,7 +41,7 @@ function builtIsCurrent() {
 }
 
 let main;
-if (builtIsCurrent()) {
+if (process.env.PSWB_FROM_SOURCE !== '1' && builtIsCurrent()) {
   ({ main } = await import(new URL('../dist/scripts/pswb.js', import.meta.url).href));
 } else {
   const { register } = await import('tsx/esm/api');

@@ -4,17 +4,7 @@
  * the role rules hold whatever the front end.
  */
 import type { Dispatcher } from 'undici';
-import {
-  ConnectorError,
-  differingFields,
-  formatClockTime,
-  parseWritebackEvent,
-  readStoredEvent,
-  systemClock,
-  toDistrictLocalTime,
-  type Clock,
-  type WritebackEvent,
-} from './domain/index.ts';
+import { ConnectorError, systemClock, type Clock } from './domain/index.ts';
 import type { AttemptListener, RetryOptions } from './http/index.ts';
 import {
   DEFAULT_CACHE_TTLS,
@@ -42,7 +32,7 @@ import {
   type SchoolChange,
   type SchoolView,
 } from './setup/index.ts';
-import { WritebackStore, type AttemptRow, type EventRow } from './store/index.ts';
+import { WritebackStore, type AttemptRow } from './store/index.ts';
 import {
   scopeLogFilter,
   toWritebackRecord,
@@ -51,7 +41,10 @@ import {
   type WritebackRecord,
 } from './log/index.ts';
 import {
+  acceptEvents,
   drainOutbox,
+  type EnqueueResult,
+  type EventInputs,
   newOwnerTag,
   replayEvents,
   type DrainOptions,
@@ -94,13 +87,6 @@ export interface AcceptResult {
   created: boolean;
 }
 
-/** What enqueue committed: each distinct event's id in the order given, and whether it was new. */
-export interface EnqueueResult {
-  events: { id: string; created: boolean }[];
-  /** How many were new. */
-  created: number;
-}
-
 /** Options of the runs that send events. */
 export interface RunOptions {
   onProgress?: (progress: RunProgress) => void;
@@ -130,7 +116,7 @@ export interface Connector {
    * Validates and commits events, all or none: every invalid event is reported (by position),
    * and an id given again with other contents is refused (event_conflict). Nothing is sent yet.
    */
-  enqueue(inputs: readonly unknown[]): EnqueueResult;
+  enqueue(inputs: EventInputs): EnqueueResult;
   /** enqueue, returning each event's record. */
   accept(inputs: readonly unknown[]): AcceptResult[];
   /** Accepts events, then sends everything pending; resolves with the given events' records. */
@@ -242,21 +228,19 @@ class WritebackConnector implements Connector {
     return checkReasonYears(this.#reasons, actor, date);
   }
 
-  enqueue(inputs: readonly unknown[]): EnqueueResult {
+  enqueue(inputs: EventInputs): EnqueueResult {
     const current = this.settings.get();
-    const parsed = parseAll(inputs, current.connection?.studentIdSource ?? 'dcid');
-    // The zone saved at connect time stamps the log's date until the event is processed (which
-    // stamps it with the zone PowerSchool reports then).
-    const zone = current.districtTimezone ?? 'UTC';
-    const items = parsed.map((event) => {
-      const local = toDistrictLocalTime(new Date(event.occurredAt), zone);
-      return {
-        event,
-        stamp: { date: local.date, time: formatClockTime(local.secondsSinceMidnight) },
-      };
-    });
-    const events = this.store.accept(items, this.#clock.now().toISOString(), refuseConflict);
-    return { events, created: events.filter((item) => item.created).length };
+    return acceptEvents(
+      {
+        store: this.store,
+        source: current.connection?.studentIdSource ?? 'dcid',
+        // The zone saved at connect time stamps the log's date until the event is processed
+        // (which stamps it with the zone PowerSchool reports then).
+        zone: current.districtTimezone ?? 'UTC',
+        now: this.#clock.now().toISOString(),
+      },
+      inputs,
+    );
   }
 
   accept(inputs: readonly unknown[]): AcceptResult[] {
@@ -333,59 +317,4 @@ class WritebackConnector implements Connector {
     this.#owner.retire();
     this.store.close();
   }
-}
-
-/**
- * Validates every input (all or none, each problem reported with its position), and folds
- * repeats of one id: the same contents count once, other contents are an event_conflict.
- */
-function parseAll(inputs: readonly unknown[], source: 'dcid' | 'id'): WritebackEvent[] {
-  const problems: string[] = [];
-  const byId = new Map<string, WritebackEvent>();
-  const conflicts: string[] = [];
-  inputs.forEach((input, index) => {
-    try {
-      const event = parseWritebackEvent(input, source);
-      const earlier = byId.get(event.id);
-      if (!earlier) byId.set(event.id, event);
-      else {
-        const fields = differingFields(earlier, event);
-        if (fields.length > 0) conflicts.push(`"${event.id}" (${fields.join(', ')})`);
-      }
-    } catch (error) {
-      if (!(error instanceof ConnectorError)) throw error;
-      problems.push(inputs.length === 1 ? error.message : `#${index + 1}: ${error.message}`);
-    }
-  });
-  if (problems.length > 0) {
-    const head =
-      inputs.length === 1
-        ? problems[0]!
-        : `${problems.length} of ${inputs.length} events are not valid, so none was accepted.`;
-    throw new ConnectorError('invalid_event', head, { details: problems });
-  }
-  if (conflicts.length > 0) {
-    throw new ConnectorError(
-      'event_conflict',
-      `The same event id is given twice with different contents: ${conflicts.join('; ')}. None was accepted.`,
-      { details: conflicts },
-    );
-  }
-  return [...byId.values()];
-}
-
-/** An id already stored must come with the same contents. */
-function refuseConflict(row: EventRow, event: WritebackEvent): void {
-  let fields: string[];
-  try {
-    fields = differingFields(readStoredEvent(row.payload), event);
-  } catch {
-    fields = ['the stored event, which cannot be read back'];
-  }
-  if (fields.length === 0) return;
-  throw new ConnectorError(
-    'event_conflict',
-    `Event "${event.id}" was already accepted with other contents (differing: ${fields.join(', ')}); the stored event was kept and nothing was accepted.`,
-    { details: fields },
-  );
 }

@@ -9,7 +9,6 @@ export {
   type Connector,
   type ConnectorOptions,
   type ConnectorStats,
-  type EnqueueResult,
   type RunOptions,
 } from './connector.ts';
 export { openWorkspace, requireConnection, resolveDataDir, type Workspace } from './workspace.ts';
@@ -101,6 +100,8 @@ export {
 export {
   STUDENT_ID_NOT_FOUND,
   STUDENT_PERIOD_NOT_FOUND,
+  type EnqueueResult,
+  type EventInputs,
   minutesMissed,
   pickPeriodAt,
   type ReplayFilter,

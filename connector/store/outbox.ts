@@ -120,13 +120,13 @@ export class WritebackStore {
    * the whole call, which then commits nothing).
    */
   accept(
-    items: readonly { event: WritebackEvent; stamp: LocalStamp }[],
+    items: Iterable<{ event: WritebackEvent; stamp: LocalStamp }>,
     now: string,
     onExisting: (row: EventRow, event: WritebackEvent) => void = () => undefined,
   ): { id: string; created: boolean }[] {
     this.flush();
     const run = this.db.transaction(() =>
-      items.map(({ event, stamp }) => {
+      Array.from(items, ({ event, stamp }) => {
         const inserted = this.#statements.insertEvent.get({
           id: event.id,
           type: event.type,

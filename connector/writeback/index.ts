@@ -15,3 +15,9 @@ export { postPrepared } from './post.ts';
 export { isOwnerAlive, newOwnerTag } from './owner.ts';
 export { drainOutbox, recoverAbandoned, type DrainOptions, type RunProgress } from './runner.ts';
 export { replayEvents, type ReplayFilter, type ReplaySummary } from './replay.ts';
+export {
+  acceptEvents,
+  type AcceptContext,
+  type EnqueueResult,
+  type EventInputs,
+} from './accept.ts';

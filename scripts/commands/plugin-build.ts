@@ -39,7 +39,7 @@ Options:
 
 Example:
   pswb plugin build --ps-version 25.2.0.0 --out dist/
-  sha256sum -c dist/navigate360-attendance-access-${PLUGIN_IDENTITY.version}-ps25.2.0.0.zip.sha256
+  cd dist && sha256sum -c navigate360-attendance-access-${PLUGIN_IDENTITY.version}-ps25.2.0.0.zip.sha256
 `,
   async run(argv, io) {
     const { values } = parseOptions(argv, OPTIONS);

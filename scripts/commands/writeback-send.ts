@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import {
   ConnectorError,
   EVENT_TYPES,
   renderLogTable,
   toWritebackRecord as toRecord,
   type Connector,
+  type EventInputs,
   type EventState,
   type RunProgress,
   type WritebackRecord,
 } from '../../connector/index.ts';
-import { CliError, UsageError, type CliIO, type Command } from '../cli/command.ts';
+import { UsageError, type CliIO, type Command } from '../cli/command.ts';
+import { readEventFile } from '../cli/event-file.ts';
 import { choiceOption, parseOptions } from '../cli/parse-options.ts';
 import { progressReporter } from '../cli/progress.ts';
 import { EXIT_CODES } from '../cli/report-error.ts';
@@ -50,37 +51,6 @@ const EVENT_FLAGS = [
 
 type Values = ReturnType<typeof parseOptions<typeof OPTIONS>>['values'];
 
-/** Reads a JSON array or JSON lines; an empty file or a line that is not JSON is named. */
-export function parseEventFile(text: string, path: string): unknown[] {
-  const trimmed = text.trim();
-  if (trimmed === '') {
-    throw new CliError(
-      `${path} is empty: it holds no event.`,
-      EXIT_CODES.usage,
-      'Give a JSON array of events or one JSON event per line (the shape is in pswb writeback send --help).',
-    );
-  }
-  if (trimmed.startsWith('[')) {
-    try {
-      return JSON.parse(trimmed) as unknown[];
-    } catch (error) {
-      throw new CliError(`${path} is not a valid JSON array: ${(error as Error).message}.`);
-    }
-  }
-  const events: unknown[] = [];
-  for (const [index, line] of trimmed.split('\n').entries()) {
-    if (line.trim() === '') continue;
-    try {
-      events.push(JSON.parse(line) as unknown);
-    } catch (error) {
-      throw new CliError(
-        `${path} line ${index + 1} is not a JSON event: ${(error as Error).message}. The file must be a JSON array of events or one JSON event per line.`,
-      );
-    }
-  }
-  return events;
-}
-
 function eventFromFlags(values: Values): unknown {
   const missing = ['type', 'name', 'school', 'at', 'reason'].filter(
     (flag) => values[flag as keyof Values] === undefined,
@@ -106,29 +76,24 @@ function eventFromFlags(values: Values): unknown {
   };
 }
 
-async function readInputs(values: Values): Promise<unknown[]> {
+function readInputs(values: Values): EventInputs {
   const flagged = EVENT_FLAGS.some((flag) => values[flag] !== undefined);
   if (values.file !== undefined && flagged)
     throw new UsageError('give either --file or the event flags, not both.');
-  if (values.file !== undefined) {
-    const text = await readFile(values.file, 'utf8').catch((error: Error) => {
-      throw new CliError(`Cannot read ${values.file}: ${error.message}`);
-    });
-    return parseEventFile(text, values.file);
-  }
+  if (values.file !== undefined) return readEventFile(values.file);
   return flagged ? [eventFromFlags(values)] : [];
 }
 
 async function run(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseOptions(argv, OPTIONS);
-  const inputs = await readInputs(values);
-  if (inputs.length === 0 && !values.resume) {
+  const inputs = readInputs(values);
+  if (Array.isArray(inputs) && inputs.length === 0 && !values.resume) {
     throw new UsageError('nothing to send: give the event flags, --file, or --resume.');
   }
   return withWorkspace(values['data-dir'], async (workspace) => {
     const connector = workspace.connector();
-    const { events, created } = connector.enqueue(inputs);
-    const ids = events.map((event) => event.id);
+    // Only the ids outlive the accept: the events themselves are read again by the run.
+    const { ids, created } = accept(connector, inputs);
     const progress = progressReporter(io, 'sent');
     const stop = stopOnSignals(
       (name) => new ConnectorError('interrupted', `Stopped by ${name} before it was written.`),
@@ -161,6 +126,11 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     if (signal) return EXIT_CODES.interrupted;
     return states.failed > 0 || run.failed > 0 ? EXIT_CODES.failures : EXIT_CODES.ok;
   });
+}
+
+function accept(connector: Connector, inputs: EventInputs): { ids: string[]; created: number } {
+  const { events, created } = connector.enqueue(inputs);
+  return { ids: events.map((event) => event.id), created };
 }
 
 /** "6 event(s): 4 successful, 2 failed, 0 not attempted (6 new)". */

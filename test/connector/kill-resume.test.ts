@@ -47,13 +47,14 @@ function candidates(schoolNumber: number, days: number, studentCount: number) {
 function runPswb(
   args: string[],
   killWhen?: (stderr: string) => boolean,
+  signal: NodeJS.Signals = 'SIGKILL',
 ): Promise<{ code: number | null; signal: string | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [PSWB, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      if (killWhen?.(stderr) && child.exitCode === null) child.kill('SIGKILL');
+      if (killWhen?.(stderr) && child.exitCode === null && !child.killed) child.kill(signal);
     });
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stderr }));
@@ -81,28 +82,39 @@ afterAll(async () => {
   await sim?.close();
 });
 
+/** Students and dates at the Daily and Time schools: 80 events. */
+function studentDays() {
+  return [
+    ...candidates(101, 10, 4).map((pair) => ({ ...pair, schoolNumber: 101 })),
+    ...candidates(102, 10, 4).map((pair) => ({ ...pair, schoolNumber: 102 })),
+  ];
+}
+
+/** Writes one late check-in per student and date as JSON lines; ids start with `prefix`. */
+async function eventsFile(pairs: ReturnType<typeof studentDays>, prefix: string): Promise<string> {
+  const events = pairs.map(({ student, date, schoolNumber }, index) => ({
+    id: `${prefix}-${index}`,
+    type: 'late_checkin',
+    student: {
+      dcid: student.dcid,
+      name: `${student.first_name} ${student.last_name}`,
+      grade: String(student.grade_level),
+      schoolNumber,
+    },
+    occurredAt: newYorkTime(date, 9 * 3600),
+    reason: 'T',
+  }));
+  const file = join(dataDir, `${prefix}.jsonl`);
+  await writeFile(file, events.map((event) => JSON.stringify(event)).join('\n'));
+  return file;
+}
+
 describe('a writeback run killed with SIGKILL', () => {
   it('resumes on the next start: every event written exactly once, none lost', async () => {
-    const pairs = [
-      ...candidates(101, 10, 4).map((pair) => ({ ...pair, schoolNumber: 101 })),
-      ...candidates(102, 10, 4).map((pair) => ({ ...pair, schoolNumber: 102 })),
-    ];
+    const pairs = studentDays();
     expect(pairs.length).toBeGreaterThanOrEqual(60);
-    const events = pairs.map(({ student, date, schoolNumber }, index) => ({
-      id: `kill-${index}`,
-      type: 'late_checkin',
-      student: {
-        dcid: student.dcid,
-        name: `${student.first_name} ${student.last_name}`,
-        grade: String(student.grade_level),
-        schoolNumber,
-      },
-      occurredAt: newYorkTime(date, 9 * 3600),
-      reason: 'T',
-    }));
-    const file = join(dataDir, 'events.jsonl');
-    await writeFile(file, events.map((event) => JSON.stringify(event)).join('\n'));
-
+    const file = await eventsFile(pairs, 'kill');
+    const events = pairs;
     const killed = await runPswb(
       ['writeback', 'send', '--file', file, '--data-dir', dataDir],
       (stderr) => /sent \d+\//.test(stderr),
@@ -129,5 +141,35 @@ describe('a writeback run killed with SIGKILL', () => {
       expect(sim.district.attendanceOn(student.id, date)).toHaveLength(1);
     }
     expect(sim.district.table('attendance').size).toBe(events.length);
+  });
+});
+
+describe('a writeback run stopped with Ctrl-C (SIGINT)', () => {
+  it('says what finished and what is left, exits 130, leaves nothing claimed, and --resume sends the rest', async () => {
+    const pairs = studentDays();
+    const file = await eventsFile(pairs, 'int');
+    const stopped = await runPswb(
+      ['writeback', 'send', '--file', file, '--data-dir', dataDir],
+      (stderr) => /sent \d+\//.test(stderr),
+      'SIGINT',
+    );
+    expect(stopped.code).toBe(130);
+    const line =
+      /Stopped by SIGINT: (\d+) event\(s\) finished .*; (\d+) left in the outbox, none claimed\. Run pswb writeback send --resume to send them\./.exec(
+        stopped.stderr,
+      );
+    expect(line).not.toBeNull();
+    const store = new WritebackStore(join(dataDir, 'connector.db'));
+    const counts = store.counts();
+    store.close();
+    expect(counts.sending).toBe(0);
+    expect(counts.pending).toBe(Number(line![2]));
+    expect(counts.pending).toBeGreaterThan(0);
+
+    const resumed = await runPswb(['writeback', 'send', '--resume', '--data-dir', dataDir]);
+    expect(resumed.code).toBe(0);
+    const after = new WritebackStore(join(dataDir, 'connector.db'));
+    expect(after.counts()).toMatchObject({ pending: 0, sending: 0, failed: 0 });
+    after.close();
   });
 });

@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { PLUGIN_ERROR_CODES } from '../../plugin/plugin-error.ts';
+import { generatedDocs } from '../../scripts/generate-docs.ts';
 import {
+  CONNECTOR_ERROR_CODES,
   TROUBLESHOOTING,
   explainFailure,
   renderTroubleshootingMarkdown,
@@ -12,7 +15,18 @@ describe('troubleshooting catalogue', () => {
       new URL('../../docs/troubleshooting.md', import.meta.url),
       'utf8',
     );
-    expect(committed).toBe(renderTroubleshootingMarkdown());
+    expect(committed).toBe(generatedDocs()['docs/troubleshooting.md']);
+    expect(committed.startsWith(renderTroubleshootingMarkdown())).toBe(true);
+  });
+
+  it('lists every connector and plugin failure code with its fix', async () => {
+    const committed = await readFile(
+      new URL('../../docs/troubleshooting.md', import.meta.url),
+      'utf8',
+    );
+    for (const code of [...CONNECTOR_ERROR_CODES, ...PLUGIN_ERROR_CODES]) {
+      expect(committed).toMatch(new RegExp(`^\\| \`${code}\` \\|`, 'm'));
+    }
   });
 
   it.each([

@@ -1,6 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exec } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../scripts/cli/command.ts';
 import { pluginBuildCommand } from '../../scripts/commands/plugin-build.ts';
@@ -38,6 +40,18 @@ afterEach(async () => {
 const BUNDLE_25 = 'navigate360-attendance-access-1.0.0-ps25.2.0.0.zip';
 
 describe('pswb plugin build', () => {
+  it('has a --help example whose checksum check passes exactly as printed', async () => {
+    const help = pluginBuildCommand.help.split('\n');
+    const build = help.find((line) => line.trim().startsWith('pswb plugin build --'))!.trim();
+    const check = help.find((line) => line.includes('sha256sum -c'))!.trim();
+    const argv = build.split(/\s+/).slice(1);
+    const out = argv.indexOf('--out');
+    argv[out + 1] = join(folder, argv[out + 1]!);
+    expect((await pswb(...argv)).code).toBe(0);
+    const { stdout } = await promisify(exec)(check, { cwd: folder });
+    expect(stdout).toMatch(/: OK$/m);
+  });
+
   it('writes the bundle and its checksum, printing path, sha256 and the v1 access choice', async () => {
     const out = join(folder, 'dist');
     const { code, stdout } = await pswb(
