@@ -10,7 +10,7 @@ import { DEFAULT_PS_VERSION } from '../plugin/ps-version.ts';
 import type { SimClock } from './clock.ts';
 import { District } from './district/district.ts';
 import type { DistrictData } from './district/schema.ts';
-import { renderPsError } from './http-errors.ts';
+import { renderPsError } from './http/errors.ts';
 import { StateStore, type SimulatorState } from './persistence.ts';
 import { RememberedRouter } from './remembered-router.ts';
 import {
@@ -28,14 +28,10 @@ import {
   type TokenStoreState,
 } from './platform/index.ts';
 import { attendanceRoutes } from './routes/attendance-routes.ts';
-import { MAX_API_BODY_BYTES, limitBody } from './routes/request-body.ts';
 import { schemaRoutes } from './routes/schema-routes.ts';
 import { SnapshotStore, simStateRoutes } from './routes/sim-state-routes.ts';
 import { v1Routes } from './routes/v1-routes.ts';
 import { buildDemoDistrict } from './seeds/demo.ts';
-
-/** Inferred: control uploads of whole districts (/__sim/reset) may be large; API bodies may not. */
-const MAX_CONTROL_BODY_BYTES = 512 * 1024 * 1024;
 
 export interface SimulatorAppOptions {
   /** The PowerSchool version to behave as (default: the newest profile, 25.3.0). */
@@ -134,10 +130,6 @@ function buildRoutes(
   );
   app.use('*', journalRequests(platform));
   app.use('*', injectFaults(platform));
-  app.use('/ws/*', limitBody(MAX_API_BODY_BYTES));
-  app.use('/oauth/*', limitBody(MAX_API_BODY_BYTES));
-  app.use('/__sim/reset', limitBody(MAX_CONTROL_BODY_BYTES));
-  app.use('/__sim/snapshot', limitBody(MAX_API_BODY_BYTES));
 
   app.route('/', oauthRoutes(platform));
   app.route('/ws/v1', v1Routes(platform, district));

@@ -6,7 +6,7 @@
  * types each record's fields; the rules that need the district's data are in
  * attendance-validation.ts.
  */
-import { psError, type PsErrorDetail } from '../http-errors.ts';
+import { psError, type PsErrorDetail } from '../http/errors.ts';
 
 /** The three write endpoints under /ws/attendance/. */
 export const ATTENDANCE_ENDPOINTS = ['daily_time', 'meeting_interval', 'batch_daily_time'] as const;

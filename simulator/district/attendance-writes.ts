@@ -5,7 +5,7 @@
  * "update_count","delete_count","result":[{"status":"SUCCESS","action","success_message":
  * {"id","ref"}}]}}`; `ref` is the record's URI under /ws/schema/table/attendance.
  */
-import { psError } from '../http-errors.ts';
+import { psError } from '../http/errors.ts';
 import type { District } from './district.ts';
 import {
   problemToError,

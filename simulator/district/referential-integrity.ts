@@ -3,7 +3,7 @@
  * exists (a CC's section, a code's school, a calendar day's bell schedule...). Also the facts the
  * attendance validation relies on: every year term has an attendance recording method.
  */
-import type { SeedProblem } from './seed-validation.ts';
+import type { SeedProblem } from './seed-problem.ts';
 import { TABLE_NAMES, type DistrictData, type TableName } from './schema.ts';
 
 type Rows = readonly Record<string, unknown>[];

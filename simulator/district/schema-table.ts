@@ -3,7 +3,7 @@
  * column 400 "Invalid field specified: X is not valid column for table: T" (reference section 3).
  * Access (403) is checked by the route with the columns this module reports as touched.
  */
-import { psError } from '../http-errors.ts';
+import { psError } from '../http/errors.ts';
 import type { District } from './district.ts';
 import { QueryParseError, clauseMatcher, parseQ, type QClause } from './q-parser.ts';
 import {

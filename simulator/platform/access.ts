@@ -4,7 +4,7 @@
  */
 import type { FieldAccessLevel } from '../../plugin/contract.ts';
 import type { PluginDefinition } from '../../plugin/definition.ts';
-import { PsHttpError, type PsErrorDetail } from '../http-errors.ts';
+import { PsHttpError, type PsErrorDetail } from '../http/errors.ts';
 import type { InstalledPlugin } from '../sim-env.ts';
 
 /** "TABLE.FIELD" upper case -> the access the plugin was granted. */

@@ -4,7 +4,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { hasFeature } from '../../plugin/ps-version.ts';
-import { PsHttpError } from '../http-errors.ts';
+import { PsHttpError } from '../http/errors.ts';
 import { requestHeader } from '../request-headers.ts';
 import type { InstalledPlugin, SimEnv } from '../sim-env.ts';
 import type { Platform } from './platform.ts';

@@ -4,11 +4,20 @@
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { renderPsError } from '../http-errors.ts';
+import { renderPsError } from '../http/errors.ts';
 import type { Platform } from './platform.ts';
-import { limitBody, parseOrThrow, readJsonBody } from './route-helpers.ts';
+import { readJsonBody, type BodyRules } from '../http/request-body.ts';
+import { parseOrThrow } from './route-helpers.ts';
 
 const MAX_ADVANCE_SECONDS = 100 * 366 * 24 * 60 * 60;
+
+/** A clock change is a few dozen bytes of JSON. */
+const CLOCK_BODY: BodyRules = {
+  what: 'the clock change',
+  maxBytes: 4 * 1024,
+  accept: 'json',
+  hint: 'Send {"now": ISO instant, "frozen"?: boolean} or {"advanceSeconds": N}.',
+};
 
 const clockChangeSchema = z.union([
   z.strictObject({
@@ -32,16 +41,15 @@ export function clockRoutes(platform: Platform): Hono {
   const change = async (c: Context): Promise<Response> => {
     const body = parseOrThrow(
       clockChangeSchema,
-      await readJsonBody(c),
+      await readJsonBody(c, CLOCK_BODY),
       'clock change (send {"now": ISO instant, "frozen"?: boolean} or {"advanceSeconds": N})',
     );
     if ('advanceSeconds' in body) clock.advance(body.advanceSeconds * 1000);
     else clock.set(new Date(body.now), { frozen: body.frozen ?? true });
     return c.json(clock.describe());
   };
-  const limit = limitBody(4 * 1024, 'clock change');
-  app.put('/', limit, change);
-  app.post('/', limit, change);
+  app.put('/', change);
+  app.post('/', change);
   app.delete('/', (c) => {
     clock.reset();
     return c.json(clock.describe());

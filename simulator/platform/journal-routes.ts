@@ -3,7 +3,7 @@
  * Control routes (/__sim/*) are not journaled: the journal shows PowerSchool traffic only.
  */
 import { Hono, type MiddlewareHandler } from 'hono';
-import { psError, renderPsError } from '../http-errors.ts';
+import { psError, renderPsError } from '../http/errors.ts';
 import { isStatusFilter, redactQuery, type JournalFilter, type JournalRecord } from './journal.ts';
 import type { Platform, PlatformEnv } from './platform.ts';
 

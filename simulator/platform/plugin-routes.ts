@@ -6,11 +6,12 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { V1_ACCESS_LEVELS } from '../../plugin/definition.ts';
-import { PsHttpError, psError, renderPsError } from '../http-errors.ts';
+import { PsHttpError, psError, renderPsError } from '../http/errors.ts';
 import type { Platform } from './platform.ts';
 import { PluginInstallError, PluginRegistryError, type PluginRefusal } from './plugin-registry.ts';
 import { describeDataProvider, describePlugin } from './plugin-view.ts';
-import { limitBody, parseOrThrow, readJsonBody } from './route-helpers.ts';
+import { readBodyBytes, readJsonBody, type BodyRules } from '../http/request-body.ts';
+import { parseOrThrow } from './route-helpers.ts';
 
 /** Inferred: PowerSchool's upload limit is not public; 20 MB is far above any real plugin. */
 export const MAX_PLUGIN_UPLOAD_BYTES = 20 * 1024 * 1024;
@@ -23,6 +24,22 @@ export const PLUGIN_UPLOAD_CONTENT_TYPES = [
   'application/xml',
   'text/xml',
 ] as const;
+
+/** An upload: the raw bytes of a .zip or of plugin.xml. */
+const UPLOAD_BODY: BodyRules = {
+  what: 'the plugin upload',
+  maxBytes: MAX_PLUGIN_UPLOAD_BYTES,
+  accept: PLUGIN_UPLOAD_CONTENT_TYPES,
+  hint: 'Upload the raw bytes of the plugin .zip (Content-Type: application/zip) or of plugin.xml (application/xml).',
+};
+
+/** The Data Provider page's one setting. */
+const DATA_PROVIDER_BODY: BodyRules = {
+  what: 'the Data Provider Configuration change',
+  maxBytes: 4 * 1024,
+  accept: 'json',
+  hint: 'Send {"accessLevelV1Api": "NONE" | "READ" | "FULL"}.',
+};
 
 const REFUSAL_STATUS: Record<PluginRefusal, 404 | 409> = {
   not_found: 404,
@@ -42,7 +59,7 @@ export function pluginControlRoutes(platform: Platform): Hono {
   app.get('/', (c) =>
     c.json({ plugins: registry.list().map((p) => describePlugin(p, psVersion)) }),
   );
-  app.post('/', limitBody(MAX_PLUGIN_UPLOAD_BYTES, 'plugin upload'), async (c) => {
+  app.post('/', async (c) => {
     const plugin = await registry.install(await readUpload(c));
     return c.json(describePlugin(plugin, psVersion), 201);
   });
@@ -63,7 +80,7 @@ export function pluginControlRoutes(platform: Platform): Hono {
     const id = pluginId(c);
     const body = parseOrThrow(
       dataProviderUpdateSchema,
-      await readJsonBody(c),
+      await readJsonBody(c, DATA_PROVIDER_BODY),
       'Data Provider Configuration',
     );
     const plugin = registry.setV1AccessLevel(id, body.accessLevelV1Api);
@@ -88,14 +105,7 @@ function pluginId(c: Context): number {
 }
 
 async function readUpload(c: Context): Promise<Uint8Array> {
-  const contentType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (!(PLUGIN_UPLOAD_CONTENT_TYPES as readonly string[]).includes(contentType)) {
-    throw psError(
-      415,
-      `Upload the plugin as the raw bytes of its .zip (Content-Type: application/zip) or of plugin.xml (application/xml); got ${contentType ? `"${contentType}"` : 'no Content-Type'}. Accepted: ${PLUGIN_UPLOAD_CONTENT_TYPES.join(', ')}.`,
-    );
-  }
-  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  const bytes = new Uint8Array(await readBodyBytes(c, UPLOAD_BODY));
   if (bytes.length === 0) {
     throw psError(400, 'The upload is empty: POST the bytes of the plugin .zip or plugin.xml.');
   }

@@ -5,7 +5,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { hasFeature } from '../../plugin/ps-version.ts';
-import { psError } from '../http-errors.ts';
+import { psError } from '../http/errors.ts';
 import {
   WRITABLE_ATTENDANCE_FIELDS,
   attendanceFieldMaps,
@@ -23,7 +23,20 @@ import {
   type PlatformEnv,
 } from '../platform/index.ts';
 import type { InstalledPlugin } from '../sim-env.ts';
-import { assertJsonContent, readJsonBody } from './request-body.ts';
+import {
+  MAX_API_BODY_BYTES,
+  assertContentType,
+  readJsonBody,
+  type BodyRules,
+} from '../http/request-body.ts';
+
+/** An attendance write: PowerSchool's `{"name":"attendance","record":[...]}` as JSON. */
+const ATTENDANCE_BODY: BodyRules = {
+  what: 'an attendance write',
+  maxBytes: MAX_API_BODY_BYTES,
+  accept: 'json',
+  hint: 'Send {"name":"attendance","record":[{"name":"attendance","tables":{"attendance":{...}}}]}; fewer records per call when it is too large.',
+};
 
 /**
  * The server's own address, for the URIs in the results (`ref`): the request URL up to its
@@ -65,13 +78,13 @@ export function attendanceRoutes(platform: Platform, district: District): Hono<P
   // guard below does: as middleware they were two more layers on every write.
   const guard = (c: Context<PlatformEnv>): InstalledPlugin => {
     const plugin = authenticateRequest(platform, c);
-    assertJsonContent(c);
+    if (c.req.method === 'POST') assertContentType(c, ATTENDANCE_BODY);
     return plugin;
   };
   for (const endpoint of endpoints) {
     app.post(`/${endpoint}`, async (c) => {
       const plugin = guard(c);
-      const body = await readJsonBody(c);
+      const body = await readJsonBody(c, ATTENDANCE_BODY);
       assertAttendanceWriteAccess(plugin, body);
       const results = writeAttendance(district, endpoint, body, baseUrlOf(c));
       // The header c.json sets, in a new object each time: @hono/node-server adds

@@ -2,7 +2,7 @@
  * page / pagesize as PowerSchool reads them: page is 1-based, pagesize defaults to the maximum
  * and may not exceed it (API-REF: "cannot be greater than the maximum page size").
  */
-import { psError } from '../http-errors.ts';
+import { psError } from '../http/errors.ts';
 
 /** A checked page request. */
 export interface Paging {

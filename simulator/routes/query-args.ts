@@ -4,7 +4,7 @@
  * column numeric. Anything else is a 400 naming the arg (reference section 3: "400 (bad args)").
  */
 import type { QueryArg } from '../../plugin/contract.ts';
-import { psError } from '../http-errors.ts';
+import { psError } from '../http/errors.ts';
 import { isIsoDate } from '../district/dates.ts';
 import type { QueryArgs } from '../district/power-queries.ts';
 import { isNumberColumn, isTableName } from '../district/schema.ts';

@@ -5,7 +5,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { findQuery, queryReads, type QueryDefinition } from '../../plugin/contract.ts';
-import { psError } from '../http-errors.ts';
+import { psError } from '../http/errors.ts';
 import type { District } from '../district/district.ts';
 import {
   CORE_DCID_ID_MAP_ARGS,
@@ -29,7 +29,20 @@ import {
 } from '../platform/index.ts';
 import { MAX_PAGE_SIZES, pageOf, readPaging } from './paging.ts';
 import { checkQueryArgs } from './query-args.ts';
-import { readJsonBody, requireJsonContent } from './request-body.ts';
+import {
+  MAX_API_BODY_BYTES,
+  assertContentType,
+  readJsonBody,
+  type BodyRules,
+} from '../http/request-body.ts';
+
+/** PowerQuery arguments: a JSON object; PowerSchool reads an empty body as `{}` (ref 3). */
+const QUERY_BODY: BodyRules = {
+  what: 'PowerQuery arguments',
+  maxBytes: MAX_API_BODY_BYTES,
+  accept: 'json',
+  blankMeans: {},
+};
 
 const MAX = MAX_PAGE_SIZES.schema_table_query_max_page_size;
 
@@ -80,7 +93,10 @@ export function schemaRoutes(platform: Platform, district: District): Hono<Platf
     });
   });
 
-  app.use('/query/*', requireJsonContent());
+  app.use('/query/*', function requireJsonArguments(c, next) {
+    if (c.req.method === 'POST') assertContentType(c, QUERY_BODY);
+    return next();
+  });
   app.post('/query/:name', (c) => runQuery(c, district));
   app.post('/query/:name/count', (c) => runQuery(c, district, true));
   return app;
@@ -104,7 +120,7 @@ async function runQuery(
   countOnly = false,
 ): Promise<Response> {
   const name = c.req.param('name') ?? '';
-  const body = await readJsonBody(c, {});
+  const body = await readJsonBody(c, QUERY_BODY);
   const query = c.req.query();
   if (name === CORE_DCID_ID_MAP_QUERY) {
     // Inferred: the core map needs no declaration and no access_request entry (PSU calls it bare).

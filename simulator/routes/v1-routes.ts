@@ -3,7 +3,7 @@
  * the bearer token and the 25.2.0.0 v1 access-level gate (reference sections 2-3).
  */
 import { Hono } from 'hono';
-import { psError } from '../http-errors.ts';
+import { psError } from '../http/errors.ts';
 import type { District } from '../district/district.ts';
 import { QueryParseError, clauseMatcher, parseQ } from '../district/q-parser.ts';
 import type { StudentRow } from '../district/schema.ts';

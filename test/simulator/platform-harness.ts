@@ -5,7 +5,7 @@
 import { Hono } from 'hono';
 import { buildBundle } from '../../plugin/bundle.ts';
 import { SimClock } from '../../simulator/clock.ts';
-import { renderPsError } from '../../simulator/http-errors.ts';
+import { renderPsError } from '../../simulator/http/errors.ts';
 import {
   assertReadAccess,
   assertWriteAccess,
