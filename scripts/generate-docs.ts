@@ -1,15 +1,20 @@
 /**
  * `npm run docs`: writes the documents generated from code (docs/troubleshooting.md from
- * connector/troubleshooting.ts). test/connector/troubleshooting-doc.test.ts fails when the
- * committed file differs from what this writes.
+ * connector/troubleshooting.ts, docs/simulator-coverage.md from the simulator's route table).
+ * test/connector/troubleshooting-doc.test.ts and test/simulator/coverage-doc.test.ts fail when
+ * a committed file differs from what this writes.
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { renderTroubleshootingMarkdown } from '../connector/index.ts';
+import { renderCoverageMarkdown } from '../simulator/coverage/render-coverage.ts';
 
 /** The generated documents: path from the repository root -> content. */
 export function generatedDocs(): Record<string, string> {
-  return { 'docs/troubleshooting.md': renderTroubleshootingMarkdown() };
+  return {
+    'docs/troubleshooting.md': renderTroubleshootingMarkdown(),
+    'docs/simulator-coverage.md': renderCoverageMarkdown(),
+  };
 }
 
 /** Writes every generated document; resolves to the exit code. */

@@ -7,6 +7,7 @@
 import { Hono } from 'hono';
 import type { Adapter } from 'lowdb';
 import { DEFAULT_PS_VERSION } from '../plugin/ps-version.ts';
+import { answerUnrouted, catalogueRoutes } from './catalogue-routes.ts';
 import type { SimClock } from './clock.ts';
 import { District } from './district/district.ts';
 import type { DistrictData } from './district/schema.ts';
@@ -120,17 +121,11 @@ function buildRoutes(
 ): Hono<PlatformEnv> {
   const app = new Hono<PlatformEnv>({ router: new RememberedRouter() });
   app.onError(renderPsError);
-  app.notFound((c) =>
-    c.json(
-      {
-        message: `Not Found: ${c.req.method} ${c.req.path} is not a PowerSchool endpoint this server has.`,
-      },
-      404,
-    ),
-  );
+  app.notFound(answerUnrouted(platform.psVersion));
   app.use('*', journalRequests(platform));
   app.use('*', injectFaults(platform));
 
+  app.route('/', catalogueRoutes(platform.psVersion));
   app.route('/', oauthRoutes(platform));
   app.route('/ws/v1', v1Routes(platform, district));
   app.route('/ws/schema', schemaRoutes(platform, district));

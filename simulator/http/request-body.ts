@@ -6,12 +6,15 @@
  * refusal always says what was wrong and what to send instead.
  */
 import type { IncomingMessage } from 'node:http';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { formatBytes } from '../../plugin/bundle-limits.ts';
 import { PsHttpError, psError } from './errors.ts';
 
 /** Inferred: PowerSchool's request size limit is not public; 1 MiB holds 200 attendance records many times over. */
 export const MAX_API_BODY_BYTES = 1024 * 1024;
+
+/** A control route that takes no body ignores at most this much of one (413 past it). */
+export const UNREAD_BODY_LIMIT = 1024;
 
 /** The error shapes a refusal can take. */
 export const BODY_ERROR_SHAPES = ['powerschool', 'oauth'] as const;
@@ -79,6 +82,25 @@ function tooLarge(rules: BodyRules): PsHttpError {
     413,
     `Request body too large: ${rules.what} may be at most ${formatBytes(rules.maxBytes)} (${rules.maxBytes} bytes).`,
   );
+}
+
+/**
+ * For a route that takes no body: a declared body over UNREAD_BODY_LIMIT is refused (413)
+ * rather than silently ignored, so a misdirected upload is noticed and nothing changes.
+ */
+export function refuseUnreadBody(route: string): MiddlewareHandler {
+  const rules: BodyRules = {
+    what: `a body sent to ${route}, which takes none,`,
+    maxBytes: UNREAD_BODY_LIMIT,
+    accept: 'json',
+  };
+  return function refuseBodyItDoesNotRead(c, next) {
+    const declared = c.req.header('content-length');
+    if (declared !== undefined && Number.parseInt(declared, 10) > UNREAD_BODY_LIMIT) {
+      throw tooLarge(rules);
+    }
+    return next();
+  };
 }
 
 /** The body's bytes, after the content-type and size checks. */

@@ -14,6 +14,16 @@ export const V1_ACCESS_DENIED_BODY = {
   errorMessage: { message: 'Plugin is missing required accessLevelV1Api READ permission' },
 } as const;
 
+/**
+ * WWW-Authenticate on a bearer 401, in the form a public client's test records for an expired
+ * token (GH tests/PowerSchoolTest.php); the description for a missing token is inferred.
+ */
+export const BEARER_CHALLENGE = {
+  missing: 'Bearer realm="PowerSchool"',
+  invalid:
+    'Bearer error="invalid_token",realm="PowerSchool",error_description="The access token is invalid or has expired"',
+} as const;
+
 /** /ws/v1 routes that answer without a token and are never gated (reference section 2). */
 const OPEN_V1_PATHS: ReadonlySet<string> = new Set([
   '/ws/v1/metadata',
@@ -59,17 +69,25 @@ export function requireBearer(platform: Platform): MiddlewareHandler<SimEnv> {
 export function authenticateRequest(platform: Platform, c: Context<SimEnv>): InstalledPlugin {
   const authorization = requestHeader(c, 'authorization');
   if (!bearerToken(authorization)) {
-    throw new PsHttpError(401, {
-      message:
-        'Authentication required: send "Authorization: Bearer <access token>"; get a token from POST /oauth/access_token.',
-    });
+    throw new PsHttpError(
+      401,
+      {
+        message:
+          'Authentication required: send "Authorization: Bearer <access token>"; get a token from POST /oauth/access_token.',
+      },
+      { 'WWW-Authenticate': BEARER_CHALLENGE.missing },
+    );
   }
   const plugin = identifyPlugin(platform, authorization);
   if (!plugin) {
-    throw new PsHttpError(401, {
-      message:
-        'Invalid access token: it is unknown, expired or revoked, or its plugin is disabled or deleted. Get a new one from POST /oauth/access_token.',
-    });
+    throw new PsHttpError(
+      401,
+      {
+        message:
+          'Invalid access token: it is unknown, expired or revoked, or its plugin is disabled or deleted. Get a new one from POST /oauth/access_token.',
+      },
+      { 'WWW-Authenticate': BEARER_CHALLENGE.invalid },
+    );
   }
   c.set('plugin', plugin);
   return plugin;
@@ -88,7 +106,11 @@ export function requireV1Access(platform: Platform): MiddlewareHandler<SimEnv> {
       if (!plugin) {
         throw new Error('requireV1Access runs after requireBearer: no plugin on this request.');
       }
-      if (plugin.v1AccessLevel === 'NONE') throw new PsHttpError(401, V1_ACCESS_DENIED_BODY);
+      if (plugin.v1AccessLevel === 'NONE') {
+        throw new PsHttpError(401, V1_ACCESS_DENIED_BODY, {
+          'WWW-Authenticate': BEARER_CHALLENGE.missing,
+        });
+      }
     }
     await next();
   };

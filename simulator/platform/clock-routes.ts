@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { renderPsError } from '../http/errors.ts';
 import type { Platform } from './platform.ts';
 import { readJsonBody, type BodyRules } from '../http/request-body.ts';
+import { routeMounter } from '../http/route-spec.ts';
+import { PLATFORM_CONTROL_ROUTES } from './platform-specs.ts';
 import { parseOrThrow } from './route-helpers.ts';
 
 const MAX_ADVANCE_SECONDS = 100 * 366 * 24 * 60 * 60;
@@ -37,7 +39,8 @@ export function clockRoutes(platform: Platform): Hono {
   const app = new Hono();
   app.onError(renderPsError);
   const { clock } = platform;
-  app.get('/', (c) => c.json(clock.describe()));
+  const route = routeMounter(app, '/__sim/clock', PLATFORM_CONTROL_ROUTES);
+  route('GET', '/__sim/clock', (c) => c.json(clock.describe()));
   const change = async (c: Context): Promise<Response> => {
     const body = parseOrThrow(
       clockChangeSchema,
@@ -48,9 +51,9 @@ export function clockRoutes(platform: Platform): Hono {
     else clock.set(new Date(body.now), { frozen: body.frozen ?? true });
     return c.json(clock.describe());
   };
-  app.put('/', change);
-  app.post('/', change);
-  app.delete('/', (c) => {
+  route('PUT', '/__sim/clock', change);
+  route('POST', '/__sim/clock', change);
+  route('DELETE', '/__sim/clock', (c) => {
     clock.reset();
     return c.json(clock.describe());
   });

@@ -9,6 +9,8 @@ import { parseFaultFlag } from './fault-flag.ts';
 import { FAULT_ACTION_HELP, type FaultRuleInput } from './fault-rules.ts';
 import type { Platform } from './platform.ts';
 import { readBodyText, readJsonBody, type BodyRules } from '../http/request-body.ts';
+import { routeMounter } from '../http/route-spec.ts';
+import { PLATFORM_CONTROL_ROUTES } from './platform-specs.ts';
 import { invalidBody } from './route-helpers.ts';
 
 const VALID_RULE_HINT = `A rule is {"method"?: "POST", "path": "/ws/attendance/*", "action": ACTION} or {.., "sequence": [500, 500, "pass"]}, with optional "probability" (0..1), "times" (N) and "id"; ACTION is one of ${FAULT_ACTION_HELP.join(', ')}.`;
@@ -30,15 +32,18 @@ export function faultRoutes(platform: Platform): Hono {
     }
     return renderPsError(error, c);
   });
-  app.get('/', (c) => c.json({ rules: platform.faults.list(), hung: platform.faults.hungCount }));
-  app.post('/', async (c) => {
+  const route = routeMounter(app, '/__sim/faults', PLATFORM_CONTROL_ROUTES);
+  route('GET', '/__sim/faults', (c) =>
+    c.json({ rules: platform.faults.list(), hung: platform.faults.hungCount }),
+  );
+  route('POST', '/__sim/faults', async (c) => {
     const inputs = await readRules(c);
     const rules = platform.faults.addMany(inputs);
     return c.json({ rules }, 201);
   });
-  app.delete('/', (c) => c.json({ removed: platform.faults.clear() }));
-  app.delete('/:id', (c) => {
-    const id = c.req.param('id');
+  route('DELETE', '/__sim/faults', (c) => c.json({ removed: platform.faults.clear() }));
+  route('DELETE', '/__sim/faults/:id', (c) => {
+    const id = c.req.param('id') ?? '';
     if (!platform.faults.remove(id)) {
       const ids = platform.faults.list().map((rule) => rule.id);
       throw psError(

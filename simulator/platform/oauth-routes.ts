@@ -9,7 +9,9 @@
  */
 import { Hono, type Context } from 'hono';
 import { PsHttpError, renderPsError } from '../http/errors.ts';
+import { routeMounter } from '../http/route-spec.ts';
 import type { Platform } from './platform.ts';
+import { OAUTH_ROUTES } from './platform-specs.ts';
 import { readBodyText, type BodyRules } from '../http/request-body.ts';
 
 /** A token request is a few dozen bytes of form; anything near 8 KB is not one. */
@@ -39,8 +41,9 @@ export function oauthRoutes(platform: Platform): Hono {
     c.header('Cache-Control', 'no-store');
     return c.json(platform.tokens.issue(plugin.id));
   };
-  app.post('/oauth/access_token', issueAccessToken);
-  app.post('/oauth/access_token/', issueAccessToken);
+  const route = routeMounter(app, '', OAUTH_ROUTES);
+  route('POST', '/oauth/access_token', issueAccessToken);
+  route('POST', '/oauth/access_token/', issueAccessToken);
   return app;
 }
 
@@ -97,6 +100,9 @@ async function readGrantType(c: Context): Promise<string> {
   return grantType;
 }
 
+/** RFC 6749 5.2: a 401 to a client that authenticated with Basic names the scheme (realm inferred). */
 function oauthError(status: 400 | 401, error: string, description: string): PsHttpError {
-  return new PsHttpError(status, { error, error_description: description });
+  const headers: Record<string, string> =
+    status === 401 ? { 'WWW-Authenticate': 'Basic realm="PowerSchool"' } : {};
+  return new PsHttpError(status, { error, error_description: description }, headers);
 }

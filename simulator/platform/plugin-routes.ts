@@ -11,6 +11,8 @@ import type { Platform } from './platform.ts';
 import { PluginInstallError, PluginRegistryError, type PluginRefusal } from './plugin-registry.ts';
 import { describeDataProvider, describePlugin } from './plugin-view.ts';
 import { readBodyBytes, readJsonBody, type BodyRules } from '../http/request-body.ts';
+import { routeMounter } from '../http/route-spec.ts';
+import { PLATFORM_CONTROL_ROUTES } from './platform-specs.ts';
 import { parseOrThrow } from './route-helpers.ts';
 
 /** Inferred: PowerSchool's upload limit is not public; 20 MB is far above any real plugin. */
@@ -56,27 +58,34 @@ export function pluginControlRoutes(platform: Platform): Hono {
   app.onError((error, c) => renderPsError(toHttpError(error), c));
   const { registry, psVersion } = platform;
 
-  app.get('/', (c) =>
+  const route = routeMounter(app, '/__sim/plugins', PLATFORM_CONTROL_ROUTES);
+  route('GET', '/__sim/plugins', (c) =>
     c.json({ plugins: registry.list().map((p) => describePlugin(p, psVersion)) }),
   );
-  app.post('/', async (c) => {
+  route('POST', '/__sim/plugins', async (c) => {
     const plugin = await registry.install(await readUpload(c));
     return c.json(describePlugin(plugin, psVersion), 201);
   });
-  app.get('/:id', (c) => c.json(describePlugin(registry.require(pluginId(c)), psVersion)));
-  app.delete('/:id', (c) => {
+  route('GET', '/__sim/plugins/:id', (c) =>
+    c.json(describePlugin(registry.require(pluginId(c)), psVersion)),
+  );
+  route('DELETE', '/__sim/plugins/:id', (c) => {
     const id = pluginId(c);
     const { name } = registry.require(id).definition;
     registry.remove(id);
     return c.json({ deleted: id, name });
   });
-  app.post('/:id/enable', (c) => c.json(describePlugin(registry.enable(pluginId(c)), psVersion)));
-  app.post('/:id/disable', (c) => c.json(describePlugin(registry.disable(pluginId(c)), psVersion)));
-  app.get('/:id/data-provider', (c) => {
+  route('POST', '/__sim/plugins/:id/enable', (c) =>
+    c.json(describePlugin(registry.enable(pluginId(c)), psVersion)),
+  );
+  route('POST', '/__sim/plugins/:id/disable', (c) =>
+    c.json(describePlugin(registry.disable(pluginId(c)), psVersion)),
+  );
+  route('GET', '/__sim/plugins/:id/data-provider', (c) => {
     const plugin = registry.requireDataProvider(pluginId(c));
     return c.json(describeDataProvider(plugin, psVersion));
   });
-  app.put('/:id/data-provider', async (c) => {
+  route('PUT', '/__sim/plugins/:id/data-provider', async (c) => {
     const id = pluginId(c);
     const body = parseOrThrow(
       dataProviderUpdateSchema,
@@ -86,7 +95,7 @@ export function pluginControlRoutes(platform: Platform): Hono {
     const plugin = registry.setV1AccessLevel(id, body.accessLevelV1Api);
     return c.json(describeDataProvider(plugin, psVersion));
   });
-  app.post('/:id/regenerate', (c) => {
+  route('POST', '/__sim/plugins/:id/regenerate', (c) => {
     const plugin = registry.regenerateCredentials(pluginId(c));
     return c.json(describeDataProvider(plugin, psVersion));
   });

@@ -4,8 +4,6 @@
  * (400) -> FullAccess on the fields written (403) -> payload and data rules (400) -> save.
  */
 import { Hono, type Context } from 'hono';
-import { hasFeature } from '../../plugin/ps-version.ts';
-import { psError } from '../http/errors.ts';
 import {
   WRITABLE_ATTENDANCE_FIELDS,
   attendanceFieldMaps,
@@ -23,6 +21,8 @@ import {
   type PlatformEnv,
 } from '../platform/index.ts';
 import type { InstalledPlugin } from '../sim-env.ts';
+import { routeMounter, routesOn } from '../http/route-spec.ts';
+import { ATTENDANCE_ROUTES } from './attendance-specs.ts';
 import {
   MAX_API_BODY_BYTES,
   assertContentType,
@@ -64,16 +64,8 @@ function assertAttendanceWriteAccess(plugin: InstalledPlugin, body: unknown): vo
 /** The /ws/attendance sub-app (mount at /ws/attendance). */
 export function attendanceRoutes(platform: Platform, district: District): Hono<PlatformEnv> {
   const app = new Hono<PlatformEnv>();
-  const endpoints: AttendanceEndpoint[] = ['daily_time', 'meeting_interval'];
-  if (hasFeature(platform.psVersion, 'batchDailyTime')) endpoints.push('batch_daily_time');
-  else {
-    app.all('/batch_daily_time', () => {
-      throw psError(
-        404,
-        `Not Found: /ws/attendance/batch_daily_time does not exist on PowerSchool ${platform.psVersion}; it arrived in 25.3.0. Use /ws/attendance/daily_time.`,
-      );
-    });
-  }
+  const served = routesOn(ATTENDANCE_ROUTES, platform.psVersion);
+  const route = routeMounter(app, '/ws/attendance', served);
   // The endpoints check the bearer token and the content type themselves, in the order the
   // guard below does: as middleware they were two more layers on every write.
   const guard = (c: Context<PlatformEnv>): InstalledPlugin => {
@@ -81,8 +73,9 @@ export function attendanceRoutes(platform: Platform, district: District): Hono<P
     if (c.req.method === 'POST') assertContentType(c, ATTENDANCE_BODY);
     return plugin;
   };
-  for (const endpoint of endpoints) {
-    app.post(`/${endpoint}`, async (c) => {
+  for (const { path } of served) {
+    const endpoint = path.slice('/ws/attendance/'.length) as AttendanceEndpoint;
+    route('POST', path, async (c) => {
       const plugin = guard(c);
       const body = await readJsonBody(c, ATTENDANCE_BODY);
       assertAttendanceWriteAccess(plugin, body);

@@ -27,7 +27,9 @@ import {
   type Platform,
   type PlatformEnv,
 } from '../platform/index.ts';
+import { routeMounter } from '../http/route-spec.ts';
 import { MAX_PAGE_SIZES, pageOf, readPaging } from './paging.ts';
+import { SCHEMA_ROUTES } from './schema-specs.ts';
 import { checkQueryArgs } from './query-args.ts';
 import {
   MAX_API_BODY_BYTES,
@@ -50,9 +52,10 @@ const MAX = MAX_PAGE_SIZES.schema_table_query_max_page_size;
 export function schemaRoutes(platform: Platform, district: District): Hono<PlatformEnv> {
   const app = new Hono<PlatformEnv>();
   app.use('*', requireBearer(platform));
+  const route = routeMounter(app, '/ws/schema', SCHEMA_ROUTES);
 
-  app.get('/table/:table/count', (c) => {
-    const prepared = prepareTableQuery(c.req.param('table'), { q: c.req.query('q') });
+  route('GET', '/ws/schema/table/:table/count', (c) => {
+    const prepared = prepareTableQuery(c.req.param('table') ?? '', { q: c.req.query('q') });
     assertReadAccess(
       c.var.plugin,
       prepared.clauses.map((clause) => `${prepared.table}.${clause.field}`),
@@ -60,15 +63,15 @@ export function schemaRoutes(platform: Platform, district: District): Hono<Platf
     );
     return c.json({ count: runTableQuery(district, prepared).length });
   });
-  app.get('/table/:table/:id', (c) => {
-    const table = resolveTable(c.req.param('table'));
+  route('GET', '/ws/schema/table/:table/:id', (c) => {
+    const table = resolveTable(c.req.param('table') ?? '');
     const prepared = prepareTableQuery(table, { projection: c.req.query('projection') });
     assertReadAccess(
       c.var.plugin,
       prepared.projection.map((column) => `${table}.${column}`),
       table,
     );
-    const id = c.req.param('id');
+    const id = c.req.param('id') ?? '';
     const row =
       /^\d+$/.test(id) && table !== 'terms'
         ? (district.table(table).get(Number(id)) as Record<string, unknown> | undefined)
@@ -76,9 +79,9 @@ export function schemaRoutes(platform: Platform, district: District): Hono<Platf
     if (!row) throw psError(404, `Not Found: ${table} has no record with id ${id}.`);
     return c.json(toSchemaRecord(table, row, prepared.projection));
   });
-  app.get('/table/:table', (c) => {
+  route('GET', '/ws/schema/table/:table', (c) => {
     const query = c.req.query();
-    const prepared = prepareTableQuery(c.req.param('table'), query);
+    const prepared = prepareTableQuery(c.req.param('table') ?? '', query);
     assertReadAccess(
       c.var.plugin,
       prepared.touched.map((column) => `${prepared.table}.${column}`),
@@ -97,8 +100,8 @@ export function schemaRoutes(platform: Platform, district: District): Hono<Platf
     if (c.req.method === 'POST') assertContentType(c, QUERY_BODY);
     return next();
   });
-  app.post('/query/:name', (c) => runQuery(c, district));
-  app.post('/query/:name/count', (c) => runQuery(c, district, true));
+  route('POST', '/ws/schema/query/:name', (c) => runQuery(c, district));
+  route('POST', '/ws/schema/query/:name/count', (c) => runQuery(c, district, true));
   return app;
 }
 

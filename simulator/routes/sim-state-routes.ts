@@ -10,6 +10,8 @@ import type { District } from '../district/district.ts';
 import type { DistrictData } from '../district/schema.ts';
 import { SeedValidationError, validateSeed } from '../district/seed-validation.ts';
 import { readJsonBody, type BodyRules } from '../http/request-body.ts';
+import { routeMounter } from '../http/route-spec.ts';
+import { STATE_ROUTES } from './state-specs.ts';
 
 /** POST /__sim/snapshot: `{"name"?}`, a few bytes. */
 const SNAPSHOT_BODY: BodyRules = {
@@ -77,11 +79,12 @@ export function simStateRoutes(options: SimStateOptions): Hono {
   const { district, snapshots, seed } = options;
   const app = new Hono();
   app.onError(renderPsError);
-  app.get('/seed', (c) => c.json({ seed: seed.name, summary: district.summary() }));
-  app.get('/snapshot', (c) =>
+  const route = routeMounter(app, '/__sim', STATE_ROUTES);
+  route('GET', '/__sim/seed', (c) => c.json({ seed: seed.name, summary: district.summary() }));
+  route('GET', '/__sim/snapshot', (c) =>
     c.json({ seed: seed.name, snapshots: snapshots.list(), district: district.toJSON() }),
   );
-  app.post('/snapshot', async (c) => {
+  route('POST', '/__sim/snapshot', async (c) => {
     const body = asObject(await readJsonBody(c, SNAPSHOT_BODY), SNAPSHOT_BODY);
     const name = body.name ?? 'default';
     if (typeof name !== 'string' || !SNAPSHOT_NAME.test(name)) {
@@ -94,7 +97,7 @@ export function simStateRoutes(options: SimStateOptions): Hono {
     snapshots.save(name, district, savedAt);
     return c.json({ name, savedAt, summary: district.summary() }, 201);
   });
-  app.post('/reset', async (c) => {
+  route('POST', '/__sim/reset', async (c) => {
     const body = asObject(await readJsonBody(c, RESET_BODY), RESET_BODY);
     const restored = restore(options, body);
     return c.json({ restored, summary: district.summary() });

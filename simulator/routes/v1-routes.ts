@@ -14,7 +14,9 @@ import {
   type Platform,
   type PlatformEnv,
 } from '../platform/index.ts';
+import { routeMounter, type RouteHandler } from '../http/route-spec.ts';
 import { MAX_PAGE_SIZES, pageOf, readPaging } from './paging.ts';
+import { V1_ROUTES } from './v1-specs.ts';
 import {
   V1_STUDENT_EXPANSIONS,
   V1_STUDENT_FIELDS,
@@ -88,19 +90,23 @@ function searchStudents(district: District, q: string | undefined): readonly Stu
   return source.filter((student) => matchers.every((matches) => matches(student)));
 }
 
+/** Mounts a declared /ws/v1 route. */
+type MountV1 = (method: 'GET', path: string, ...handlers: RouteHandler<PlatformEnv>[]) => void;
+
 /** The /ws/v1 sub-app (mount at /ws/v1). */
 export function v1Routes(platform: Platform, district: District): Hono<PlatformEnv> {
   const app = new Hono<PlatformEnv>();
-  addOpenRoutes(app, platform, district);
+  const route = routeMounter(app, '/ws/v1', V1_ROUTES);
+  addOpenRoutes(route, platform, district);
   app.use('*', requireBearer(platform), requireV1Access(platform));
-  addSchoolRoutes(app, district);
-  addStudentRoutes(app, district);
+  addSchoolRoutes(route, district);
+  addStudentRoutes(route, district);
   return app;
 }
 
 /** metadata and time: no token needed (reference section 2). */
-function addOpenRoutes(app: Hono<PlatformEnv>, platform: Platform, district: District): void {
-  app.get('/metadata', (c) => {
+function addOpenRoutes(route: MountV1, platform: Platform, district: District): void {
+  route('GET', '/ws/v1/metadata', (c) => {
     const plugin = identifyPlugin(platform, c.req.header('authorization'));
     return c.json({
       metadata: {
@@ -112,7 +118,7 @@ function addOpenRoutes(app: Hono<PlatformEnv>, platform: Platform, district: Dis
     });
   });
   // Inferred shape: no public source shows /ws/v1/time's body.
-  app.get('/time', (c) => {
+  route('GET', '/ws/v1/time', (c) => {
     const now = platform.clock.now();
     return c.json({
       time: {
@@ -124,24 +130,24 @@ function addOpenRoutes(app: Hono<PlatformEnv>, platform: Platform, district: Dis
 }
 
 /** The district, its schools and their terms. */
-function addSchoolRoutes(app: Hono<PlatformEnv>, district: District): void {
-  app.get('/district', (c) =>
+function addSchoolRoutes(route: MountV1, district: District): void {
+  route('GET', '/ws/v1/district', (c) =>
     c.json({
       district: { name: district.info.name, district_number: district.info.district_number },
     }),
   );
-  app.get('/district/school', (c) => {
+  route('GET', '/ws/v1/district/school', (c) => {
     const paging = readPaging(c.req.query(), MAX_PAGE_SIZES.school_max_page_size);
     const schools = pageOf(district.table('schools').all(), paging).map(v1School);
     return c.json(v1Collection('schools', 'school', schools));
   });
-  app.get('/district/school/count', (c) =>
+  route('GET', '/ws/v1/district/school/count', (c) =>
     c.json({ resource: { count: district.table('schools').size } }),
   );
-  app.get('/school/:id/term', (c) => {
-    const school = district.schoolByDcid(wholeId(c.req.param('id'), 'school'));
+  route('GET', '/ws/v1/school/:id/term', (c) => {
+    const school = district.schoolByDcid(wholeId(c.req.param('id') ?? '', 'school'));
     if (!school)
-      throw notFound(`school with id ${c.req.param('id')} (v1 school ids are SCHOOLS.DCID)`);
+      throw notFound(`school with id ${c.req.param('id') ?? ''} (v1 school ids are SCHOOLS.DCID)`);
     const paging = readPaging(c.req.query(), MAX_PAGE_SIZES.term_max_page_size);
     const terms = [...district.termsOfSchool(school.school_number)].sort(
       (a, b) => a.firstday.localeCompare(b.firstday) || a.id - b.id,
@@ -154,16 +160,16 @@ function addSchoolRoutes(app: Hono<PlatformEnv>, district: District): void {
       ),
     );
   });
-  app.get('/school/:id/term/count', (c) => {
-    const school = district.schoolByDcid(wholeId(c.req.param('id'), 'school'));
-    if (!school) throw notFound(`school with id ${c.req.param('id')}`);
+  route('GET', '/ws/v1/school/:id/term/count', (c) => {
+    const school = district.schoolByDcid(wholeId(c.req.param('id') ?? '', 'school'));
+    if (!school) throw notFound(`school with id ${c.req.param('id') ?? ''}`);
     return c.json({ resource: { count: district.termsOfSchool(school.school_number).length } });
   });
-  app.get('/term/:id', (c) => {
-    const term = district.table('terms').get(wholeId(c.req.param('id'), 'term'));
+  route('GET', '/ws/v1/term/:id', (c) => {
+    const term = district.table('terms').get(wholeId(c.req.param('id') ?? '', 'term'));
     const school = term && district.schoolByNumber(term.schoolid);
     if (!term || !school)
-      throw notFound(`term with id ${c.req.param('id')} (v1 term ids are TERMS.DCID)`);
+      throw notFound(`term with id ${c.req.param('id') ?? ''} (v1 term ids are TERMS.DCID)`);
     return c.json({ term: v1Term(term, school) });
   });
 }
@@ -177,8 +183,8 @@ function readExpansions(raw: string | undefined): string[] {
 }
 
 /** Student search, count and lookup by DCID. */
-function addStudentRoutes(app: Hono<PlatformEnv>, district: District): void {
-  app.get('/district/student', (c) => {
+function addStudentRoutes(route: MountV1, district: District): void {
+  route('GET', '/ws/v1/district/student', (c) => {
     const query = c.req.query();
     const paging = readPaging(query, MAX_PAGE_SIZES.student_max_page_size);
     const expansions = readExpansions(query.expansions);
@@ -193,13 +199,15 @@ function addStudentRoutes(app: Hono<PlatformEnv>, district: District): void {
       },
     });
   });
-  app.get('/district/student/count', (c) =>
+  route('GET', '/ws/v1/district/student/count', (c) =>
     c.json({ resource: { count: searchStudents(district, c.req.query('q')).length } }),
   );
-  app.get('/student/:id', (c) => {
-    const student = district.studentByDcid(wholeId(c.req.param('id'), 'student'));
+  route('GET', '/ws/v1/student/:id', (c) => {
+    const student = district.studentByDcid(wholeId(c.req.param('id') ?? '', 'student'));
     if (!student)
-      throw notFound(`student with id ${c.req.param('id')} (v1 student ids are STUDENTS.DCID)`);
+      throw notFound(
+        `student with id ${c.req.param('id') ?? ''} (v1 student ids are STUDENTS.DCID)`,
+      );
     const expansions = readExpansions(c.req.query('expansions'));
     return c.json({
       student: {
