@@ -290,12 +290,30 @@ export function tableColumns(table: TableName): readonly string[] {
   return Object.keys(TABLE_SCHEMAS[table].shape);
 }
 
-/** True when a column holds numbers (q compares it numerically and needs a numeric value). */
-export function isNumberColumn(table: TableName, column: string): boolean {
+/** A column's zod type without nullable or default wrappers. */
+function columnType(table: TableName, column: string): z.ZodType | undefined {
   const shape = TABLE_SCHEMAS[table].shape as Record<string, z.ZodType>;
   let type = shape[column];
-  if (type instanceof z.ZodNullable) type = type.unwrap() as z.ZodType;
-  return type instanceof z.ZodNumber;
+  while (type instanceof z.ZodNullable || type instanceof z.ZodDefault) {
+    type = type.unwrap() as z.ZodType;
+  }
+  return type;
+}
+
+/** True when a column holds numbers (q compares it numerically and needs a numeric value). */
+export function isNumberColumn(table: TableName, column: string): boolean {
+  return columnType(table, column) instanceof z.ZodNumber;
+}
+
+/** True when a column holds calendar dates (YYYY-MM-DD). */
+export function isDateColumn(table: TableName, column: string): boolean {
+  return columnType(table, column) instanceof z.ZodISODate;
+}
+
+/** True when a column may be null. */
+export function isNullableColumn(table: TableName, column: string): boolean {
+  const shape = TABLE_SCHEMAS[table].shape as Record<string, z.ZodType>;
+  return shape[column] instanceof z.ZodNullable;
 }
 
 /** The whole district: settings plus every table (a missing table in a seed file is empty). */

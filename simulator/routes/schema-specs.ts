@@ -19,16 +19,68 @@ const tableListAnswer = z.strictObject({
   '@extensions': z.string(),
 });
 
-/** A flattened PowerQuery result (reference section 3; values as strings inferred). */
+/** A flattened PowerQuery result (reference section 3, GH README; values as strings inferred). */
 export const queryResultAnswer = z.strictObject({
   name: z.string(),
-  record: z.array(z.record(z.string(), z.string())),
   count: z.number().int().nonnegative().optional(),
+  record: z.array(z.record(z.string(), z.string())),
+  '@extensions': z.string(),
+});
+
+/** GET /ws/schema/table/{table}/metadata (API-REF TableInfo; column fields inferred). */
+export const tableMetadataAnswer = z.strictObject({
+  name: z.string(),
+  comment: z.string(),
+  primaryKey: z.string(),
+  queries: z.strictObject({}),
+  schemaType: z.string(),
+  coreTable: z.string(),
+  collection: z.string(),
+  columns: z.array(
+    z.strictObject({
+      name: z.string(),
+      type: z.enum(['NUMBER', 'VARCHAR2', 'DATE']),
+      length: z.number().int(),
+      nullable: z.boolean(),
+      access: z.enum(['FullAccess', 'ViewOnly', 'NoAccess', 'BlackListNoAccess']).optional(),
+    }),
+  ),
+});
+
+/** GET /ws/schema/query/api: a Swagger 2.0 document of the queries (PQUI). */
+export const queryCatalogueAnswer = z.looseObject({
+  swagger: z.literal('2.0'),
+  paths: z.record(
+    z.string(),
+    z.strictObject({
+      post: z.looseObject({ tags: z.array(z.string()), summary: z.string() }),
+    }),
+  ),
+  definitions: z.record(z.string(), z.looseObject({ type: z.string() })),
+});
+
+/** GET /ws/schema/query/{name}/metadata (inferred shape). */
+export const queryMetadataAnswer = z.strictObject({
+  name: z.string(),
+  summary: z.string(),
+  description: z.string(),
+  coreTable: z.string(),
+  flattened: z.boolean(),
+  arguments: z.array(
+    z.strictObject({
+      name: z.string(),
+      type: z.enum(['primitive', 'array']),
+      required: z.boolean(),
+      column: z.string(),
+      description: z.string(),
+    }),
+  ),
+  columns: z.array(z.strictObject({ name: z.string(), column: z.string() })),
 });
 
 const paging: Record<string, RouteParameter> = {
   page: { description: 'Page number, from 1.' },
-  pagesize: { description: 'Rows per page.' },
+  pagesize: { description: 'Rows per page: 100 by default, at most 1000; 0 for every row.' },
 };
 
 const tableQuery: Record<string, RouteParameter> = {
@@ -37,6 +89,7 @@ const tableQuery: Record<string, RouteParameter> = {
   ...paging,
   sort: { description: 'Columns to sort by.' },
   sortdescending: { description: 'true to sort descending.' },
+  order: { description: 'Ad-hoc order: column;asc or column;desc, separated by commas.' },
 };
 
 const SCHEMA_REF = 'API-REF plugins/powerschool-api-schema.md';
@@ -67,6 +120,12 @@ const queryBody = {
 
 /** Every /ws/schema route. */
 export const SCHEMA_ROUTES: readonly RouteSpec[] = [
+  table(
+    '/ws/schema/table/:table/metadata',
+    "a table's columns with their types and lengths",
+    tableMetadataAnswer,
+    { expansions: { description: "access adds the plugin's access to each column (TS)." } },
+  ),
   table('/ws/schema/table/:table/count', 'rows of a table matching q', countAnswer, {
     q: tableQuery.q!,
   }),
@@ -80,13 +139,36 @@ export const SCHEMA_ROUTES: readonly RouteSpec[] = [
     tableQuery,
   ),
   {
+    method: 'GET',
+    path: '/ws/schema/query/api',
+    area: 'powerquery',
+    auth: 'bearer',
+    summary: 'the PowerQueries the plugin may run, as a Swagger 2.0 document',
+    source: 'TS client.py list_named_queries; PQUI for the document (paths, definitions)',
+    answers: { 200: { description: 'The queries.', schema: queryCatalogueAnswer } },
+  },
+  {
+    method: 'GET',
+    path: '/ws/schema/query/:name/metadata',
+    area: 'powerquery',
+    auth: 'bearer',
+    summary: "a PowerQuery's arguments and columns",
+    source: 'TS client.py Schema.metadata (the route); the answer inferred',
+    answers: { 200: { description: 'The query.', schema: queryMetadataAnswer } },
+  },
+  {
     method: 'POST',
     path: '/ws/schema/query/:name',
     area: 'powerquery',
     auth: 'bearer',
     summary: 'run a PowerQuery the installed plugin declares (or the core DCID map)',
     source: `${SCHEMA_REF} POST /ws/schema/query/{queryname}; PSU for the core student_dcid_id_map`,
-    query: { ...paging, count: { description: 'true adds the total count.' } },
+    query: {
+      ...paging,
+      count: { description: 'true adds the total count.' },
+      $q: { description: 'Ad-hoc filter on the columns (alias or table.column).' },
+      order: { description: 'Ad-hoc order: column;asc or column;desc, separated by commas.' },
+    },
     body: queryBody,
     answers: { 200: { description: 'The rows, flattened.', schema: queryResultAnswer } },
   },
@@ -97,6 +179,7 @@ export const SCHEMA_ROUTES: readonly RouteSpec[] = [
     auth: 'bearer',
     summary: 'how many rows a PowerQuery returns',
     source: `${SCHEMA_REF} POST /ws/schema/query/{queryname}/count`,
+    query: { $q: { description: 'Ad-hoc filter, applied before counting.' } },
     body: queryBody,
     answers: { 200: { description: 'The count.', schema: countAnswer } },
   },

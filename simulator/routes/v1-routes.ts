@@ -15,7 +15,7 @@ import {
   type PlatformEnv,
 } from '../platform/index.ts';
 import { routeMounter, type RouteHandler } from '../http/route-spec.ts';
-import { MAX_PAGE_SIZES, pageOf, readPaging } from './paging.ts';
+import { MAX_PAGE_SIZES, pageOf, readPaging, v1Paging } from './paging.ts';
 import { V1_ROUTES } from './v1-specs.ts';
 import {
   V1_STUDENT_EXPANSIONS,
@@ -137,7 +137,7 @@ function addSchoolRoutes(route: MountV1, district: District): void {
     }),
   );
   route('GET', '/ws/v1/district/school', (c) => {
-    const paging = readPaging(c.req.query(), MAX_PAGE_SIZES.school_max_page_size);
+    const paging = readPaging(c.req.query(), v1Paging(MAX_PAGE_SIZES.school_max_page_size));
     const schools = pageOf(district.table('schools').all(), paging).map(v1School);
     return c.json(v1Collection('schools', 'school', schools));
   });
@@ -148,7 +148,7 @@ function addSchoolRoutes(route: MountV1, district: District): void {
     const school = district.schoolByDcid(wholeId(c.req.param('id') ?? '', 'school'));
     if (!school)
       throw notFound(`school with id ${c.req.param('id') ?? ''} (v1 school ids are SCHOOLS.DCID)`);
-    const paging = readPaging(c.req.query(), MAX_PAGE_SIZES.term_max_page_size);
+    const paging = readPaging(c.req.query(), v1Paging(MAX_PAGE_SIZES.term_max_page_size));
     const terms = [...district.termsOfSchool(school.school_number)].sort(
       (a, b) => a.firstday.localeCompare(b.firstday) || a.id - b.id,
     );
@@ -186,7 +186,7 @@ function readExpansions(raw: string | undefined): string[] {
 function addStudentRoutes(route: MountV1, district: District): void {
   route('GET', '/ws/v1/district/student', (c) => {
     const query = c.req.query();
-    const paging = readPaging(query, MAX_PAGE_SIZES.student_max_page_size);
+    const paging = readPaging(query, v1Paging(MAX_PAGE_SIZES.student_max_page_size));
     const expansions = readExpansions(query.expansions);
     const students = pageOf(searchStudents(district, query.q), paging).map((s) =>
       v1Student(district, s, expansions),
