@@ -147,6 +147,11 @@ export class District {
     return this.#tables.terms.lookup('schoolid', schoolid);
   }
 
+  /** A school's term by TERMS.ID (ids repeat across schools: 3500 is every school's year). */
+  termOfSchool(schoolid: number, termid: number): TermRow | undefined {
+    return this.#tables.terms.first('schoolid|id', compositeKey(schoolid, termid));
+  }
+
   /** The school's year term whose days hold the date (isYearTermOn). */
   yearTermOn(schoolid: number, date: string): TermRow | undefined {
     for (const term of this.termsOfSchool(schoolid)) {

@@ -117,6 +117,13 @@ export const TABLE_SCHEMAS = {
     enroll_status: whole(),
     entrydate: isoDate(),
     exitdate: isoDate(),
+    /** v1 student_username (PSU data dictionary: Students.Student_Web_ID); '' when none. */
+    student_web_id: text().default(''),
+    /** v1 state_province_id (PSU: Students.State_StudentNumber); '' when none. */
+    state_studentnumber: text().default(''),
+    /** M or F (PSU data dictionary); '' when unknown. */
+    gender: text().default(''),
+    dob: isoDate().nullable().default(null),
   }),
   reenrollments: z.strictObject({
     id: whole(),
@@ -174,6 +181,30 @@ export const TABLE_SCHEMAS = {
     day_number: whole(),
     abbreviation: text(),
   }),
+  /** District-wide course catalogue (SECTIONS.COURSE_NUMBER names a COURSES.COURSE_NUMBER). */
+  courses: z.strictObject({
+    id: whole(),
+    dcid: whole(),
+    course_number: text(),
+    course_name: text(),
+    credit_hours: z.number({ error: (issue) => `expected a number, got ${quote(issue.input)}` }),
+  }),
+  /**
+   * PowerSchool's TEACHERS view of USERS and SCHOOLSTAFF: id and dcid are SCHOOLSTAFF's (what
+   * SECTIONS.TEACHER names), users_dcid the person's. status 1 is active.
+   */
+  teachers: z.strictObject({
+    id: whole(),
+    dcid: whole(),
+    users_dcid: whole(),
+    schoolid: whole(),
+    teachernumber: text(),
+    first_name: text(),
+    middle_name: text(),
+    last_name: text(),
+    email_addr: text(),
+    status: whole(),
+  }),
   sections: z.strictObject({
     id: whole(),
     dcid: whole(),
@@ -182,6 +213,8 @@ export const TABLE_SCHEMAS = {
     course_number: text(),
     section_number: text(),
     expression: text(),
+    /** TEACHERS.ID of the lead teacher; 0 when none. */
+    teacher: whole().default(0),
   }),
   section_meeting: z.strictObject({
     id: whole(),
@@ -277,6 +310,8 @@ export type BellScheduleItemRow = RowOf<'bell_schedule_items'>;
 export type PeriodRow = RowOf<'period'>;
 export type CycleDayRow = RowOf<'cycle_day'>;
 export type SectionRow = RowOf<'sections'>;
+export type CourseRow = RowOf<'courses'>;
+export type TeacherRow = RowOf<'teachers'>;
 export type SectionMeetingRow = RowOf<'section_meeting'>;
 export type CcRow = RowOf<'cc'>;
 export type AttendanceCodeRow = RowOf<'attendance_code'>;

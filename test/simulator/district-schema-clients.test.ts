@@ -27,9 +27,9 @@ const ids = (body: { record: { id: number }[] }): number[] => body.record.map((r
 
 describe('projection as PowerSchool takes it', () => {
   it.each([
-    ['*', 12],
-    ['students.*', 12],
-    ['STUDENTS.*', 12],
+    ['*', 16],
+    ['students.*', 16],
+    ['STUDENTS.*', 16],
     ['DCID,STUDENT_NUMBER,LASTFIRST', 3],
     ['students.dcid,students.last_name', 2],
     ['dcid,DCID,students.dcid', 1],
