@@ -28,7 +28,9 @@ export function schoolsInMode(district: District, mode: string): number[] {
     .table('schools')
     .all()
     .map((school) => school.school_number)
-    .filter((number) => district.attendanceMode(number, BENCH_YEARID) === mode);
+    .filter((number) =>
+      (district.attendanceModes(number, BENCH_YEARID) as string[]).includes(mode),
+    );
 }
 
 /** Students of these schools enrolled on the date, in id order. */

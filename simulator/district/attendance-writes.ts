@@ -17,7 +17,11 @@ import { validateAttendanceRecord, type ValidAttendance } from './attendance-val
 
 /** One record's outcome in the results envelope. */
 export type AttendanceResult =
-  | { status: 'SUCCESS'; action: 'INSERT' | 'UPDATE'; success_message: { id: number; ref: string } }
+  | {
+      status: 'SUCCESS';
+      action: 'INSERT' | 'UPDATE' | 'DELETE';
+      success_message: { id: number; ref: string };
+    }
   | {
       status: 'ERROR';
       action: 'INSERT';
@@ -54,21 +58,25 @@ function save(district: District, valid: ValidAttendance, baseUrl: string): Atte
 function envelope(result: AttendanceResult[], withErrors: boolean): AttendanceResults {
   let inserts = 0;
   let updates = 0;
+  let deletes = 0;
   let errors = 0;
   for (const outcome of result) {
     if (outcome.status === 'ERROR') errors += 1;
     else if (outcome.action === 'INSERT') inserts += 1;
+    else if (outcome.action === 'DELETE') deletes += 1;
     else updates += 1;
   }
   // Written out rather than spread: the key order is the answer's, and this runs per write.
   if (!withErrors) {
-    return { results: { insert_count: inserts, update_count: updates, delete_count: 0, result } };
+    return {
+      results: { insert_count: inserts, update_count: updates, delete_count: deletes, result },
+    };
   }
   return {
     results: {
       insert_count: inserts,
       update_count: updates,
-      delete_count: 0,
+      delete_count: deletes,
       error_count: errors,
       result,
     },

@@ -28,6 +28,10 @@ const flag = (): z.ZodNumber =>
 const text = (): z.ZodString =>
   z.string({ error: (issue) => `expected text, got ${quote(issue.input)}` });
 
+/** A number that may have a fraction (ADA and ADM values). */
+const decimal = (): z.ZodNumber =>
+  z.number({ error: (issue) => `expected a number, got ${quote(issue.input)}` });
+
 /** A calendar date, YYYY-MM-DD (PowerSchool's API date form). */
 const isoDate = (): z.ZodISODate =>
   z.iso.date({ error: (issue) => `expected YYYY-MM-DD, got ${quote(issue.input)}` });
@@ -251,7 +255,10 @@ export const TABLE_SCHEMAS = {
     }),
     sortorder: whole(),
   }),
-  /** Inferred: PowerSchool keeps the method in Attendance Preferences; its storage is not public. */
+  /**
+   * Attendance Preferences' recording methods: one row per method a school enables for a year (a
+   * school may enable more than one). Inferred: PowerSchool's storage of them is not public.
+   */
   attendance_preferences: z.strictObject({
     id: whole(),
     schoolid: whole(),
@@ -274,6 +281,11 @@ export const TABLE_SCHEMAS = {
     programid: whole(),
     total_minutes: whole(),
     att_interval: whole(),
+    /** PowerSchool's ATTENDANCE columns the write sets itself (inferred values: attendance-ada.ts). */
+    att_flags: whole().default(0),
+    ada_value_code: decimal().default(0),
+    ada_value_time: decimal().default(0),
+    adm_value: decimal().default(0),
   }),
   /** Inferred columns: time_in/time_out hold a meeting's start/end; total_minutes a Time record's. */
   attendance_time: z.strictObject({

@@ -244,6 +244,10 @@ describe('startSimulator with a data file', () => {
       programid: 0,
       total_minutes: 0,
       att_interval: 0,
+      att_flags: 0,
+      ada_value_code: 0,
+      ada_value_time: 0,
+      adm_value: 1,
     });
     await first.close();
     const second = await startSimulator(quiet);
