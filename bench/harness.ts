@@ -8,6 +8,7 @@ import { benchConfig, type BenchConfig } from './bench-config.ts';
 import type { FigureReport, FigureResult } from './figure.ts';
 import { describeMachine, type MachineInfo } from './machine.ts';
 import { runConnectorThroughput } from './connector-throughput.ts';
+import { runMockComparison } from './mock-comparison.ts';
 import { runPluginBundle } from './plugin-bundle.ts';
 import { runResilience } from './resilience.ts';
 import { runSimulatorScale } from './simulator-scale.ts';
@@ -40,6 +41,11 @@ export const FIGURES: readonly FigureSpec[] = [
     run: runWritebackLog,
   },
   { id: '5', title: 'Plugin bundle: build time and byte-identical builds', run: runPluginBundle },
+  {
+    id: '6',
+    title: 'Simulator against generic mock servers: a v1 student read and a daily_time write',
+    run: runMockComparison,
+  },
   {
     id: 'R',
     title: 'Resilience proof: writebacks under transient faults and permanent errors',

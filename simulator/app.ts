@@ -13,7 +13,6 @@ import { District } from './district/district.ts';
 import type { DistrictData } from './district/schema.ts';
 import { renderPsError } from './http/errors.ts';
 import { StateStore, type SimulatorState } from './persistence.ts';
-import { RememberedRouter } from './remembered-router.ts';
 import {
   clockRoutes,
   createPlatform,
@@ -119,7 +118,7 @@ function buildRoutes(
   district: District,
   seed: { name: string; copy: () => DistrictData },
 ): Hono<PlatformEnv> {
-  const app = new Hono<PlatformEnv>({ router: new RememberedRouter() });
+  const app = new Hono<PlatformEnv>();
   app.onError(renderPsError);
   app.notFound(answerUnrouted(platform.psVersion));
   app.use('*', journalRequests(platform));

@@ -66,7 +66,6 @@ function envelope(result: AttendanceResult[], withErrors: boolean): AttendanceRe
     else if (outcome.action === 'DELETE') deletes += 1;
     else updates += 1;
   }
-  // Written out rather than spread: the key order is the answer's, and this runs per write.
   if (!withErrors) {
     return {
       results: { insert_count: inserts, update_count: updates, delete_count: deletes, result },
@@ -81,28 +80,6 @@ function envelope(result: AttendanceResult[], withErrors: boolean): AttendanceRe
       result,
     },
   };
-}
-
-/**
- * The results envelope as JSON text, the same text JSON.stringify gives (the test holds them
- * together), written from the known shape: JSON.stringify walked the envelope for a microsecond
- * or more, a tenth of what a write's own checks cost (docs/benchmarks.md, figure 1).
- */
-export function attendanceResultsJson({ results }: AttendanceResults): string {
-  let text = `{"results":{"insert_count":${results.insert_count},"update_count":${results.update_count},"delete_count":${results.delete_count}`;
-  if (results.error_count !== undefined) text += `,"error_count":${results.error_count}`;
-  text += ',"result":[';
-  for (let i = 0; i < results.result.length; i += 1) {
-    if (i > 0) text += ',';
-    text += resultJson(results.result[i]!);
-  }
-  return `${text}]}}`;
-}
-
-function resultJson(result: AttendanceResult): string {
-  if (result.status !== 'SUCCESS') return JSON.stringify(result);
-  const { id, ref } = result.success_message;
-  return `{"status":"SUCCESS","action":"${result.action}","success_message":{"id":${id},"ref":${JSON.stringify(ref)}}}`;
 }
 
 /**

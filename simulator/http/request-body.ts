@@ -116,10 +116,15 @@ export async function readBodyBytes(c: Context, rules: BodyRules): Promise<Buffe
   return bytes;
 }
 
+/** True for an empty or whitespace-only body (tested without copying it). */
+function isBlank(text: string): boolean {
+  return !/\S/.test(text);
+}
+
 /** The body as text (UTF-8); a blank body is refused unless the rules say what it means. */
 export async function readBodyText(c: Context, rules: BodyRules): Promise<string> {
   const text = (await readBodyBytes(c, rules)).toString('utf8');
-  if (text.trim() === '' && !('blankMeans' in rules)) {
+  if (isBlank(text) && !('blankMeans' in rules)) {
     throw refusal(rules, 400, `Invalid payload structure: the request body is empty.`);
   }
   return text;
@@ -128,7 +133,7 @@ export async function readBodyText(c: Context, rules: BodyRules): Promise<string
 /** The body parsed as JSON; a blank body is `rules.blankMeans`, or a 400 without it. */
 export async function readJsonBody(c: Context, rules: BodyRules): Promise<unknown> {
   const text = await readBodyText(c, rules);
-  if (text.trim() === '') return rules.blankMeans;
+  if (isBlank(text)) return rules.blankMeans;
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

@@ -5,7 +5,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { hasFeature } from '../../plugin/ps-version.ts';
 import { PsHttpError } from '../http/errors.ts';
-import { requestHeader } from '../request-headers.ts';
 import type { InstalledPlugin, SimEnv } from '../sim-env.ts';
 import type { Platform } from './platform.ts';
 
@@ -54,7 +53,7 @@ export function identifyPlugin(
   return plugin?.enabled && plugin.definition.oauth ? plugin : undefined;
 }
 
-/** Requires a valid bearer token of an enabled plugin; sets c.var.plugin, else 401. */
+/** Requires a valid bearer token of an enabled plugin; sets c.get('plugin'), else 401. */
 export function requireBearer(platform: Platform): MiddlewareHandler<SimEnv> {
   return function authenticateBearer(c, next) {
     authenticateRequest(platform, c);
@@ -64,10 +63,10 @@ export function requireBearer(platform: Platform): MiddlewareHandler<SimEnv> {
 
 /**
  * requireBearer's check, for a handler that runs it in line: the plugin behind the request's
- * bearer token (also set as c.var.plugin), else a 401.
+ * bearer token (also set as c.get('plugin')), else a 401.
  */
 export function authenticateRequest(platform: Platform, c: Context<SimEnv>): InstalledPlugin {
-  const authorization = requestHeader(c, 'authorization');
+  const authorization = c.req.header('authorization');
   if (!bearerToken(authorization)) {
     throw new PsHttpError(
       401,
@@ -100,7 +99,7 @@ export function authenticateRequest(platform: Platform, c: Context<SimEnv>): Ins
  */
 export function requireV1Access(platform: Platform): MiddlewareHandler<SimEnv> {
   const gated = hasFeature(platform.psVersion, 'v1AccessLevel');
-  return async function checkV1AccessLevel(c, next) {
+  return function checkV1AccessLevel(c, next) {
     if (gated && !OPEN_V1_PATHS.has(c.req.path)) {
       const plugin = c.get('plugin') as InstalledPlugin | undefined;
       if (!plugin) {
@@ -112,6 +111,6 @@ export function requireV1Access(platform: Platform): MiddlewareHandler<SimEnv> {
         });
       }
     }
-    await next();
+    return next();
   };
 }

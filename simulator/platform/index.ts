@@ -3,7 +3,6 @@ export {
   assertQueryAccess,
   assertReadAccess,
   assertWriteAccess,
-  fullAccessFields,
   grantedAccess,
   missingReadAccess,
 } from './access.ts';

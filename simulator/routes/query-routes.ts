@@ -60,7 +60,7 @@ type Mount = (method: RouteMethod, path: string, ...handlers: RouteHandler<Platf
 /** Mounts the PowerQuery routes (on the /ws/schema sub-app, behind its bearer check). */
 export function addQueryRoutes(route: Mount, district: District): void {
   route('GET', '/ws/schema/query/api', (c) => {
-    const plugin = c.var.plugin;
+    const plugin = c.get('plugin');
     const declared = plugin.definition.queries.map((definition) => ({
       query: runnableFrom(definition),
       pluginId: plugin.id,
@@ -68,7 +68,7 @@ export function addQueryRoutes(route: Mount, district: District): void {
     return c.json(queryCatalogue([{ query: CORE_DCID_ID_MAP }, ...declared]));
   });
   route('GET', '/ws/schema/query/:name/metadata', (c) =>
-    c.json(queryMetadata(runnableQuery(c.var.plugin, c.req.param('name') ?? ''))),
+    c.json(queryMetadata(runnableQuery(c.get('plugin'), c.req.param('name') ?? ''))),
   );
   route('POST', '/ws/schema/query/:name', (c) => runQuery(c, district, false));
   route('POST', '/ws/schema/query/:name/count', (c) => runQuery(c, district, true));
@@ -150,7 +150,7 @@ async function runQuery(
   const name = c.req.param('name') ?? '';
   const body = await readJsonBody(c, QUERY_BODY);
   const params = c.req.query();
-  const { query, rows } = executeFor(c.var.plugin, district, name, body);
+  const { query, rows } = executeFor(c.get('plugin'), district, name, body);
   const refined = refineQueryRows(name, rows, query.columns, {
     adHocFilter: params.$q,
     order: params.order,

@@ -40,7 +40,7 @@ export function schemaRoutes(platform: Platform, district: District): Hono<Platf
 
   route('GET', '/ws/schema/table/:table/metadata', (c) => {
     const table = resolveTable(c.req.param('table') ?? '');
-    const access = accessOf(c.var.plugin, table);
+    const access = accessOf(c.get('plugin'), table);
     const metadata = tableMetadata(table, access);
     // Inferred: a plugin that requested no column of the table may not read its metadata
     // (API-REF lists 403 "Insufficient Permission").
@@ -56,7 +56,7 @@ export function schemaRoutes(platform: Platform, district: District): Hono<Platf
   route('GET', '/ws/schema/table/:table/count', (c) => {
     const prepared = prepareTableQuery(c.req.param('table') ?? '', { q: c.req.query('q') });
     assertReadAccess(
-      c.var.plugin,
+      c.get('plugin'),
       prepared.clauses.map((clause) => `${prepared.table}.${clause.field}`),
       prepared.table,
     );
@@ -66,7 +66,7 @@ export function schemaRoutes(platform: Platform, district: District): Hono<Platf
     const table = resolveTable(c.req.param('table') ?? '');
     const prepared = prepareTableQuery(table, { projection: c.req.query('projection') });
     assertReadAccess(
-      c.var.plugin,
+      c.get('plugin'),
       prepared.projection.map((column) => `${table}.${column}`),
       table,
     );
@@ -84,7 +84,7 @@ export function schemaRoutes(platform: Platform, district: District): Hono<Platf
       requireProjection: true,
     });
     assertReadAccess(
-      c.var.plugin,
+      c.get('plugin'),
       prepared.touched.map((column) => `${prepared.table}.${column}`),
       prepared.table,
     );
