@@ -99,8 +99,8 @@ function checkMode(
   input: Complete,
   yearid: number,
 ): AttendanceProblem | undefined {
+  if (district.enablesMode(input.schoolid, yearid, input.att_mode_code)) return undefined;
   const methods = district.attendanceModes(input.schoolid, yearid);
-  if (methods.includes(input.att_mode_code)) return undefined;
   const named = methods.length ? methods.join(' and ') : 'no method';
   return fail(
     `You have ${named} set as the method to use for recording attendance at this school; this record uses ${input.att_mode_code}.`,
@@ -148,6 +148,7 @@ function toValidAttendance(
   code: AttendanceCodeRow,
 ): ValidAttendance {
   const time = timeDetails(input);
+  const ada = adaValues(district, input, code);
   const valid: ValidAttendance = {
     values: {
       studentid: student.id,
@@ -165,7 +166,11 @@ function toValidAttendance(
       programid: input.programid ?? 0,
       total_minutes: input.total_minutes ?? 0,
       att_interval: input.att_interval ?? 0,
-      ...adaValues(district, input, code),
+      // Written out, not spread: a spread copy is slow on a path every write takes.
+      att_flags: ada.att_flags,
+      ada_value_code: ada.ada_value_code,
+      ada_value_time: ada.ada_value_time,
+      adm_value: ada.adm_value,
     },
   };
   if (time) valid.time = time;

@@ -165,6 +165,15 @@ export class District {
     return this.#tables.calendar_day.first('schoolid|date_value', compositeKey(schoolid, date));
   }
 
+  /** True when the school enables this recording method for the year (checked on every write). */
+  enablesMode(schoolid: number, yearid: number, mode: AttMode): boolean {
+    const key = compositeKey(schoolid, yearid);
+    for (const preference of this.#tables.attendance_preferences.lookup('schoolid|yearid', key)) {
+      if (preference.att_mode === mode) return true;
+    }
+    return false;
+  }
+
   /** The recording methods a school enables for a year (Attendance Preferences; one or more). */
   attendanceModes(schoolid: number, yearid: number): AttMode[] {
     const key = compositeKey(schoolid, yearid);
