@@ -9,6 +9,7 @@ import type { FigureReport, FigureResult } from './figure.ts';
 import { describeMachine, type MachineInfo } from './machine.ts';
 import { runBigSend } from './big-send.ts';
 import { runConnectorThroughput } from './connector-throughput.ts';
+import { runMockComparison } from './mock-comparison.ts';
 import { runPluginBundle } from './plugin-bundle.ts';
 import { runResilience } from './resilience.ts';
 import { runSimulatorScale } from './simulator-scale.ts';
@@ -42,6 +43,11 @@ export const FIGURES: readonly FigureSpec[] = [
     run: runWritebackLog,
   },
   { id: '5', title: 'Plugin bundle: build time and byte-identical builds', run: runPluginBundle },
+  {
+    id: '6',
+    title: 'Simulator against generic mock servers: a v1 student read and a daily_time write',
+    run: runMockComparison,
+  },
   {
     id: 'M',
     title: 'Memory: pswb writeback send --file with 200,000 events',

@@ -21,6 +21,7 @@ import {
   BENCH_CLOCK,
   connectorEvents,
   connectorSchools,
+  dailyWriteBodies,
   meetingWriteBodies,
   spreadDcids,
 } from './workloads.ts';
@@ -50,6 +51,9 @@ function buildWorkload(district: District, kind: string, size: number): Workload
       meetingWrites: meetingWriteBodies(district, size),
       dcids: spreadDcids(district, size),
     };
+  }
+  if (kind === 'compare') {
+    return { dailyWrites: dailyWriteBodies(district, size), dcids: spreadDcids(district, size) };
   }
   if (kind === 'connector') {
     return { events: connectorEvents(district, size), schools: connectorSchools(district) };

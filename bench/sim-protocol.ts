@@ -8,13 +8,15 @@ import type { SchoolMode } from './workloads.ts';
 export const BARE_PATH = '/__bench/bare';
 
 /** What the child prepares for the parent to send. */
-export const WORKLOAD_KINDS = ['none', 'throughput', 'connector'] as const;
+export const WORKLOAD_KINDS = ['none', 'throughput', 'connector', 'compare'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
 /** Requests and events derived from the child's district (see workloads.ts). */
 export interface Workload {
   /** JSON bodies of valid meeting_interval writes. */
   meetingWrites?: string[];
+  /** JSON bodies of valid daily_time writes. */
+  dailyWrites?: string[];
   /** Existing student DCIDs spread over the district. */
   dcids?: number[];
   /** Writeback events the connector can send. */

@@ -28,7 +28,9 @@ export function schoolsInMode(district: District, mode: string): number[] {
     .table('schools')
     .all()
     .map((school) => school.school_number)
-    .filter((number) => district.attendanceMode(number, BENCH_YEARID) === mode);
+    .filter((number) =>
+      (district.attendanceModes(number, BENCH_YEARID) as string[]).includes(mode),
+    );
 }
 
 /** Students of these schools enrolled on the date, in id order. */
@@ -82,6 +84,43 @@ export function meetingWriteBodies(district: District, maxRecords: number): stri
         periodid: String(meeting.period.id),
         start_time: meeting.item.start_time,
         end_time: meeting.item.end_time,
+      };
+      bodies.push(
+        JSON.stringify({
+          name: 'attendance',
+          record: [{ name: 'attendance', tables: { attendance: fields } }],
+        }),
+      );
+    }
+  }
+  return bodies;
+}
+
+/**
+ * JSON bodies of valid daily_time writes (one Daily record each) over the Daily schools'
+ * students and October's in-session days: a run inserts, then updates the day's Daily row.
+ */
+export function dailyWriteBodies(district: District, maxRecords: number): string[] {
+  const schools = schoolsInMode(district, 'ATT_ModeDaily');
+  const students = enrolledStudents(district, schools, BENCH_DATE);
+  const bodies: string[] = [];
+  for (const date of OCTOBER_DATES) {
+    for (const student of students) {
+      if (bodies.length >= maxRecords) return bodies;
+      const day = district.calendarDay(student.schoolid, date);
+      if (!day || day.insession !== 1 || !district.isEnrolled(student, student.schoolid, date)) {
+        continue;
+      }
+      const fields = {
+        studentid: String(student.id),
+        schoolid: String(student.schoolid),
+        att_date: date,
+        yearid: String(BENCH_YEARID),
+        attendance_codeid: String(codeId(district, student.schoolid, 'T')),
+        att_comment: 'Late Check-in at 08:40',
+        programid: '0',
+        calendar_dayid: String(day.id),
+        att_mode_code: 'ATT_ModeDaily',
       };
       bodies.push(
         JSON.stringify({

@@ -1,17 +1,20 @@
 /**
  * `npm run docs`: writes the documents generated from code (docs/troubleshooting.md from
- * connector/troubleshooting/ and the failure codes of every part). test/connector/troubleshooting-doc.test.ts fails when the
- * committed file differs from what this writes.
+ * connector/troubleshooting/ and the failure codes of every part, docs/simulator-coverage.md from
+ * the simulator's route table). test/connector/troubleshooting-doc.test.ts and
+ * test/simulator/coverage-doc.test.ts fail when a committed file differs from what this writes.
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { renderTroubleshootingMarkdown } from '../connector/index.ts';
+import { renderCoverageMarkdown } from '../simulator/coverage/render-coverage.ts';
 import { renderFailureCodes } from './docs/failure-codes.ts';
 
 /** The generated documents: path from the repository root -> content. */
 export function generatedDocs(): Record<string, string> {
   return {
     'docs/troubleshooting.md': `${renderTroubleshootingMarkdown()}\n${renderFailureCodes()}`,
+    'docs/simulator-coverage.md': renderCoverageMarkdown(),
   };
 }
 

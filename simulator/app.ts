@@ -7,12 +7,12 @@
 import { Hono } from 'hono';
 import type { Adapter } from 'lowdb';
 import { DEFAULT_PS_VERSION } from '../plugin/ps-version.ts';
+import { answerUnrouted, catalogueRoutes } from './catalogue-routes.ts';
 import type { SimClock } from './clock.ts';
 import { District } from './district/district.ts';
 import type { DistrictData } from './district/schema.ts';
-import { renderPsError } from './http-errors.ts';
+import { renderPsError } from './http/errors.ts';
 import { StateStore, type SimulatorState } from './persistence.ts';
-import { RememberedRouter } from './remembered-router.ts';
 import {
   clockRoutes,
   createPlatform,
@@ -28,14 +28,10 @@ import {
   type TokenStoreState,
 } from './platform/index.ts';
 import { attendanceRoutes } from './routes/attendance-routes.ts';
-import { MAX_API_BODY_BYTES, limitBody } from './routes/request-body.ts';
 import { schemaRoutes } from './routes/schema-routes.ts';
 import { SnapshotStore, simStateRoutes } from './routes/sim-state-routes.ts';
 import { v1Routes } from './routes/v1-routes.ts';
 import { buildDemoDistrict } from './seeds/demo.ts';
-
-/** Inferred: control uploads of whole districts (/__sim/reset) may be large; API bodies may not. */
-const MAX_CONTROL_BODY_BYTES = 512 * 1024 * 1024;
 
 export interface SimulatorAppOptions {
   /** The PowerSchool version to behave as (default: the newest profile, 25.3.0). */
@@ -122,23 +118,13 @@ function buildRoutes(
   district: District,
   seed: { name: string; copy: () => DistrictData },
 ): Hono<PlatformEnv> {
-  const app = new Hono<PlatformEnv>({ router: new RememberedRouter() });
+  const app = new Hono<PlatformEnv>();
   app.onError(renderPsError);
-  app.notFound((c) =>
-    c.json(
-      {
-        message: `Not Found: ${c.req.method} ${c.req.path} is not a PowerSchool endpoint this server has.`,
-      },
-      404,
-    ),
-  );
+  app.notFound(answerUnrouted(platform.psVersion));
   app.use('*', journalRequests(platform));
   app.use('*', injectFaults(platform));
-  app.use('/ws/*', limitBody(MAX_API_BODY_BYTES));
-  app.use('/oauth/*', limitBody(MAX_API_BODY_BYTES));
-  app.use('/__sim/reset', limitBody(MAX_CONTROL_BODY_BYTES));
-  app.use('/__sim/snapshot', limitBody(MAX_API_BODY_BYTES));
 
+  app.route('/', catalogueRoutes(platform.psVersion));
   app.route('/', oauthRoutes(platform));
   app.route('/ws/v1', v1Routes(platform, district));
   app.route('/ws/schema', schemaRoutes(platform, district));

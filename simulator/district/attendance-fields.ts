@@ -1,8 +1,10 @@
 /**
- * One attendance record's fields, type-checked: names known, numbers whole, the date a real
- * calendar date, the mode one the endpoint takes, the required fields present. Every write runs
- * this for each of its ~13 fields, so it is written without a closure or a regular expression
- * per field (docs/benchmarks.md, figure 1).
+ * One attendance record's fields, type-checked against the types API-REF declares: every field
+ * a JSON string except a meeting's start_time and end_time, JSON integers (seconds since
+ * midnight). A number sent for a string field, or a string for an integer one, is refused with
+ * 400 (inferred text; the status follows API-REF's "errors that were identified in the payload").
+ * Then: names known, numbers whole, the date a real calendar date, the mode one the endpoint
+ * takes, the required fields present.
  */
 import { isIsoDate } from './dates.ts';
 import {
@@ -29,6 +31,8 @@ const NUMERIC_FIELDS = [
 ] as const;
 type NumericField = (typeof NUMERIC_FIELDS)[number];
 const NUMERIC = new Set<string>(NUMERIC_FIELDS);
+/** The fields API-REF declares integer; every other field is declared string. */
+const INTEGER_FIELDS = new Set<string>(['start_time', 'end_time']);
 const WHOLE_NUMBER = /^-?\d+$/;
 
 /** A record after type checks: numbers are numbers; absent fields are undefined. */
@@ -99,6 +103,23 @@ function wholeNumberOf(text: string): number {
   return WHOLE_NUMBER.test(text.trim()) ? Number(text) : NaN;
 }
 
+/** A JSON value of the type API-REF does not declare for the field. */
+function wrongJsonType(
+  name: string,
+  value: unknown,
+  declared: 'string' | 'integer',
+): AttendanceProblem {
+  const fix =
+    declared === 'string'
+      ? `send it as a string, "${String(value)}"`
+      : 'send it as a JSON integer (seconds since midnight)';
+  return {
+    message: `Invalid value for ${name.toUpperCase()}: the field is declared ${declared}, got ${JSON.stringify(value)}; ${fix}.`,
+    field: name,
+    code: 'InvalidType',
+  };
+}
+
 /** A value of the wrong type or range, in the words of PowerSchool's field errors. */
 function invalidValue(name: string, value: unknown, expected: string): AttendanceProblem {
   return {
@@ -115,9 +136,13 @@ function parseField(
   value: unknown,
   endpoint: AttendanceEndpoint,
 ): number | string | AttendanceProblem {
+  if (INTEGER_FIELDS.has(name)) {
+    if (typeof value !== 'number') return wrongJsonType(name, value, 'integer');
+  } else if (typeof value !== 'string') {
+    return wrongJsonType(name, value, 'string');
+  }
   if (NUMERIC.has(name)) {
-    const number =
-      typeof value === 'number' ? value : typeof value === 'string' ? wholeNumberOf(value) : NaN;
+    const number = typeof value === 'number' ? value : wholeNumberOf(value as string);
     if (!Number.isSafeInteger(number)) return invalidValue(name, value, 'a whole number');
     if ((name === 'start_time' || name === 'end_time') && (number < 0 || number > 86_400))
       return invalidValue(name, value, 'seconds since midnight (0-86400)');

@@ -6,7 +6,7 @@
  * types each record's fields; the rules that need the district's data are in
  * attendance-validation.ts.
  */
-import { psError, type PsErrorDetail } from '../http-errors.ts';
+import { psError, type PsErrorDetail } from '../http/errors.ts';
 
 /** The three write endpoints under /ws/attendance/. */
 export const ATTENDANCE_ENDPOINTS = ['daily_time', 'meeting_interval', 'batch_daily_time'] as const;
@@ -84,33 +84,13 @@ export function attendanceFieldMaps(body: unknown): Record<string, unknown>[] {
   return maps;
 }
 
-/**
- * True when every writable ATTENDANCE column the records set is in `granted` (lower-case
- * names): the write-access check of a write that passes it, without building the column list
- * a refusal names (writtenAttendanceColumns). A name that lower-cases to a writable column is
- * plain ASCII, so its column is the same either way.
- */
-export function setsOnlyGrantedColumns(
-  fieldMaps: Record<string, unknown>[],
-  granted: ReadonlySet<string>,
-): boolean {
-  for (const fields of fieldMaps) {
-    for (const name of Object.keys(fields)) {
-      const column = WRITABLE.has(name) ? name : name.toLowerCase();
-      if (WRITABLE.has(column) && !granted.has(column)) return false;
-    }
-  }
-  return true;
-}
-
-/** Upper-case ATTENDANCE columns the records set, for assertWriteAccess. */
+/** The ATTENDANCE columns the records set (names as sent; repeats kept), for assertWriteAccess. */
 export function writtenAttendanceColumns(fieldMaps: Record<string, unknown>[]): string[] {
-  const columns = new Set<string>();
+  const columns: string[] = [];
   for (const fields of fieldMaps) {
-    for (const name of Object.keys(fields))
-      if (WRITABLE.has(name.toLowerCase())) columns.add(name.toUpperCase());
+    for (const name in fields) if (WRITABLE.has(name.toLowerCase())) columns.push(name);
   }
-  return [...columns].sort();
+  return columns;
 }
 
 /** Checks the envelope; returns each record's raw field map. 400 when the shape is wrong. */

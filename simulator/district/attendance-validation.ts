@@ -5,6 +5,7 @@
  * the school's recording method -> (meeting) the class enrollment and period are the student's
  * that day. Texts marked Inferred are not shown by any public source.
  */
+import { adaValues } from './attendance-ada.ts';
 import { formatUsDate } from './dates.ts';
 import type { AttendanceTimeValues, AttendanceValues, District } from './district.ts';
 import {
@@ -13,7 +14,7 @@ import {
   type AttendanceInput,
 } from './attendance-fields.ts';
 import type { AttendanceEndpoint, AttendanceProblem } from './attendance-payload.ts';
-import type { AttMode, StudentRow } from './schema.ts';
+import type { AttendanceCodeRow, AttMode, StudentRow } from './schema.ts';
 import { isActiveEnrollment, meetsInPeriod } from './student-schedule.ts';
 
 /** A record that passed every rule: the row values to save and its time details. */
@@ -80,26 +81,46 @@ function checkRecord(district: District, input: Complete): ValidAttendance | Att
   if ('message' in year) return year;
   const problem =
     checkMode(district, input, year.yearid) ??
+    checkVoid(input) ??
     (input.att_mode_code === 'ATT_ModeMeeting'
       ? checkMeeting(district, student, input)
       : undefined) ??
     checkNamedRow(district, student, input);
-  return problem ?? toValidAttendance(district, student, input);
+  return problem ?? toValidAttendance(district, student, input, year.code);
 }
 
-/** The record's mode must be the school's recording method for the year. */
+/**
+ * The record's mode must be one of the recording methods the school enables for the year (a
+ * school may enable more than one). SEED: "You have ATT_Mode[Meeting/Daily/Time] set as the
+ * method to use..."; inferred: the rest of the text, and several methods joined by "and".
+ */
 function checkMode(
   district: District,
   input: Complete,
   yearid: number,
 ): AttendanceProblem | undefined {
-  const method = district.attendanceMode(input.schoolid, yearid);
-  if (method === input.att_mode_code) return undefined;
-  // Inferred: the guide shows the text up to "method to use..."; the rest is completed plainly.
+  if (district.enablesMode(input.schoolid, yearid, input.att_mode_code)) return undefined;
+  const methods = district.attendanceModes(input.schoolid, yearid);
+  const named = methods.length ? methods.join(' and ') : 'no method';
   return fail(
-    `You have ${method ?? 'no mode'} set as the method to use for recording attendance at this school; this record uses ${input.att_mode_code}.`,
+    `You have ${named} set as the method to use for recording attendance at this school; this record uses ${input.att_mode_code}.`,
     'att_mode_code',
     'ModeMismatch',
+  );
+}
+
+/**
+ * Inferred: 0 minutes on a Time record names by dcid voids that record (it is deleted); a Time
+ * record of 0 minutes without dcid is saved like any other (a student who missed nothing).
+ * Only Time records are voided this way.
+ */
+function checkVoid(input: Complete): AttendanceProblem | undefined {
+  if (input.dcid === undefined || input.total_minutes !== 0) return undefined;
+  if (input.att_mode_code === 'ATT_ModeTime') return undefined;
+  return fail(
+    `Record Not Saved. : Only a Time record is voided with 0 minutes; this record uses ${input.att_mode_code}.`,
+    'total_minutes',
+    'InvalidValue',
   );
 }
 
@@ -124,8 +145,10 @@ function toValidAttendance(
   district: District,
   student: StudentRow,
   input: Complete,
+  code: AttendanceCodeRow,
 ): ValidAttendance {
   const time = timeDetails(input);
+  const ada = adaValues(district, input, code);
   const valid: ValidAttendance = {
     values: {
       studentid: student.id,
@@ -143,6 +166,11 @@ function toValidAttendance(
       programid: input.programid ?? 0,
       total_minutes: input.total_minutes ?? 0,
       att_interval: input.att_interval ?? 0,
+      // Written out, not spread: a spread copy is slow on a path every write takes.
+      att_flags: ada.att_flags,
+      ada_value_code: ada.ada_value_code,
+      ada_value_time: ada.ada_value_time,
+      adm_value: ada.adm_value,
     },
   };
   if (time) valid.time = time;
@@ -157,7 +185,7 @@ function toValidAttendance(
 function checkCodeAndYear(
   district: District,
   input: Complete,
-): { yearid: number } | AttendanceProblem {
+): { yearid: number; code: AttendanceCodeRow } | AttendanceProblem {
   const term = district.yearTermOn(input.schoolid, input.att_date);
   if (!term) {
     // Inferred text: no public source shows a write outside every school year.
@@ -184,7 +212,7 @@ function checkCodeAndYear(
   // The code's year is checked before the record's own yearid.
   if (code.yearid !== term.yearid) return yearMismatch(code.yearid, 'attendance_codeid', term);
   if (input.yearid !== term.yearid) return yearMismatch(input.yearid, 'yearid', term);
-  return { yearid: term.yearid };
+  return { yearid: term.yearid, code };
 }
 
 function yearMismatch(yearid: number, field: string, term: { yearid: number }): AttendanceProblem {

@@ -5,7 +5,7 @@
  * "update_count","delete_count","result":[{"status":"SUCCESS","action","success_message":
  * {"id","ref"}}]}}`; `ref` is the record's URI under /ws/schema/table/attendance.
  */
-import { psError } from '../http-errors.ts';
+import { psError } from '../http/errors.ts';
 import type { District } from './district.ts';
 import {
   problemToError,
@@ -17,7 +17,11 @@ import { validateAttendanceRecord, type ValidAttendance } from './attendance-val
 
 /** One record's outcome in the results envelope. */
 export type AttendanceResult =
-  | { status: 'SUCCESS'; action: 'INSERT' | 'UPDATE'; success_message: { id: number; ref: string } }
+  | {
+      status: 'SUCCESS';
+      action: 'INSERT' | 'UPDATE' | 'DELETE';
+      success_message: { id: number; ref: string };
+    }
   | {
       status: 'ERROR';
       action: 'INSERT';
@@ -54,47 +58,28 @@ function save(district: District, valid: ValidAttendance, baseUrl: string): Atte
 function envelope(result: AttendanceResult[], withErrors: boolean): AttendanceResults {
   let inserts = 0;
   let updates = 0;
+  let deletes = 0;
   let errors = 0;
   for (const outcome of result) {
     if (outcome.status === 'ERROR') errors += 1;
     else if (outcome.action === 'INSERT') inserts += 1;
+    else if (outcome.action === 'DELETE') deletes += 1;
     else updates += 1;
   }
-  // Written out rather than spread: the key order is the answer's, and this runs per write.
   if (!withErrors) {
-    return { results: { insert_count: inserts, update_count: updates, delete_count: 0, result } };
+    return {
+      results: { insert_count: inserts, update_count: updates, delete_count: deletes, result },
+    };
   }
   return {
     results: {
       insert_count: inserts,
       update_count: updates,
-      delete_count: 0,
+      delete_count: deletes,
       error_count: errors,
       result,
     },
   };
-}
-
-/**
- * The results envelope as JSON text, the same text JSON.stringify gives (the test holds them
- * together), written from the known shape: JSON.stringify walked the envelope for a microsecond
- * or more, a tenth of what a write's own checks cost (docs/benchmarks.md, figure 1).
- */
-export function attendanceResultsJson({ results }: AttendanceResults): string {
-  let text = `{"results":{"insert_count":${results.insert_count},"update_count":${results.update_count},"delete_count":${results.delete_count}`;
-  if (results.error_count !== undefined) text += `,"error_count":${results.error_count}`;
-  text += ',"result":[';
-  for (let i = 0; i < results.result.length; i += 1) {
-    if (i > 0) text += ',';
-    text += resultJson(results.result[i]!);
-  }
-  return `${text}]}}`;
-}
-
-function resultJson(result: AttendanceResult): string {
-  if (result.status !== 'SUCCESS') return JSON.stringify(result);
-  const { id, ref } = result.success_message;
-  return `{"status":"SUCCESS","action":"${result.action}","success_message":{"id":${id},"ref":${JSON.stringify(ref)}}}`;
 }
 
 /**

@@ -30,6 +30,7 @@ const TABLE_SPECS: Specs = {
     indexes: {
       dcid: (r) => r.dcid,
       student_number: (r) => r.student_number,
+      schoolid: (r) => r.schoolid,
     },
   },
   reenrollments: { primaryKey: byId, indexes: { studentid: (r) => r.studentid } },
@@ -44,7 +45,15 @@ const TABLE_SPECS: Specs = {
   },
   period: { primaryKey: byId, indexes: {} },
   cycle_day: { primaryKey: byId, indexes: {} },
-  sections: { primaryKey: byId, indexes: { dcid: (r) => r.dcid } },
+  courses: {
+    primaryKey: byId,
+    indexes: { dcid: (r) => r.dcid, course_number: (r) => r.course_number },
+  },
+  teachers: { primaryKey: byId, indexes: { dcid: (r) => r.dcid, schoolid: (r) => r.schoolid } },
+  sections: {
+    primaryKey: byId,
+    indexes: { dcid: (r) => r.dcid, schoolid: (r) => r.schoolid },
+  },
   section_meeting: { primaryKey: byId, indexes: { sectionid: (r) => r.sectionid } },
   cc: { primaryKey: byId, indexes: { studentid: (r) => r.studentid } },
   attendance_code: {
@@ -83,6 +92,8 @@ export function indexDistrictTables(data: DistrictData): DistrictTables {
     bell_schedule_items: build('bell_schedule_items'),
     period: build('period'),
     cycle_day: build('cycle_day'),
+    courses: build('courses'),
+    teachers: build('teachers'),
     sections: build('sections'),
     section_meeting: build('section_meeting'),
     cc: build('cc'),

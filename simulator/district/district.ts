@@ -49,9 +49,9 @@ export type AttendanceTimeValues = Pick<
   'time_in' | 'time_out' | 'total_minutes'
 >;
 
-/** Outcome of a create-or-update. */
+/** Outcome of a create-or-update (or of a Time record voided with 0 minutes). */
 export interface SavedAttendance {
-  action: 'INSERT' | 'UPDATE';
+  action: 'INSERT' | 'UPDATE' | 'DELETE';
   row: AttendanceRow;
 }
 
@@ -147,6 +147,11 @@ export class District {
     return this.#tables.terms.lookup('schoolid', schoolid);
   }
 
+  /** A school's term by TERMS.ID (ids repeat across schools: 3500 is every school's year). */
+  termOfSchool(schoolid: number, termid: number): TermRow | undefined {
+    return this.#tables.terms.first('schoolid|id', compositeKey(schoolid, termid));
+  }
+
   /** The school's year term whose days hold the date (isYearTermOn). */
   yearTermOn(schoolid: number, date: string): TermRow | undefined {
     for (const term of this.termsOfSchool(schoolid)) {
@@ -160,10 +165,21 @@ export class District {
     return this.#tables.calendar_day.first('schoolid|date_value', compositeKey(schoolid, date));
   }
 
-  /** The school's attendance recording method for a year (Attendance Preferences). */
-  attendanceMode(schoolid: number, yearid: number): AttMode | undefined {
+  /** True when the school enables this recording method for the year (checked on every write). */
+  enablesMode(schoolid: number, yearid: number, mode: AttMode): boolean {
     const key = compositeKey(schoolid, yearid);
-    return this.#tables.attendance_preferences.first('schoolid|yearid', key)?.att_mode;
+    for (const preference of this.#tables.attendance_preferences.lookup('schoolid|yearid', key)) {
+      if (preference.att_mode === mode) return true;
+    }
+    return false;
+  }
+
+  /** The recording methods a school enables for a year (Attendance Preferences; one or more). */
+  attendanceModes(schoolid: number, yearid: number): AttMode[] {
+    const key = compositeKey(schoolid, yearid);
+    return this.#tables.attendance_preferences
+      .lookup('schoolid|yearid', key)
+      .map((preference) => preference.att_mode);
   }
 
   /** The student's stints: the current one first, then REENROLLMENTS. */
@@ -193,9 +209,11 @@ export class District {
   }
 
   /**
-   * Create-or-update: daily/time records are keyed by student + date (ccid 0), meeting and
-   * interval records by student + date + period. The same key updates, never duplicates.
-   * A Time record may name the row to update by `dcid` (API-REF).
+   * Create-or-update: Daily records are keyed by student + date, meeting and interval records by
+   * student + date + period; the same key updates, never duplicates. Time records are several a
+   * day: each one without a `dcid` is new, one naming a row by `dcid` updates it (API-REF: dcid
+   * is "primarily used for updates to attendance records with the att_mode_code set to
+   * ATT_ModeTime"), and 0 minutes on a named row voids it (inferred).
    */
   saveAttendance(
     values: AttendanceValues,
@@ -203,6 +221,11 @@ export class District {
     dcid?: number,
   ): SavedAttendance {
     const named = dcid === undefined ? undefined : this.attendanceByDcid(dcid);
+    if (named && values.att_mode_code === 'ATT_ModeTime' && values.total_minutes === 0) {
+      this.#removeAttendance(named);
+      this.#onChange?.();
+      return { action: 'DELETE', row: named };
+    }
     const existing = named ?? this.#sameKeyRow(values);
     const attendance = this.#tables.attendance;
     const row = existing
@@ -218,16 +241,27 @@ export class District {
     return this.#tables.attendance.first('dcid', dcid);
   }
 
-  /** The row a record updates: same student and date, and same period for meeting records. */
+  /**
+   * The row a record updates: a Daily record the student's Daily row of the date, a meeting or
+   * interval record the row of the same period; a Time record none (several a day).
+   */
   #sameKeyRow(values: AttendanceValues): AttendanceRow | undefined {
+    if (values.att_mode_code === 'ATT_ModeTime') return undefined;
     const daily = values.ccid === 0 && values.periodid === 0;
     for (const row of this.attendanceOn(values.studentid, values.att_date)) {
       const same = daily
-        ? row.ccid === 0 && row.periodid === 0
+        ? row.ccid === 0 && row.periodid === 0 && row.att_mode_code === values.att_mode_code
         : row.periodid === values.periodid && row.ccid !== 0;
       if (same) return row;
     }
     return undefined;
+  }
+
+  /** Takes an attendance row and its ATTENDANCE_TIME row out of the district. */
+  #removeAttendance(row: AttendanceRow): void {
+    const times = this.#tables.attendance_time;
+    for (const time of [...times.lookup('attendanceid', row.id)]) times.remove(time);
+    this.#tables.attendance.remove(row);
   }
 
   #saveAttendanceTime(row: AttendanceRow, time: AttendanceTimeValues): void {

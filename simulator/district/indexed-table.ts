@@ -157,6 +157,18 @@ export class IndexedTable<Row extends object> {
     return row;
   }
 
+  /**
+   * Takes a row out of the table and every index (a voided Time record). The stored order of the
+   * others is kept; the highest primary key stays, so a removed id is never handed out again.
+   */
+  remove(row: Row): void {
+    const position = this.#rows.indexOf(row);
+    if (position === -1) return;
+    this.#rows.splice(position, 1);
+    this.#byPrimary.delete(this.#primaryKey(row));
+    for (const index of this.#indexList) removeFromBucket(index, index.key(row), row);
+  }
+
   #file(row: Row): void {
     const key = this.#primaryKey(row);
     if (this.#byPrimary.has(key)) throw new Error(`table ${this.name} has duplicate key ${key}`);

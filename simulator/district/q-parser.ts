@@ -1,7 +1,10 @@
 /**
  * PowerSchool's `q` search syntax (reference section 3, PSU): `field==value`, `=gt=`, `=ge=`,
  * `=lt=`, `=le=`, `!=`, clauses joined by `;` (AND), `*` as a wildcard in == and != values,
- * dates as YYYY-MM-DD. Malformed input is a QueryParseError (the routes answer 400), never a crash.
+ * dates as YYYY-MM-DD, and a list `field==(a,b)` for any of several values (HID
+ * configuration.json `school_enrollment.enroll_status_code==(-1,0)`, PSM
+ * `school_enrollment.enroll_status==(A,P)`). Malformed input is a QueryParseError (the routes
+ * answer 400), never a crash.
  */
 
 /** The comparison operators q knows. */
@@ -13,6 +16,8 @@ export interface QClause {
   field: string;
   operator: QOperator;
   value: string;
+  /** For `field==(a,b)` or `field!=(a,b)`: the values listed. */
+  values?: string[];
 }
 
 /** Thrown for a q expression that does not follow the syntax; the message says what is valid. */
@@ -62,6 +67,16 @@ function parseClause(text: string, position: number): QClause {
       `Invalid q: clause ${position} "${text}": the * wildcard works only with == and !=.`,
     );
   }
+  const list = /^\((.*)\)$/.exec(value);
+  if (list && (operator === '==' || operator === '!=')) {
+    const values = list[1]!.split(',').map((item) => item.trim());
+    if (values.some((item) => item === '')) {
+      throw new QueryParseError(
+        `Invalid q: clause ${position} "${text}" has an empty value in its list; write field==(a,b).`,
+      );
+    }
+    return { field: field.toLowerCase(), operator, value, values };
+  }
   return { field: field.toLowerCase(), operator, value };
 }
 
@@ -76,6 +91,13 @@ function wildcardPattern(value: string): RegExp {
  * a number then), text compares as text (YYYY-MM-DD dates order correctly as text).
  */
 export function clauseMatcher(clause: QClause, numeric: boolean): (value: unknown) => boolean {
+  if (clause.values) {
+    const anyOf = clause.values.map((value) =>
+      clauseMatcher({ field: clause.field, operator: '==', value }, numeric),
+    );
+    const matchesAny = (cell: unknown): boolean => anyOf.some((matches) => matches(cell));
+    return clause.operator === '==' ? matchesAny : (cell) => cell != null && !matchesAny(cell);
+  }
   const { operator, value } = clause;
   if (value.includes('*')) {
     const pattern = wildcardPattern(value);

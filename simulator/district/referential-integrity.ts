@@ -3,7 +3,7 @@
  * exists (a CC's section, a code's school, a calendar day's bell schedule...). Also the facts the
  * attendance validation relies on: every year term has an attendance recording method.
  */
-import type { SeedProblem } from './seed-validation.ts';
+import type { SeedProblem } from './seed-problem.ts';
 import { TABLE_NAMES, type DistrictData, type TableName } from './schema.ts';
 
 type Rows = readonly Record<string, unknown>[];
@@ -78,9 +78,10 @@ const UNIQUE_KEYS: [TableName, string, (row: Record<string, unknown>) => string]
   ],
   [
     'attendance_preferences',
-    'schoolid + yearid',
-    (row) => `${String(row.schoolid)}/${String(row.yearid)}`,
+    'schoolid + yearid + att_mode',
+    (row) => `${String(row.schoolid)}/${String(row.yearid)}/${String(row.att_mode)}`,
   ],
+  ['courses', 'course_number', (row) => String(row.course_number)],
 ];
 
 /** Tables whose schoolid is a SCHOOLS.SCHOOL_NUMBER and whose studentid is a STUDENTS.ID. */
@@ -92,6 +93,7 @@ const SCHOOL_TABLES: TableName[] = [
   'bell_schedule',
   'period',
   'cycle_day',
+  'teachers',
   'sections',
   'cc',
   'attendance_code',
@@ -113,6 +115,7 @@ const REFERENCES: [
   ['bell_schedule_items', 'bell_schedule_id', 'bell_schedule', 'id', {}],
   ['bell_schedule_items', 'period_id', 'period', 'id', {}],
   ['section_meeting', 'sectionid', 'sections', 'id', {}],
+  ['sections', 'teacher', 'teachers', 'id', { allowZero: true }],
   ['cc', 'sectionid', 'sections', 'id', { absolute: true }],
   ['attendance', 'attendance_codeid', 'attendance_code', 'id', {}],
   ['attendance_time', 'attendanceid', 'attendance', 'id', {}],
@@ -123,7 +126,7 @@ export function findIntegrityProblems(data: DistrictData): SeedProblem[] {
   const list = new ProblemList();
   const t = data as unknown as Record<TableName, Rows>;
   for (const table of UNIQUE_ID_TABLES) list.unique(table, t[table], 'id');
-  for (const table of ['schools', 'terms', 'students'] as const)
+  for (const table of ['schools', 'terms', 'students', 'courses', 'teachers'] as const)
     list.unique(table, t[table], 'dcid');
   list.unique('schools', t.schools, 'school_number');
   list.unique('students', t.students, 'student_number');

@@ -1,11 +1,12 @@
 /**
- * The /ws/schema/table/{table} engine: q filter, projection, sort. Unknown table 404, unknown
+ * The /ws/schema/table/{table} engine: q filter, projection, order. Unknown table 404, unknown
  * column 400 "Invalid field specified: X is not valid column for table: T" (reference section 3).
  * Access (403) is checked by the route with the columns this module reports as touched.
  */
-import { psError } from '../http-errors.ts';
+import { psError } from '../http/errors.ts';
 import type { District } from './district.ts';
 import { QueryParseError, clauseMatcher, parseQ, type QClause } from './q-parser.ts';
+import { orderRows, readOrderParameter, readSortParameters, type SortKey } from './row-order.ts';
 import {
   TABLE_NAMES,
   isNumberColumn,
@@ -20,6 +21,7 @@ export interface SchemaTableParams {
   projection?: string | undefined;
   sort?: string | undefined;
   sortdescending?: string | undefined;
+  order?: string | undefined;
 }
 
 /** A checked request: the table, the columns to return, and every column it reads. */
@@ -27,9 +29,8 @@ export interface PreparedTableQuery {
   table: TableName;
   projection: string[];
   clauses: QClause[];
-  sort: string[];
-  descending: boolean;
-  /** Projection + q + sort columns: what the plugin needs access to. */
+  order: SortKey[];
+  /** Projection + q + order columns: what the plugin needs access to. */
   touched: string[];
 }
 
@@ -44,71 +45,107 @@ export function resolveTable(name: string): TableName {
   return lower;
 }
 
-function checkColumn(table: TableName, column: string): string {
-  const lower = column.trim().toLowerCase();
-  if (!tableColumns(table).includes(lower)) {
-    throw psError(
-      400,
-      `Invalid field specified: ${column.trim()} is not valid column for table: ${table}`,
-      [{ resource: table, field: column.trim(), code: 'InvalidField' }],
-    );
+/** `column`, `COLUMN` or `table.column` of this table, as its lower-case column; else 400. */
+export function resolveColumn(table: TableName, written: string): string {
+  const text = written.trim();
+  const dot = text.lastIndexOf('.');
+  const owner = dot === -1 ? table : text.slice(0, dot).toLowerCase();
+  const column = (dot === -1 ? text : text.slice(dot + 1)).toLowerCase();
+  if (owner !== table || !tableColumns(table).includes(column)) {
+    throw psError(400, `Invalid field specified: ${text} is not valid column for table: ${table}`, [
+      { resource: table, field: text, code: 'InvalidField' },
+    ]);
   }
-  return lower;
+  return column;
 }
 
-/** Checks q, projection and sort against the table's columns; 400 for anything malformed. */
+/**
+ * The columns of a projection: `*`, `table.*` (API-REF: "An asterisk (*) or tablename. with an
+ * asterisk (tablename.*)"), column names in any case (TL sends "DCID,STUDENT_NUMBER") or
+ * `table.column`. Each column once, in the order asked.
+ */
+export function parseProjection(table: TableName, text: string): string[] {
+  const columns = new Set<string>();
+  for (const item of text.split(',').map((part) => part.trim())) {
+    if (item === '') continue;
+    if (item === '*' || item.toLowerCase() === `${table}.*`) {
+      for (const column of tableColumns(table)) columns.add(column);
+    } else {
+      columns.add(resolveColumn(table, item));
+    }
+  }
+  if (columns.size === 0) throw projectionRequired(table);
+  return [...columns];
+}
+
+/**
+ * Inferred status and text: a table read without a projection is refused (GH RequestBuilder.php:
+ * "Get requests are required to have a projection parameter"; it adds projection=*).
+ */
+function projectionRequired(table: TableName): Error {
+  return psError(
+    400,
+    `A projection is required: send projection=* (every column), projection=${table}.* or a comma-separated list of ${table}'s columns.`,
+    [{ resource: table, field: 'projection', code: 'MissingProjection' }],
+  );
+}
+
+function invalidQuery(table: TableName, error: unknown): never {
+  if (error instanceof QueryParseError) {
+    throw psError(400, error.message, [{ resource: table, field: 'q', code: 'InvalidQuery' }]);
+  }
+  throw error;
+}
+
+/**
+ * Checks q, projection and order against the table's columns; 400 for anything malformed. An
+ * empty q (`q=`, as PowerShell clients send an unset filter) filters nothing (inferred).
+ */
 export function prepareTableQuery(
   tableName: string,
   params: SchemaTableParams,
+  options: { requireProjection?: boolean } = {},
 ): PreparedTableQuery {
   const table = resolveTable(tableName);
-  const projectionText = params.projection?.trim() || '*';
-  const projection =
-    projectionText === '*'
-      ? [...tableColumns(table)]
-      : projectionText.split(',').map((column) => checkColumn(table, column));
+  const projectionText = params.projection?.trim();
+  if (!projectionText && options.requireProjection) throw projectionRequired(table);
+  const projection = projectionText
+    ? parseProjection(table, projectionText)
+    : [...tableColumns(table)];
   let clauses: QClause[] = [];
-  if (params.q !== undefined) {
-    try {
-      clauses = parseQ(params.q);
-    } catch (error) {
-      if (error instanceof QueryParseError)
-        throw psError(400, error.message, [{ resource: table, field: 'q', code: 'InvalidQuery' }]);
-      throw error;
-    }
-    for (const clause of clauses) clause.field = checkColumn(table, clause.field);
+  let order: SortKey[] = [];
+  try {
+    if (params.q?.trim()) clauses = parseQ(params.q);
+    for (const clause of clauses) clause.field = resolveColumn(table, clause.field);
+    const resolve = (name: string): string => resolveColumn(table, name);
+    // Inferred: the ad-hoc `order` of PowerQueries is taken here too, before sort.
+    order = params.order?.trim()
+      ? readOrderParameter(params.order, resolve)
+      : readSortParameters(params.sort, params.sortdescending, resolve);
+  } catch (error) {
+    invalidQuery(table, error);
   }
-  const sort = params.sort
-    ? params.sort.split(',').map((column) => checkColumn(table, column))
-    : [];
-  const touched = [...new Set([...projection, ...clauses.map((c) => c.field), ...sort])];
-  return {
-    table,
-    projection,
-    clauses,
-    sort,
-    descending: params.sortdescending === 'true',
-    touched,
-  };
+  const touched = [
+    ...new Set([...projection, ...clauses.map((c) => c.field), ...order.map((k) => k.column)]),
+  ];
+  return { table, projection, clauses, order, touched };
 }
 
-/** Rows matching the q clauses, sorted; an equality on an indexed column is an index lookup. */
+/** Rows matching the q clauses, in order; an equality on an indexed column is an index lookup. */
 export function runTableQuery(district: District, prepared: PreparedTableQuery): AnyRow[] {
   const { table, clauses } = prepared;
   const source = candidateRows(district, table, clauses);
-  let matchers: ((row: AnyRow) => boolean)[];
+  let matchers: ((row: AnyRow) => boolean)[] = [];
   try {
     matchers = clauses.map((clause) => {
       const test = clauseMatcher(clause, isNumberColumn(table, clause.field));
       return (row: AnyRow) => test(row[clause.field]);
     });
   } catch (error) {
-    if (error instanceof QueryParseError)
-      throw psError(400, error.message, [{ resource: table, field: 'q', code: 'InvalidQuery' }]);
-    throw error;
+    invalidQuery(table, error);
   }
   const rows = source.filter((row) => matchers.every((matches) => matches(row)));
-  return prepared.sort.length ? sortRows(rows, prepared.sort, prepared.descending) : rows;
+  return orderRows(rows, prepared.order, (row, column) => row[column]);
 }
 
 function candidateRows(
@@ -118,7 +155,7 @@ function candidateRows(
 ): readonly AnyRow[] {
   const indexed = district.table(table);
   for (const clause of clauses) {
-    if (clause.operator !== '==' || clause.value.includes('*')) continue;
+    if (clause.operator !== '==' || clause.values || clause.value.includes('*')) continue;
     if (clause.field === 'id' && table !== 'terms' && /^-?\d+$/.test(clause.value)) {
       const row = indexed.get(Number(clause.value));
       return (row ? [row] : []) as AnyRow[];
@@ -127,21 +164,6 @@ function candidateRows(
       return indexed.lookup(clause.field, clause.value) as readonly AnyRow[];
   }
   return indexed.all() as readonly AnyRow[];
-}
-
-function sortRows(rows: AnyRow[], columns: string[], descending: boolean): AnyRow[] {
-  const direction = descending ? -1 : 1;
-  return rows.sort((a, b) => {
-    for (const column of columns) {
-      const left = a[column];
-      const right = b[column];
-      if (left === right) continue;
-      if (left === null || left === undefined) return -direction;
-      if (right === null || right === undefined) return direction;
-      return (left < right ? -1 : 1) * direction;
-    }
-    return 0;
-  });
 }
 
 /**

@@ -28,6 +28,10 @@ const flag = (): z.ZodNumber =>
 const text = (): z.ZodString =>
   z.string({ error: (issue) => `expected text, got ${quote(issue.input)}` });
 
+/** A number that may have a fraction (ADA and ADM values). */
+const decimal = (): z.ZodNumber =>
+  z.number({ error: (issue) => `expected a number, got ${quote(issue.input)}` });
+
 /** A calendar date, YYYY-MM-DD (PowerSchool's API date form). */
 const isoDate = (): z.ZodISODate =>
   z.iso.date({ error: (issue) => `expected YYYY-MM-DD, got ${quote(issue.input)}` });
@@ -117,6 +121,13 @@ export const TABLE_SCHEMAS = {
     enroll_status: whole(),
     entrydate: isoDate(),
     exitdate: isoDate(),
+    /** v1 student_username (PSU data dictionary: Students.Student_Web_ID); '' when none. */
+    student_web_id: text().default(''),
+    /** v1 state_province_id (PSU: Students.State_StudentNumber); '' when none. */
+    state_studentnumber: text().default(''),
+    /** M or F (PSU data dictionary); '' when unknown. */
+    gender: text().default(''),
+    dob: isoDate().nullable().default(null),
   }),
   reenrollments: z.strictObject({
     id: whole(),
@@ -174,6 +185,30 @@ export const TABLE_SCHEMAS = {
     day_number: whole(),
     abbreviation: text(),
   }),
+  /** District-wide course catalogue (SECTIONS.COURSE_NUMBER names a COURSES.COURSE_NUMBER). */
+  courses: z.strictObject({
+    id: whole(),
+    dcid: whole(),
+    course_number: text(),
+    course_name: text(),
+    credit_hours: z.number({ error: (issue) => `expected a number, got ${quote(issue.input)}` }),
+  }),
+  /**
+   * PowerSchool's TEACHERS view of USERS and SCHOOLSTAFF: id and dcid are SCHOOLSTAFF's (what
+   * SECTIONS.TEACHER names), users_dcid the person's. status 1 is active.
+   */
+  teachers: z.strictObject({
+    id: whole(),
+    dcid: whole(),
+    users_dcid: whole(),
+    schoolid: whole(),
+    teachernumber: text(),
+    first_name: text(),
+    middle_name: text(),
+    last_name: text(),
+    email_addr: text(),
+    status: whole(),
+  }),
   sections: z.strictObject({
     id: whole(),
     dcid: whole(),
@@ -182,6 +217,8 @@ export const TABLE_SCHEMAS = {
     course_number: text(),
     section_number: text(),
     expression: text(),
+    /** TEACHERS.ID of the lead teacher; 0 when none. */
+    teacher: whole().default(0),
   }),
   section_meeting: z.strictObject({
     id: whole(),
@@ -218,7 +255,10 @@ export const TABLE_SCHEMAS = {
     }),
     sortorder: whole(),
   }),
-  /** Inferred: PowerSchool keeps the method in Attendance Preferences; its storage is not public. */
+  /**
+   * Attendance Preferences' recording methods: one row per method a school enables for a year (a
+   * school may enable more than one). Inferred: PowerSchool's storage of them is not public.
+   */
   attendance_preferences: z.strictObject({
     id: whole(),
     schoolid: whole(),
@@ -241,6 +281,11 @@ export const TABLE_SCHEMAS = {
     programid: whole(),
     total_minutes: whole(),
     att_interval: whole(),
+    /** PowerSchool's ATTENDANCE columns the write sets itself (inferred values: attendance-ada.ts). */
+    att_flags: whole().default(0),
+    ada_value_code: decimal().default(0),
+    ada_value_time: decimal().default(0),
+    adm_value: decimal().default(0),
   }),
   /** Inferred columns: time_in/time_out hold a meeting's start/end; total_minutes a Time record's. */
   attendance_time: z.strictObject({
@@ -277,6 +322,8 @@ export type BellScheduleItemRow = RowOf<'bell_schedule_items'>;
 export type PeriodRow = RowOf<'period'>;
 export type CycleDayRow = RowOf<'cycle_day'>;
 export type SectionRow = RowOf<'sections'>;
+export type CourseRow = RowOf<'courses'>;
+export type TeacherRow = RowOf<'teachers'>;
 export type SectionMeetingRow = RowOf<'section_meeting'>;
 export type CcRow = RowOf<'cc'>;
 export type AttendanceCodeRow = RowOf<'attendance_code'>;
@@ -290,12 +337,30 @@ export function tableColumns(table: TableName): readonly string[] {
   return Object.keys(TABLE_SCHEMAS[table].shape);
 }
 
-/** True when a column holds numbers (q compares it numerically and needs a numeric value). */
-export function isNumberColumn(table: TableName, column: string): boolean {
+/** A column's zod type without nullable or default wrappers. */
+function columnType(table: TableName, column: string): z.ZodType | undefined {
   const shape = TABLE_SCHEMAS[table].shape as Record<string, z.ZodType>;
   let type = shape[column];
-  if (type instanceof z.ZodNullable) type = type.unwrap() as z.ZodType;
-  return type instanceof z.ZodNumber;
+  while (type instanceof z.ZodNullable || type instanceof z.ZodDefault) {
+    type = type.unwrap() as z.ZodType;
+  }
+  return type;
+}
+
+/** True when a column holds numbers (q compares it numerically and needs a numeric value). */
+export function isNumberColumn(table: TableName, column: string): boolean {
+  return columnType(table, column) instanceof z.ZodNumber;
+}
+
+/** True when a column holds calendar dates (YYYY-MM-DD). */
+export function isDateColumn(table: TableName, column: string): boolean {
+  return columnType(table, column) instanceof z.ZodISODate;
+}
+
+/** True when a column may be null. */
+export function isNullableColumn(table: TableName, column: string): boolean {
+  const shape = TABLE_SCHEMAS[table].shape as Record<string, z.ZodType>;
+  return shape[column] instanceof z.ZodNullable;
 }
 
 /** The whole district: settings plus every table (a missing table in a seed file is empty). */

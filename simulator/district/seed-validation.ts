@@ -6,12 +6,9 @@
 import type { z } from 'zod';
 import { findIntegrityProblems } from './referential-integrity.ts';
 import { districtDataSchema, type DistrictData } from './schema.ts';
+import type { SeedProblem } from './seed-problem.ts';
 
-/** One bad value: where (`students[3].entrydate`) and what is wrong with it. */
-export interface SeedProblem {
-  path: string;
-  message: string;
-}
+export type { SeedProblem };
 
 const SHOWN_PROBLEMS = 20;
 

@@ -4,10 +4,10 @@
  */
 import type { FieldAccessLevel } from '../../plugin/contract.ts';
 import type { PluginDefinition } from '../../plugin/definition.ts';
-import { PsHttpError, type PsErrorDetail } from '../http-errors.ts';
+import { PsHttpError, type PsErrorDetail } from '../http/errors.ts';
 import type { InstalledPlugin } from '../sim-env.ts';
 
-/** "TABLE.FIELD" upper case -> the access the plugin was granted. */
+/** "table.field" lower case -> the access the plugin was granted. */
 type GrantIndex = ReadonlyMap<string, FieldAccessLevel>;
 
 /** Built once per definition: access checks run on every request. */
@@ -18,7 +18,7 @@ function grantsOf(plugin: InstalledPlugin): GrantIndex {
   if (!index) {
     const built = new Map<string, FieldAccessLevel>();
     for (const { table, field, access } of plugin.definition.accessRequest) {
-      const key = `${table}.${field}`.toUpperCase();
+      const key = `${table}.${field}`.toLowerCase();
       // FullAccess includes reading: keep the stronger grant when a field is listed twice.
       if (built.get(key) !== 'FullAccess') built.set(key, access);
     }
@@ -28,35 +28,27 @@ function grantsOf(plugin: InstalledPlugin): GrantIndex {
   return index;
 }
 
-/** Per definition, then per table: the candidate fields that hold FullAccess. */
-const fullAccessSets = new WeakMap<PluginDefinition, Map<string, ReadonlySet<string>>>();
+/** Per definition, then per table: the lower-case columns the plugin holds FullAccess on. */
+const fullAccessIndexes = new WeakMap<PluginDefinition, Map<string, ReadonlySet<string>>>();
 
-/**
- * Of `candidates` (lower-case fields of `table`, the same list on every call for a table),
- * those the plugin holds FullAccess on. Built once per definition and table: every attendance
- * write checks the fields it sets against it before anything else is worked out.
- */
-export function fullAccessFields(
-  plugin: InstalledPlugin,
-  table: string,
-  candidates: readonly string[],
-): ReadonlySet<string> {
-  let byTable = fullAccessSets.get(plugin.definition);
+/** The columns of a table (lower case) the plugin may write: built once per definition and table. */
+function fullAccessColumns(plugin: InstalledPlugin, table: string): ReadonlySet<string> {
+  let byTable = fullAccessIndexes.get(plugin.definition);
   if (!byTable) {
     byTable = new Map();
-    fullAccessSets.set(plugin.definition, byTable);
+    fullAccessIndexes.set(plugin.definition, byTable);
   }
-  let fields = byTable.get(table);
-  if (!fields) {
-    const grants = grantsOf(plugin);
-    // The same key assertWriteAccess looks up, so both agree on every field.
-    const granted = candidates.filter(
-      (field) => grants.get(`${table}.${field}`.toUpperCase()) === 'FullAccess',
+  let columns = byTable.get(table);
+  if (!columns) {
+    const prefix = `${table}.`;
+    columns = new Set(
+      [...grantsOf(plugin)]
+        .filter(([key, access]) => key.startsWith(prefix) && access === 'FullAccess')
+        .map(([key]) => key.slice(prefix.length)),
     );
-    fields = new Set(granted);
-    byTable.set(table, fields);
+    byTable.set(table, columns);
   }
-  return fields;
+  return columns;
 }
 
 /** The access the plugin holds on "table.field" (any case), or undefined when not requested. */
@@ -64,7 +56,7 @@ export function grantedAccess(
   plugin: InstalledPlugin,
   tableField: string,
 ): FieldAccessLevel | undefined {
-  return grantsOf(plugin).get(tableField.toUpperCase());
+  return grantsOf(plugin).get(tableField.toLowerCase());
 }
 
 /** The columns (of `tableFields`) the plugin did not request, lower case, in the order given. */
@@ -75,7 +67,8 @@ export function missingReadAccess(
   const grants = grantsOf(plugin);
   const missing = new Set<string>();
   for (const tableField of tableFields) {
-    if (!grants.has(tableField.toUpperCase())) missing.add(tableField.toLowerCase());
+    const key = tableField.toLowerCase();
+    if (!grants.has(key)) missing.add(key);
   }
   return [...missing];
 }
@@ -125,15 +118,20 @@ export function assertWriteAccess(
   table: string,
   fields: readonly string[],
 ): void {
-  const grants = grantsOf(plugin);
   const resource = table.toLowerCase();
-  const missing = new Set<string>();
+  const writable = fullAccessColumns(plugin, resource);
+  let missing: Set<string> | undefined;
   for (const field of fields) {
     const bare = field.includes('.') ? field.slice(field.indexOf('.') + 1) : field;
-    const key = `${table}.${bare}`.toUpperCase();
-    if (grants.get(key) !== 'FullAccess') missing.add(`${resource}.${bare.toLowerCase()}`);
+    // Names usually arrive in lower case: lower-case them only when they are not found as sent.
+    if (writable.has(bare) || writable.has(bare.toLowerCase())) continue;
+    (missing ??= new Set()).add(`${resource}.${bare.toLowerCase()}`);
   }
-  if (missing.size > 0) throw validationFailed(resource, [...missing]);
+  if (missing) {
+    // Listed in the order of the upper-case column names PowerSchool reports.
+    const sorted = [...missing].sort((a, b) => (a.toUpperCase() < b.toUpperCase() ? -1 : 1));
+    throw validationFailed(resource, sorted);
+  }
 }
 
 function validationFailed(resource: string, fields: readonly string[]): PsHttpError {

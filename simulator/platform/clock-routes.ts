@@ -4,11 +4,22 @@
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { renderPsError } from '../http-errors.ts';
+import { renderPsError } from '../http/errors.ts';
 import type { Platform } from './platform.ts';
-import { limitBody, parseOrThrow, readJsonBody } from './route-helpers.ts';
+import { readJsonBody, type BodyRules } from '../http/request-body.ts';
+import { routeMounter } from '../http/route-spec.ts';
+import { PLATFORM_CONTROL_ROUTES } from './platform-specs.ts';
+import { parseOrThrow } from './route-helpers.ts';
 
 const MAX_ADVANCE_SECONDS = 100 * 366 * 24 * 60 * 60;
+
+/** A clock change is a few dozen bytes of JSON. */
+const CLOCK_BODY: BodyRules = {
+  what: 'the clock change',
+  maxBytes: 4 * 1024,
+  accept: 'json',
+  hint: 'Send {"now": ISO instant, "frozen"?: boolean} or {"advanceSeconds": N}.',
+};
 
 const clockChangeSchema = z.union([
   z.strictObject({
@@ -28,21 +39,21 @@ export function clockRoutes(platform: Platform): Hono {
   const app = new Hono();
   app.onError(renderPsError);
   const { clock } = platform;
-  app.get('/', (c) => c.json(clock.describe()));
+  const route = routeMounter(app, '/__sim/clock', PLATFORM_CONTROL_ROUTES);
+  route('GET', '/__sim/clock', (c) => c.json(clock.describe()));
   const change = async (c: Context): Promise<Response> => {
     const body = parseOrThrow(
       clockChangeSchema,
-      await readJsonBody(c),
+      await readJsonBody(c, CLOCK_BODY),
       'clock change (send {"now": ISO instant, "frozen"?: boolean} or {"advanceSeconds": N})',
     );
     if ('advanceSeconds' in body) clock.advance(body.advanceSeconds * 1000);
     else clock.set(new Date(body.now), { frozen: body.frozen ?? true });
     return c.json(clock.describe());
   };
-  const limit = limitBody(4 * 1024, 'clock change');
-  app.put('/', limit, change);
-  app.post('/', limit, change);
-  app.delete('/', (c) => {
+  route('PUT', '/__sim/clock', change);
+  route('POST', '/__sim/clock', change);
+  route('DELETE', '/__sim/clock', (c) => {
     clock.reset();
     return c.json(clock.describe());
   });

@@ -106,12 +106,13 @@ function statusResponse(action: Extract<FaultAction, { type: 'status' }>): Respo
 }
 
 /**
- * 429 + Retry-After. PSDOCS describes PowerSchool's per-plugin request interval refusal as "too
- * many requests ... wait N seconds"; the status code and the exact text are inferred.
+ * 429 + Retry-After. PSDOCS (configure-global-api-and-sif-settings) says the refusal indicates
+ * "too many requests and to wait for a certain number of seconds before making another
+ * request"; the text follows those words, the status code is inferred.
  */
 function rateLimitResponse(retryAfterSeconds: number): Response {
   const body = {
-    message: `Too many requests. Please wait ${retryAfterSeconds} seconds before sending another request.`,
+    message: `Too many requests. Please wait ${retryAfterSeconds} seconds before making another request.`,
   };
   return new Response(JSON.stringify(body), {
     status: 429,

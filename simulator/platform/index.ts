@@ -3,7 +3,6 @@ export {
   assertQueryAccess,
   assertReadAccess,
   assertWriteAccess,
-  fullAccessFields,
   grantedAccess,
   missingReadAccess,
 } from './access.ts';
@@ -37,4 +36,5 @@ export {
   type PluginRegistryState,
 } from './plugin-registry.ts';
 export { pluginControlRoutes } from './plugin-routes.ts';
+export { OAUTH_ROUTES, PLATFORM_CONTROL_ROUTES } from './platform-specs.ts';
 export { TokenStore, type TokenStoreState } from './tokens.ts';

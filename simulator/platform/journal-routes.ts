@@ -3,9 +3,11 @@
  * Control routes (/__sim/*) are not journaled: the journal shows PowerSchool traffic only.
  */
 import { Hono, type MiddlewareHandler } from 'hono';
-import { psError, renderPsError } from '../http-errors.ts';
+import { psError, renderPsError } from '../http/errors.ts';
 import { isStatusFilter, redactQuery, type JournalFilter, type JournalRecord } from './journal.ts';
+import { routeMounter } from '../http/route-spec.ts';
 import type { Platform, PlatformEnv } from './platform.ts';
+import { PLATFORM_CONTROL_ROUTES } from './platform-specs.ts';
 
 /** Records every non-control request: method, path, token-free query, status, duration. */
 export function journalRequests(platform: Platform): MiddlewareHandler<PlatformEnv> {
@@ -45,12 +47,13 @@ export function journalRequests(platform: Platform): MiddlewareHandler<PlatformE
 export function journalRoutes(platform: Platform): Hono {
   const app = new Hono();
   app.onError(renderPsError);
-  app.get('/', (c) => {
+  const route = routeMounter(app, '/__sim/journal', PLATFORM_CONTROL_ROUTES);
+  route('GET', '/__sim/journal', (c) => {
     const filter = readFilter(c.req.query(), platform.journal.capacity);
     const entries = platform.journal.list(filter);
     return c.json({ entries, size: platform.journal.size, capacity: platform.journal.capacity });
   });
-  app.delete('/', (c) => c.json({ cleared: platform.journal.clear() }));
+  route('DELETE', '/__sim/journal', (c) => c.json({ cleared: platform.journal.clear() }));
   return app;
 }
 

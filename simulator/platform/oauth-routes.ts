@@ -8,12 +8,21 @@
  * "unsupported_grant_type",..}` for a bad body.
  */
 import { Hono, type Context } from 'hono';
-import { PsHttpError, renderPsError } from '../http-errors.ts';
+import { PsHttpError, renderPsError } from '../http/errors.ts';
+import { routeMounter } from '../http/route-spec.ts';
 import type { Platform } from './platform.ts';
-import { limitBody } from './route-helpers.ts';
+import { OAUTH_ROUTES } from './platform-specs.ts';
+import { readBodyText, type BodyRules } from '../http/request-body.ts';
 
-/** A token request is a few dozen bytes; anything near this is not one. */
-const MAX_TOKEN_REQUEST_BYTES = 8 * 1024;
+/** A token request is a few dozen bytes of form; anything near 8 KB is not one. */
+const TOKEN_REQUEST_BODY: BodyRules = {
+  what: 'the token request',
+  maxBytes: 8 * 1024,
+  accept: ['application/x-www-form-urlencoded'],
+  hint: 'Send grant_type=client_credentials.',
+  blankMeans: '',
+  errorShape: 'oauth',
+};
 
 /** The OAuth token endpoint as a sub-app (mount at the root). */
 export function oauthRoutes(platform: Platform): Hono {
@@ -32,9 +41,9 @@ export function oauthRoutes(platform: Platform): Hono {
     c.header('Cache-Control', 'no-store');
     return c.json(platform.tokens.issue(plugin.id));
   };
-  const limit = limitBody(MAX_TOKEN_REQUEST_BYTES, 'token request body');
-  app.post('/oauth/access_token', limit, issueAccessToken);
-  app.post('/oauth/access_token/', limit, issueAccessToken);
+  const route = routeMounter(app, '', OAUTH_ROUTES);
+  route('POST', '/oauth/access_token', issueAccessToken);
+  route('POST', '/oauth/access_token/', issueAccessToken);
   return app;
 }
 
@@ -78,15 +87,9 @@ export function parseBasicAuthorization(
 }
 
 async function readGrantType(c: Context): Promise<string> {
-  const contentType = c.req.header('content-type') ?? '';
-  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType)) {
-    throw oauthError(
-      400,
-      'invalid_request',
-      `Send the body as Content-Type: application/x-www-form-urlencoded (got ${contentType ? `"${contentType}"` : 'no Content-Type'}) with grant_type=client_credentials.`,
-    );
-  }
-  const grantType = new URLSearchParams(await c.req.text()).get('grant_type');
+  const grantType = new URLSearchParams(await readBodyText(c, TOKEN_REQUEST_BODY)).get(
+    'grant_type',
+  );
   if (!grantType) {
     throw oauthError(
       400,
@@ -97,6 +100,9 @@ async function readGrantType(c: Context): Promise<string> {
   return grantType;
 }
 
+/** RFC 6749 5.2: a 401 to a client that authenticated with Basic names the scheme (realm inferred). */
 function oauthError(status: 400 | 401, error: string, description: string): PsHttpError {
-  return new PsHttpError(status, { error, error_description: description });
+  const headers: Record<string, string> =
+    status === 401 ? { 'WWW-Authenticate': 'Basic realm="PowerSchool"' } : {};
+  return new PsHttpError(status, { error, error_description: description }, headers);
 }

@@ -6,11 +6,14 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { V1_ACCESS_LEVELS } from '../../plugin/definition.ts';
-import { PsHttpError, psError, renderPsError } from '../http-errors.ts';
+import { PsHttpError, psError, renderPsError } from '../http/errors.ts';
 import type { Platform } from './platform.ts';
 import { PluginInstallError, PluginRegistryError, type PluginRefusal } from './plugin-registry.ts';
 import { describeDataProvider, describePlugin } from './plugin-view.ts';
-import { limitBody, parseOrThrow, readJsonBody } from './route-helpers.ts';
+import { readBodyBytes, readJsonBody, type BodyRules } from '../http/request-body.ts';
+import { routeMounter } from '../http/route-spec.ts';
+import { PLATFORM_CONTROL_ROUTES } from './platform-specs.ts';
+import { parseOrThrow } from './route-helpers.ts';
 
 /** Inferred: PowerSchool's upload limit is not public; 20 MB is far above any real plugin. */
 export const MAX_PLUGIN_UPLOAD_BYTES = 20 * 1024 * 1024;
@@ -23,6 +26,22 @@ export const PLUGIN_UPLOAD_CONTENT_TYPES = [
   'application/xml',
   'text/xml',
 ] as const;
+
+/** An upload: the raw bytes of a .zip or of plugin.xml. */
+const UPLOAD_BODY: BodyRules = {
+  what: 'the plugin upload',
+  maxBytes: MAX_PLUGIN_UPLOAD_BYTES,
+  accept: PLUGIN_UPLOAD_CONTENT_TYPES,
+  hint: 'Upload the raw bytes of the plugin .zip (Content-Type: application/zip) or of plugin.xml (application/xml).',
+};
+
+/** The Data Provider page's one setting. */
+const DATA_PROVIDER_BODY: BodyRules = {
+  what: 'the Data Provider Configuration change',
+  maxBytes: 4 * 1024,
+  accept: 'json',
+  hint: 'Send {"accessLevelV1Api": "NONE" | "READ" | "FULL"}.',
+};
 
 const REFUSAL_STATUS: Record<PluginRefusal, 404 | 409> = {
   not_found: 404,
@@ -39,37 +58,44 @@ export function pluginControlRoutes(platform: Platform): Hono {
   app.onError((error, c) => renderPsError(toHttpError(error), c));
   const { registry, psVersion } = platform;
 
-  app.get('/', (c) =>
+  const route = routeMounter(app, '/__sim/plugins', PLATFORM_CONTROL_ROUTES);
+  route('GET', '/__sim/plugins', (c) =>
     c.json({ plugins: registry.list().map((p) => describePlugin(p, psVersion)) }),
   );
-  app.post('/', limitBody(MAX_PLUGIN_UPLOAD_BYTES, 'plugin upload'), async (c) => {
+  route('POST', '/__sim/plugins', async (c) => {
     const plugin = await registry.install(await readUpload(c));
     return c.json(describePlugin(plugin, psVersion), 201);
   });
-  app.get('/:id', (c) => c.json(describePlugin(registry.require(pluginId(c)), psVersion)));
-  app.delete('/:id', (c) => {
+  route('GET', '/__sim/plugins/:id', (c) =>
+    c.json(describePlugin(registry.require(pluginId(c)), psVersion)),
+  );
+  route('DELETE', '/__sim/plugins/:id', (c) => {
     const id = pluginId(c);
     const { name } = registry.require(id).definition;
     registry.remove(id);
     return c.json({ deleted: id, name });
   });
-  app.post('/:id/enable', (c) => c.json(describePlugin(registry.enable(pluginId(c)), psVersion)));
-  app.post('/:id/disable', (c) => c.json(describePlugin(registry.disable(pluginId(c)), psVersion)));
-  app.get('/:id/data-provider', (c) => {
+  route('POST', '/__sim/plugins/:id/enable', (c) =>
+    c.json(describePlugin(registry.enable(pluginId(c)), psVersion)),
+  );
+  route('POST', '/__sim/plugins/:id/disable', (c) =>
+    c.json(describePlugin(registry.disable(pluginId(c)), psVersion)),
+  );
+  route('GET', '/__sim/plugins/:id/data-provider', (c) => {
     const plugin = registry.requireDataProvider(pluginId(c));
     return c.json(describeDataProvider(plugin, psVersion));
   });
-  app.put('/:id/data-provider', async (c) => {
+  route('PUT', '/__sim/plugins/:id/data-provider', async (c) => {
     const id = pluginId(c);
     const body = parseOrThrow(
       dataProviderUpdateSchema,
-      await readJsonBody(c),
+      await readJsonBody(c, DATA_PROVIDER_BODY),
       'Data Provider Configuration',
     );
     const plugin = registry.setV1AccessLevel(id, body.accessLevelV1Api);
     return c.json(describeDataProvider(plugin, psVersion));
   });
-  app.post('/:id/regenerate', (c) => {
+  route('POST', '/__sim/plugins/:id/regenerate', (c) => {
     const plugin = registry.regenerateCredentials(pluginId(c));
     return c.json(describeDataProvider(plugin, psVersion));
   });
@@ -88,14 +114,7 @@ function pluginId(c: Context): number {
 }
 
 async function readUpload(c: Context): Promise<Uint8Array> {
-  const contentType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (!(PLUGIN_UPLOAD_CONTENT_TYPES as readonly string[]).includes(contentType)) {
-    throw psError(
-      415,
-      `Upload the plugin as the raw bytes of its .zip (Content-Type: application/zip) or of plugin.xml (application/xml); got ${contentType ? `"${contentType}"` : 'no Content-Type'}. Accepted: ${PLUGIN_UPLOAD_CONTENT_TYPES.join(', ')}.`,
-    );
-  }
-  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  const bytes = new Uint8Array(await readBodyBytes(c, UPLOAD_BODY));
   if (bytes.length === 0) {
     throw psError(400, 'The upload is empty: POST the bytes of the plugin .zip or plugin.xml.');
   }

@@ -1,10 +1,15 @@
 /**
- * PowerQuery arguments: the JSON body must be an object; each declared arg present when
- * required, a primitive or an array as declared; dates YYYY-MM-DD; args compared with a number
- * column numeric. Anything else is a 400 naming the arg (reference section 3: "400 (bad args)").
+ * PowerQuery arguments, checked against the query's declared `<args>`: the JSON body is an
+ * object; each declared arg present when required; a primitive arg one value, an array arg a
+ * list. An array arg takes every form public clients send: a JSON array of strings (GH casts
+ * every value to a string), of numbers, or one comma-joined string (NP castValueToString and TL
+ * cast_to_values_string join lists with ","). Values compared with a number column must be whole
+ * numbers and `*date` args YYYY-MM-DD. Keys starting with `$` (`$dataversion`, GH dataVersion)
+ * are PowerSchool's own, not args; undeclared args are ignored (inferred). Anything else is a 400
+ * naming the arg (API-REF: "invalid argument or invalid data type"; the texts are inferred).
  */
 import type { QueryArg } from '../../plugin/contract.ts';
-import { psError } from '../http-errors.ts';
+import { psError } from '../http/errors.ts';
 import { isIsoDate } from '../district/dates.ts';
 import type { QueryArgs } from '../district/power-queries.ts';
 import { isNumberColumn, isTableName } from '../district/schema.ts';
@@ -25,6 +30,10 @@ function isNumericArg(arg: QueryArg): boolean {
   return !!table && !!field && isTableName(table) && isNumberColumn(table, field);
 }
 
+function describe(value: unknown): string {
+  return Array.isArray(value) ? 'an array' : value === null ? 'null' : `an ${typeof value}`;
+}
+
 function checkValue(query: string, arg: QueryArg, value: Primitive): string {
   const text = String(value).trim();
   if (isNumericArg(arg) && !/^-?\d+$/.test(text))
@@ -36,6 +45,24 @@ function checkValue(query: string, arg: QueryArg, value: Primitive): string {
       `expected a date written YYYY-MM-DD, got ${JSON.stringify(value)}.`,
     );
   return text;
+}
+
+/** An array arg's values, from a JSON array or a comma-joined string. */
+function listOf(query: string, arg: QueryArg, value: unknown): Primitive[] {
+  if (Array.isArray(value)) {
+    if (!value.every(isPrimitive)) {
+      throw badArg(query, arg.name, 'expected an array of strings or numbers.');
+    }
+    return value;
+  }
+  if (typeof value === 'string') {
+    return value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
+  }
+  if (isPrimitive(value)) return [value];
+  throw badArg(query, arg.name, `expected an array, got ${describe(value)}.`);
 }
 
 /** Checks a query body against the declared args; returns them as text. */
@@ -59,18 +86,13 @@ export function checkQueryArgs(
       continue;
     }
     if (arg.type === 'array') {
-      const list = Array.isArray(value) ? value : [value];
-      if (!list.every(isPrimitive)) throw badArg(query, arg.name, 'expected an array of values.');
+      const list = listOf(query, arg, value);
       if (arg.required && list.length === 0)
         throw badArg(query, arg.name, 'it is required and may not be empty.');
       args[arg.name] = list.map((item) => checkValue(query, arg, item));
     } else {
       if (!isPrimitive(value))
-        throw badArg(
-          query,
-          arg.name,
-          `expected one value, got ${Array.isArray(value) ? 'an array' : 'an object'}.`,
-        );
+        throw badArg(query, arg.name, `expected one value, got ${describe(value)}.`);
       args[arg.name] = checkValue(query, arg, value);
     }
   }

@@ -1,61 +1,76 @@
 /**
- * /ws/schema: table reads (`/table/{table}`, `/count`, `/{id}`) and PowerQueries
- * (`POST /query/{name}`). Order: bearer (401) -> unknown table 404 / unknown column 400 ->
- * access_request (403) -> paging (400) -> rows.
+ * /ws/schema: table reads (`/table/{table}`, `/count`, `/{id}`, `/metadata`) and the PowerQuery
+ * routes (query-routes.ts). Table order: bearer (401) -> unknown table 404 / unknown column or
+ * bad q, projection or order 400 -> access_request (403) -> paging (400) -> rows.
  */
-import { Hono, type Context } from 'hono';
-import { findQuery, queryReads, type QueryDefinition } from '../../plugin/contract.ts';
-import { psError } from '../http-errors.ts';
+import { Hono } from 'hono';
+import { psError } from '../http/errors.ts';
+import { routeMounter } from '../http/route-spec.ts';
 import type { District } from '../district/district.ts';
-import {
-  CORE_DCID_ID_MAP_ARGS,
-  executeCoreDcidIdMap,
-  executePowerQuery,
-  hasNativeExecutor,
-  CORE_DCID_ID_MAP_QUERY,
-} from '../district/power-queries.ts';
 import {
   prepareTableQuery,
   resolveTable,
   runTableQuery,
   toSchemaRecord,
 } from '../district/schema-table.ts';
+import { tableMetadata, type ColumnAccess } from '../district/table-metadata.ts';
+import type { TableName } from '../district/schema.ts';
 import {
-  assertQueryAccess,
   assertReadAccess,
+  grantedAccess,
   requireBearer,
   type Platform,
   type PlatformEnv,
 } from '../platform/index.ts';
-import { MAX_PAGE_SIZES, pageOf, readPaging } from './paging.ts';
-import { checkQueryArgs } from './query-args.ts';
-import { readJsonBody, requireJsonContent } from './request-body.ts';
+import type { InstalledPlugin } from '../sim-env.ts';
+import { SCHEMA_PAGING, pageOf, readPaging } from './paging.ts';
+import { addQueryRoutes } from './query-routes.ts';
+import { SCHEMA_ROUTES } from './schema-specs.ts';
 
-const MAX = MAX_PAGE_SIZES.schema_table_query_max_page_size;
+/** The plugin's access to each column of a table, as table metadata reports it. */
+function accessOf(plugin: InstalledPlugin, table: TableName): (column: string) => ColumnAccess {
+  return (column) => grantedAccess(plugin, `${table}.${column}`) ?? 'NoAccess';
+}
 
 /** The /ws/schema sub-app (mount at /ws/schema). */
 export function schemaRoutes(platform: Platform, district: District): Hono<PlatformEnv> {
   const app = new Hono<PlatformEnv>();
   app.use('*', requireBearer(platform));
+  const route = routeMounter(app, '/ws/schema', SCHEMA_ROUTES);
 
-  app.get('/table/:table/count', (c) => {
-    const prepared = prepareTableQuery(c.req.param('table'), { q: c.req.query('q') });
+  route('GET', '/ws/schema/table/:table/metadata', (c) => {
+    const table = resolveTable(c.req.param('table') ?? '');
+    const access = accessOf(c.get('plugin'), table);
+    const metadata = tableMetadata(table, access);
+    // Inferred: a plugin that requested no column of the table may not read its metadata
+    // (API-REF lists 403 "Insufficient Permission").
+    if (metadata.columns.every((column) => column.access === 'NoAccess')) {
+      throw psError(403, `Insufficient permission: the plugin has no access to ${table}.`, [
+        { resource: table, code: 'NoAccess' },
+      ]);
+    }
+    const expansions = (c.req.query('expansions') ?? '').toLowerCase().split(',');
+    if (expansions.map((e) => e.trim()).includes('access')) return c.json(metadata);
+    return c.json({ ...metadata, columns: metadata.columns.map(({ access: _, ...rest }) => rest) });
+  });
+  route('GET', '/ws/schema/table/:table/count', (c) => {
+    const prepared = prepareTableQuery(c.req.param('table') ?? '', { q: c.req.query('q') });
     assertReadAccess(
-      c.var.plugin,
+      c.get('plugin'),
       prepared.clauses.map((clause) => `${prepared.table}.${clause.field}`),
       prepared.table,
     );
     return c.json({ count: runTableQuery(district, prepared).length });
   });
-  app.get('/table/:table/:id', (c) => {
-    const table = resolveTable(c.req.param('table'));
+  route('GET', '/ws/schema/table/:table/:id', (c) => {
+    const table = resolveTable(c.req.param('table') ?? '');
     const prepared = prepareTableQuery(table, { projection: c.req.query('projection') });
     assertReadAccess(
-      c.var.plugin,
+      c.get('plugin'),
       prepared.projection.map((column) => `${table}.${column}`),
       table,
     );
-    const id = c.req.param('id');
+    const id = c.req.param('id') ?? '';
     const row =
       /^\d+$/.test(id) && table !== 'terms'
         ? (district.table(table).get(Number(id)) as Record<string, unknown> | undefined)
@@ -63,16 +78,17 @@ export function schemaRoutes(platform: Platform, district: District): Hono<Platf
     if (!row) throw psError(404, `Not Found: ${table} has no record with id ${id}.`);
     return c.json(toSchemaRecord(table, row, prepared.projection));
   });
-  app.get('/table/:table', (c) => {
+  route('GET', '/ws/schema/table/:table', (c) => {
     const query = c.req.query();
-    const prepared = prepareTableQuery(c.req.param('table'), query);
+    const prepared = prepareTableQuery(c.req.param('table') ?? '', query, {
+      requireProjection: true,
+    });
     assertReadAccess(
-      c.var.plugin,
+      c.get('plugin'),
       prepared.touched.map((column) => `${prepared.table}.${column}`),
       prepared.table,
     );
-    const paging = readPaging(query, MAX);
-    const rows = pageOf(runTableQuery(district, prepared), paging);
+    const rows = pageOf(runTableQuery(district, prepared), readPaging(query, SCHEMA_PAGING));
     return c.json({
       name: prepared.table,
       record: rows.map((row) => toSchemaRecord(prepared.table, row, prepared.projection)),
@@ -80,75 +96,6 @@ export function schemaRoutes(platform: Platform, district: District): Hono<Platf
     });
   });
 
-  app.use('/query/*', requireJsonContent());
-  app.post('/query/:name', (c) => runQuery(c, district));
-  app.post('/query/:name/count', (c) => runQuery(c, district, true));
+  addQueryRoutes(route, district);
   return app;
-}
-
-/** The installed plugin's own declaration of a query (what it was approved for), or 404. */
-function installedQuery(c: Context<PlatformEnv>, name: string): QueryDefinition {
-  const definition = findQuery(name, c.var.plugin.definition.queries);
-  if (!definition) {
-    throw psError(
-      404,
-      `PowerQuery not found: ${name}. The installed plugin declares ${c.var.plugin.definition.queries.map((q) => q.name).join(', ') || 'no queries'}.`,
-    );
-  }
-  return definition;
-}
-
-async function runQuery(
-  c: Context<PlatformEnv>,
-  district: District,
-  countOnly = false,
-): Promise<Response> {
-  const name = c.req.param('name') ?? '';
-  const body = await readJsonBody(c, {});
-  const query = c.req.query();
-  if (name === CORE_DCID_ID_MAP_QUERY) {
-    // Inferred: the core map needs no declaration and no access_request entry (PSU calls it bare).
-    const args = checkQueryArgs(name, body, CORE_DCID_ID_MAP_ARGS);
-    return answer(c, name, executeCoreDcidIdMap(district, args), countOnly, query);
-  }
-  const definition = installedQuery(c, name);
-  // Every column the query touches: the installed file's columns and args, plus what the native
-  // executor joins and filters on (a parsed bundle carries no alsoReads; the contract knows them).
-  const reads = [...queryReads(definition), ...(findQuery(name)?.alsoReads ?? [])];
-  assertQueryAccess(c.var.plugin, reads, name);
-  const args = checkQueryArgs(name, body, definition.args);
-  if (!hasNativeExecutor(name)) {
-    throw psError(
-      500,
-      `The simulator cannot run PowerQuery ${name}: it executes only the Navigate360 queries natively (see docs/simulator.md).`,
-    );
-  }
-  const rows = executePowerQuery(district, name, args).map((row) => {
-    // Flattened output keyed by the installed definition's aliases. Inferred: values as strings;
-    // null values left out.
-    const record: Record<string, string> = {};
-    for (const { column, alias } of definition.columns) {
-      const value = row[column.toLowerCase()];
-      if (value !== null && value !== undefined) record[alias] = String(value);
-    }
-    return record;
-  });
-  return answer(c, name, rows, countOnly, query);
-}
-
-function answer(
-  c: Context<PlatformEnv>,
-  name: string,
-  rows: readonly object[],
-  countOnly: boolean,
-  query: Record<string, string>,
-): Response {
-  if (countOnly) return c.json({ count: rows.length });
-  const paging = readPaging(query, MAX);
-  const record = pageOf(rows, paging).map((row) => stringValues(row));
-  return c.json({ name, record, ...(query.count === 'true' ? { count: rows.length } : {}) });
-}
-
-function stringValues(row: object): Record<string, string> {
-  return Object.fromEntries(Object.entries(row).map(([key, value]) => [key, String(value)]));
 }

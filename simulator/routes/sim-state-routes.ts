@@ -5,11 +5,43 @@
  * credentials and tokens stay as they are, so a client keeps working across resets.
  */
 import { Hono } from 'hono';
-import { psError, renderPsError } from '../http-errors.ts';
+import { psError, renderPsError } from '../http/errors.ts';
 import type { District } from '../district/district.ts';
 import type { DistrictData } from '../district/schema.ts';
 import { SeedValidationError, validateSeed } from '../district/seed-validation.ts';
-import { readJsonBody } from './request-body.ts';
+import { readJsonBody, type BodyRules } from '../http/request-body.ts';
+import { routeMounter } from '../http/route-spec.ts';
+import { STATE_ROUTES } from './state-specs.ts';
+
+/** POST /__sim/snapshot: `{"name"?}`, a few bytes. */
+const SNAPSHOT_BODY: BodyRules = {
+  what: 'the snapshot request',
+  maxBytes: 64 * 1024,
+  accept: 'json',
+  hint: 'Send {"name": "before-test"}, or {} for the name "default".',
+};
+
+/**
+ * POST /__sim/reset: `{}`, `{"snapshot"}` or a whole `{"district"}` (about 110 MB at 100,000
+ * students). Inferred limit: a district of a million students still fits.
+ */
+const RESET_BODY: BodyRules = {
+  what: 'the reset request',
+  maxBytes: 512 * 1024 * 1024,
+  accept: 'json',
+  hint: 'Send {} to restore the seed, {"snapshot": name} for a saved snapshot, or {"district": ...} to load one.',
+};
+
+/** The body as an object; anything else is a 400 saying what to send. */
+function asObject(body: unknown, rules: BodyRules): Record<string, unknown> {
+  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+    return body as Record<string, unknown>;
+  }
+  throw psError(
+    400,
+    `Invalid payload structure: ${rules.what} is a JSON object. ${rules.hint ?? ''}`.trim(),
+  );
+}
 
 const SNAPSHOT_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -47,12 +79,13 @@ export function simStateRoutes(options: SimStateOptions): Hono {
   const { district, snapshots, seed } = options;
   const app = new Hono();
   app.onError(renderPsError);
-  app.get('/seed', (c) => c.json({ seed: seed.name, summary: district.summary() }));
-  app.get('/snapshot', (c) =>
+  const route = routeMounter(app, '/__sim', STATE_ROUTES);
+  route('GET', '/__sim/seed', (c) => c.json({ seed: seed.name, summary: district.summary() }));
+  route('GET', '/__sim/snapshot', (c) =>
     c.json({ seed: seed.name, snapshots: snapshots.list(), district: district.toJSON() }),
   );
-  app.post('/snapshot', async (c) => {
-    const body = (await readJsonBody(c, {})) as { name?: unknown };
+  route('POST', '/__sim/snapshot', async (c) => {
+    const body = asObject(await readJsonBody(c, SNAPSHOT_BODY), SNAPSHOT_BODY);
     const name = body.name ?? 'default';
     if (typeof name !== 'string' || !SNAPSHOT_NAME.test(name)) {
       throw psError(
@@ -64,8 +97,8 @@ export function simStateRoutes(options: SimStateOptions): Hono {
     snapshots.save(name, district, savedAt);
     return c.json({ name, savedAt, summary: district.summary() }, 201);
   });
-  app.post('/reset', async (c) => {
-    const body = (await readJsonBody(c, {})) as { snapshot?: unknown; district?: unknown };
+  route('POST', '/__sim/reset', async (c) => {
+    const body = asObject(await readJsonBody(c, RESET_BODY), RESET_BODY);
     const restored = restore(options, body);
     return c.json({ restored, summary: district.summary() });
   });

@@ -1,12 +1,11 @@
 /**
- * /ws/v1: metadata and time (open, no token), then district, schools, terms and students behind
- * the bearer token and the 25.2.0.0 v1 access-level gate (reference sections 2-3).
+ * /ws/v1: metadata and time (open, no token), then the district, its schools and each school's
+ * terms, sections, courses and staff behind the bearer token and the 25.2.0.0 v1 access-level
+ * gate (reference sections 2-3). Students are in v1-student-routes.ts.
  */
-import { Hono } from 'hono';
-import { psError } from '../http-errors.ts';
+import { Hono, type Context } from 'hono';
+import { routeMounter } from '../http/route-spec.ts';
 import type { District } from '../district/district.ts';
-import { QueryParseError, clauseMatcher, parseQ } from '../district/q-parser.ts';
-import type { StudentRow } from '../district/schema.ts';
 import {
   identifyPlugin,
   requireBearer,
@@ -14,93 +13,29 @@ import {
   type Platform,
   type PlatformEnv,
 } from '../platform/index.ts';
-import { MAX_PAGE_SIZES, pageOf, readPaging } from './paging.ts';
-import {
-  V1_STUDENT_EXPANSIONS,
-  V1_STUDENT_FIELDS,
-  v1Collection,
-  v1School,
-  v1Student,
-  v1Term,
-} from './v1-shapes.ts';
-
-const notFound = (what: string): Error => psError(404, `Not Found: no ${what}.`);
-
-function wholeId(raw: string, what: string): number {
-  if (!/^\d+$/.test(raw)) throw notFound(`${what} with id "${raw}"`);
-  return Number(raw);
-}
-
-/** The wall-clock time in the district's zone with its UTC offset, e.g. 2026-10-14T09:47:00-04:00. */
-function districtLocalTime(instant: Date, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      timeZoneName: 'longOffset',
-    })
-      .formatToParts(instant)
-      .map((part) => [part.type, part.value]),
-  );
-  const offset =
-    parts.timeZoneName === 'GMT' ? '+00:00' : String(parts.timeZoneName).replace('GMT', '');
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}${offset}`;
-}
-
-/** Students matching a v1 `q` (inferred field mapping in v1-shapes.ts); `id==` and `local_id==` use indexes. */
-function searchStudents(district: District, q: string | undefined): readonly StudentRow[] {
-  const students = district.table('students');
-  if (q === undefined) return students.all();
-  let matchers: ((student: StudentRow) => boolean)[];
-  let clauses;
-  try {
-    clauses = parseQ(q);
-    matchers = clauses.map((clause) => {
-      const field = V1_STUDENT_FIELDS[clause.field];
-      if (!field) {
-        throw new QueryParseError(
-          `Invalid q: ${clause.field} is not a searchable student field; use one of ${Object.keys(V1_STUDENT_FIELDS).join(', ')}.`,
-        );
-      }
-      const test = clauseMatcher(clause, field.numeric);
-      return (student: StudentRow) => test(student[field.column]);
-    });
-  } catch (error) {
-    if (error instanceof QueryParseError)
-      throw psError(400, error.message, [
-        { resource: 'student', field: 'q', code: 'InvalidQuery' },
-      ]);
-    throw error;
-  }
-  const exact = clauses.find(
-    (c) =>
-      c.operator === '==' && !c.value.includes('*') && (c.field === 'id' || c.field === 'local_id'),
-  );
-  const source = exact
-    ? students.lookup(exact.field === 'id' ? 'dcid' : 'student_number', exact.value)
-    : students.all();
-  return source.filter((student) => matchers.every((matches) => matches(student)));
-}
+import { MAX_PAGE_SIZES, pageOf, readPaging, v1Paging } from './paging.ts';
+import { searchItems } from './v1-search.ts';
+import { v1Collection, v1Course, v1School, v1Section, v1Staff, v1Term } from './v1-shapes.ts';
+import { V1_ROUTES } from './v1-specs.ts';
+import { notFound, schoolOf, wholeId, type MountV1 } from './v1-lookups.ts';
+import { addStudentRoutes } from './v1-student-routes.ts';
+import { districtLocalTime } from './district-time.ts';
 
 /** The /ws/v1 sub-app (mount at /ws/v1). */
 export function v1Routes(platform: Platform, district: District): Hono<PlatformEnv> {
   const app = new Hono<PlatformEnv>();
-  addOpenRoutes(app, platform, district);
+  const route = routeMounter(app, '/ws/v1', V1_ROUTES);
+  addOpenRoutes(route, platform, district);
   app.use('*', requireBearer(platform), requireV1Access(platform));
-  addSchoolRoutes(app, district);
-  addStudentRoutes(app, district);
+  addSchoolRoutes(route, district);
+  addSchoolResources(route, district);
+  addStudentRoutes(route, district);
   return app;
 }
 
 /** metadata and time: no token needed (reference section 2). */
-function addOpenRoutes(app: Hono<PlatformEnv>, platform: Platform, district: District): void {
-  app.get('/metadata', (c) => {
+function addOpenRoutes(route: MountV1, platform: Platform, district: District): void {
+  route('GET', '/ws/v1/metadata', (c) => {
     const plugin = identifyPlugin(platform, c.req.header('authorization'));
     return c.json({
       metadata: {
@@ -112,7 +47,7 @@ function addOpenRoutes(app: Hono<PlatformEnv>, platform: Platform, district: Dis
     });
   });
   // Inferred shape: no public source shows /ws/v1/time's body.
-  app.get('/time', (c) => {
+  route('GET', '/ws/v1/time', (c) => {
     const now = platform.clock.now();
     return c.json({
       time: {
@@ -123,43 +58,48 @@ function addOpenRoutes(app: Hono<PlatformEnv>, platform: Platform, district: Dis
   });
 }
 
-/** The district, its schools and their terms. */
-function addSchoolRoutes(app: Hono<PlatformEnv>, district: District): void {
-  app.get('/district', (c) =>
+/** How a listed resource is built, searched and paged. */
+interface Listing {
+  wrapper: string;
+  item: string;
+  max: number;
+  fields: Record<string, 'number' | 'text'>;
+  items: (c: Context) => object[];
+}
+
+/** Mounts a list route and its /count, both applying q (API-REF: q and /count per resource). */
+function listRoute(route: MountV1, path: string, listing: Listing): void {
+  const matching = (c: Context): object[] =>
+    searchItems(listing.item, listing.items(c), c.req.query('q'), listing.fields);
+  route('GET', path, (c) => {
+    const paging = readPaging(c.req.query(), v1Paging(listing.max));
+    return c.json(v1Collection(listing.wrapper, listing.item, pageOf(matching(c), paging)));
+  });
+  route('GET', `${path}/count`, (c) => c.json({ resource: { count: matching(c).length } }));
+}
+
+/** The district and its schools. */
+function addSchoolRoutes(route: MountV1, district: District): void {
+  route('GET', '/ws/v1/district', (c) =>
     c.json({
       district: { name: district.info.name, district_number: district.info.district_number },
     }),
   );
-  app.get('/district/school', (c) => {
-    const paging = readPaging(c.req.query(), MAX_PAGE_SIZES.school_max_page_size);
-    const schools = pageOf(district.table('schools').all(), paging).map(v1School);
-    return c.json(v1Collection('schools', 'school', schools));
+  listRoute(route, '/ws/v1/district/school', {
+    wrapper: 'schools',
+    item: 'school',
+    max: MAX_PAGE_SIZES.school_max_page_size,
+    fields: {
+      id: 'number',
+      name: 'text',
+      school_number: 'number',
+      low_grade: 'number',
+      high_grade: 'number',
+    },
+    items: () => district.table('schools').all().map(v1School),
   });
-  app.get('/district/school/count', (c) =>
-    c.json({ resource: { count: district.table('schools').size } }),
-  );
-  app.get('/school/:id/term', (c) => {
-    const school = district.schoolByDcid(wholeId(c.req.param('id'), 'school'));
-    if (!school)
-      throw notFound(`school with id ${c.req.param('id')} (v1 school ids are SCHOOLS.DCID)`);
-    const paging = readPaging(c.req.query(), MAX_PAGE_SIZES.term_max_page_size);
-    const terms = [...district.termsOfSchool(school.school_number)].sort(
-      (a, b) => a.firstday.localeCompare(b.firstday) || a.id - b.id,
-    );
-    return c.json(
-      v1Collection(
-        'terms',
-        'term',
-        pageOf(terms, paging).map((term) => v1Term(term, school)),
-      ),
-    );
-  });
-  app.get('/school/:id/term/count', (c) => {
-    const school = district.schoolByDcid(wholeId(c.req.param('id'), 'school'));
-    if (!school) throw notFound(`school with id ${c.req.param('id')}`);
-    return c.json({ resource: { count: district.termsOfSchool(school.school_number).length } });
-  });
-  app.get('/term/:id', (c) => {
+  route('GET', '/ws/v1/school/:id', (c) => c.json({ school: v1School(schoolOf(c, district)) }));
+  route('GET', '/ws/v1/term/:id', (c) => {
     const term = district.table('terms').get(wholeId(c.req.param('id'), 'term'));
     const school = term && district.schoolByNumber(term.schoolid);
     if (!term || !school)
@@ -168,44 +108,90 @@ function addSchoolRoutes(app: Hono<PlatformEnv>, district: District): void {
   });
 }
 
-/** The expansions a v1 student request asks for (`expansions=a,b`). */
-function readExpansions(raw: string | undefined): string[] {
-  return (raw ?? '')
-    .split(',')
-    .map((e) => e.trim())
-    .filter(Boolean);
-}
-
-/** Student search, count and lookup by DCID. */
-function addStudentRoutes(app: Hono<PlatformEnv>, district: District): void {
-  app.get('/district/student', (c) => {
-    const query = c.req.query();
-    const paging = readPaging(query, MAX_PAGE_SIZES.student_max_page_size);
-    const expansions = readExpansions(query.expansions);
-    const students = pageOf(searchStudents(district, query.q), paging).map((s) =>
-      v1Student(district, s, expansions),
-    );
-    // API-REF district_students: "@expansions" sits beside "student", inside the collection.
-    return c.json({
-      students: {
-        '@expansions': V1_STUDENT_EXPANSIONS.join(', '),
-        student: students.length === 1 ? students[0] : students,
-      },
-    });
+/** A school's terms, sections, courses and staff, in the order PSU's notes give for each. */
+function addSchoolResources(route: MountV1, district: District): void {
+  listRoute(route, '/ws/v1/school/:id/term', {
+    wrapper: 'terms',
+    item: 'term',
+    max: MAX_PAGE_SIZES.term_max_page_size,
+    fields: {
+      id: 'number',
+      start_year: 'number',
+      portion: 'number',
+      start_date: 'text',
+      end_date: 'text',
+      abbreviation: 'text',
+      name: 'text',
+    },
+    items: (c) => {
+      const school = schoolOf(c, district);
+      // PSU: "The terms are sorted by portion and start_date."
+      return [...district.termsOfSchool(school.school_number)]
+        .sort(
+          (a, b) =>
+            a.portion - b.portion || a.firstday.localeCompare(b.firstday) || a.dcid - b.dcid,
+        )
+        .map((term) => v1Term(term, school));
+    },
   });
-  app.get('/district/student/count', (c) =>
-    c.json({ resource: { count: searchStudents(district, c.req.query('q')).length } }),
-  );
-  app.get('/student/:id', (c) => {
-    const student = district.studentByDcid(wholeId(c.req.param('id'), 'student'));
-    if (!student)
-      throw notFound(`student with id ${c.req.param('id')} (v1 student ids are STUDENTS.DCID)`);
-    const expansions = readExpansions(c.req.query('expansions'));
-    return c.json({
-      student: {
-        '@expansions': V1_STUDENT_EXPANSIONS.join(', '),
-        ...v1Student(district, student, expansions),
-      },
-    });
+  listRoute(route, '/ws/v1/school/:id/section', {
+    wrapper: 'sections',
+    item: 'section',
+    max: MAX_PAGE_SIZES.section_max_page_size,
+    fields: {
+      id: 'number',
+      course_id: 'number',
+      staff_id: 'number',
+      term_id: 'number',
+      section_number: 'text',
+      expression: 'text',
+    },
+    items: (c) => {
+      const school = schoolOf(c, district);
+      // PSU: "sorted by section_id, course_id and term_id": section ids are unique, so by id.
+      return [...district.table('sections').lookup('schoolid', school.school_number)]
+        .sort((a, b) => a.dcid - b.dcid)
+        .map((section) => v1Section(district, section, school));
+    },
+  });
+  listRoute(route, '/ws/v1/school/:id/course', {
+    wrapper: 'courses',
+    item: 'course',
+    max: MAX_PAGE_SIZES.course_max_page_size,
+    fields: { id: 'number', course_number: 'text', course_name: 'text' },
+    items: (c) => {
+      const school = schoolOf(c, district);
+      const numbers = new Set(
+        district
+          .table('sections')
+          .lookup('schoolid', school.school_number)
+          .map((s) => s.course_number),
+      );
+      // PSU: "The courses are sorted by course number." Courses a school offers: its sections'.
+      return [...numbers]
+        .sort()
+        .flatMap((number) => district.table('courses').lookup('course_number', number))
+        .map(v1Course);
+    },
+  });
+  listRoute(route, '/ws/v1/school/:id/staff', {
+    wrapper: 'staffs',
+    item: 'staff',
+    max: MAX_PAGE_SIZES.staff_max_page_size,
+    fields: {
+      id: 'number',
+      local_id: 'text',
+      users_dcid: 'number',
+      'name.first_name': 'text',
+      'name.last_name': 'text',
+    },
+    items: (c) => {
+      const school = schoolOf(c, district);
+      // PSU: "limited to staff that have an active status. The staff is sorted by ID."
+      return [...district.table('teachers').lookup('schoolid', school.school_number)]
+        .filter((teacher) => teacher.status === 1)
+        .sort((a, b) => a.dcid - b.dcid)
+        .map((teacher) => v1Staff(teacher, school));
+    },
   });
 }

@@ -1,20 +1,26 @@
 /**
- * /ws/v1 resource shapes (API-REF powerschool-api-v1.md, reference section 3): a school's and a
- * student's `id` is its DCID, a student's `local_id` its student_number; a term's ids are DCIDs.
- * Only the fields a writeback tool reads are produced.
+ * /ws/v1 resource shapes (API-REF powerschool-api-v1.md, reference section 3): a school's,
+ * section's, course's and student's `id` is its DCID, a student's `local_id` its student_number,
+ * a term's ids are DCIDs as strings. Empty values are left out, as PowerSchool leaves them out
+ * (PSU pre_built_get.rb: a student without a middle name has no middle_name).
  */
 import type { District } from '../district/district.ts';
-import type { SchoolRow, StudentRow, TermRow } from '../district/schema.ts';
+import type { CourseRow, SchoolRow, SectionRow, TeacherRow, TermRow } from '../district/schema.ts';
 
 /**
  * A v1 collection with v1's quirk: exactly one item comes back as an object, not an array
  * (GH Paginator.php, SwiftyPSCore). Inferred: none comes back as an empty array.
  */
-export function v1Collection(wrapper: string, item: string, items: readonly object[]): object {
-  return { [wrapper]: { [item]: items.length === 1 ? items[0] : items } };
+export function oneOrList(items: readonly object[]): object | object[] {
+  return items.length === 1 ? items[0]! : [...items];
 }
 
-/** A school in /ws/v1/district/school. */
+/** `{wrapper: {item: ...}}`, the v1 list envelope. */
+export function v1Collection(wrapper: string, item: string, items: readonly object[]): object {
+  return { [wrapper]: { [item]: oneOrList(items) } };
+}
+
+/** A school (API-REF district_school). */
 export function v1School(school: SchoolRow): object {
   return {
     id: school.dcid,
@@ -25,7 +31,7 @@ export function v1School(school: SchoolRow): object {
   };
 }
 
-/** A term in /ws/v1/school/{id}/term and /ws/v1/term/{id} (API-REF types: ids as strings). */
+/** A term (API-REF term: ids and start_year as strings). */
 export function v1Term(term: TermRow, school: SchoolRow): object {
   return {
     id: String(term.dcid),
@@ -39,58 +45,45 @@ export function v1Term(term: TermRow, school: SchoolRow): object {
   };
 }
 
-const ENROLL_STATUS: Record<number, [string, string]> = {
-  0: ['A', 'Active'],
-  [-1]: ['P', 'Pre-Registered'],
-  2: ['T', 'Transferred-Out'],
-  3: ['G', 'Graduated'],
-  4: ['H', 'Historical'],
-};
-
-/** The v1 student expansions the simulator produces. */
-export const V1_STUDENT_EXPANSIONS = ['school_enrollment'] as const;
-
-/** A student in /ws/v1/district/student and /ws/v1/student/{id}. */
-export function v1Student(
-  district: District,
-  student: StudentRow,
-  expansions: readonly string[],
-): object {
-  const shape: Record<string, unknown> = {
-    id: student.dcid,
-    local_id: student.student_number,
-    name: {
-      first_name: student.first_name,
-      middle_name: student.middle_name,
-      last_name: student.last_name,
-    },
+/**
+ * A section (API-REF section: id SECTIONS.DCID, school_id SCHOOLS.DCID, course_id COURSES.DCID,
+ * staff_id SCHOOLSTAFF.DCID, term_id TERMS.DCID). A course or teacher the district lacks is
+ * left out.
+ */
+export function v1Section(district: District, section: SectionRow, school: SchoolRow): object {
+  const course = district.table('courses').first('course_number', section.course_number);
+  const teacher = section.teacher ? district.table('teachers').get(section.teacher) : undefined;
+  const term = district.termOfSchool(section.schoolid, section.termid);
+  return {
+    id: section.dcid,
+    school_id: school.dcid,
+    ...(course ? { course_id: course.dcid } : {}),
+    ...(teacher ? { staff_id: teacher.dcid } : {}),
+    ...(term ? { term_id: term.dcid } : {}),
+    section_number: section.section_number,
+    expression: section.expression,
   };
-  if (expansions.includes('school_enrollment')) {
-    const [code, description] = ENROLL_STATUS[student.enroll_status] ?? ['I', 'Inactive'];
-    shape.school_enrollment = {
-      status_code: student.enroll_status,
-      enroll_status: code,
-      enroll_status_description: description,
-      grade_level: String(student.grade_level),
-      entry_date: student.entrydate,
-      exit_date: student.exitdate,
-      school_number: student.schoolid,
-      school_id: district.schoolByNumber(student.schoolid)?.dcid,
-    };
-  }
-  return shape;
 }
 
-/** v1 student search fields (`q`) and the STUDENTS column each one reads. Inferred mapping. */
-export const V1_STUDENT_FIELDS: Record<string, { column: keyof StudentRow; numeric: boolean }> = {
-  id: { column: 'dcid', numeric: true },
-  local_id: { column: 'student_number', numeric: true },
-  'name.first_name': { column: 'first_name', numeric: false },
-  'name.middle_name': { column: 'middle_name', numeric: false },
-  'name.last_name': { column: 'last_name', numeric: false },
-  'school_enrollment.grade_level': { column: 'grade_level', numeric: true },
-  'school_enrollment.school_number': { column: 'schoolid', numeric: true },
-  'school_enrollment.status_code': { column: 'enroll_status', numeric: true },
-  'school_enrollment.entry_date': { column: 'entrydate', numeric: false },
-  'school_enrollment.exit_date': { column: 'exitdate', numeric: false },
-};
+/** A course (API-REF course). */
+export function v1Course(course: CourseRow): object {
+  return { id: course.dcid, course_number: course.course_number, course_name: course.course_name };
+}
+
+/** A staff member (API-REF staff; id is SCHOOLSTAFF.DCID, as a section's staff_id). */
+export function v1Staff(teacher: TeacherRow, school: SchoolRow): object {
+  return {
+    id: teacher.dcid,
+    local_id: teacher.teachernumber,
+    users_dcid: teacher.users_dcid,
+    name: {
+      first_name: teacher.first_name,
+      ...(teacher.middle_name ? { middle_name: teacher.middle_name } : {}),
+      last_name: teacher.last_name,
+    },
+    ...(teacher.email_addr ? { emails: { work_email: teacher.email_addr } } : {}),
+    school_affiliations: [
+      { school_affiliation: { school_id: school.dcid, type: 1, status: teacher.status } },
+    ],
+  };
+}

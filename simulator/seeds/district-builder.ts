@@ -13,6 +13,7 @@ import type {
   StudentRow,
   TableName,
 } from '../district/schema.ts';
+import { COURSE_NAMES, birthDateOf, genderOf, teacherName, usernameOf } from './people.ts';
 import { RowSink } from './row-sink.ts';
 import { addSchoolYear, type BuiltSchool, type BuiltSchoolYear } from './school-year.ts';
 import {
@@ -36,6 +37,8 @@ export interface NewStudent {
   enroll_status?: number;
   /** Default: the next number of the district's sequence (260001, 260002, ...). */
   student_number?: number;
+  /** Default: from the first name (people.ts). */
+  gender?: string;
 }
 
 /** Accumulates rows table by table. */
@@ -44,6 +47,10 @@ export class DistrictBuilder {
   #nextStudentNumber = 260001;
   /** Each section's enrollment window (term firstday, day after lastday): enrolling searches nothing. */
   readonly #windowOfSection = new Map<number, { firstday: string; dayAfter: string }>();
+  /** Course numbers already in COURSES. */
+  readonly #courses = new Set<string>();
+  /** The teacher of a course at a school ("school|course" -> TEACHERS.ID). */
+  readonly #teacherOf = new Map<string, number>();
 
   constructor(info: DistrictInfo) {
     this.#sink = new RowSink(info);
@@ -86,6 +93,8 @@ export class DistrictBuilder {
   ): SectionRow {
     const schoolYear = this.schoolYear(school, yearid);
     const term = course.term === 'year' ? schoolYear.yearTerm : schoolYear.semesters[course.term];
+    this.#addCourse(course.course_number);
+    const teacher = this.#teacherFor(school, course.course_number);
     const { id, dcid } = this.#keys('sections');
     const section: SectionRow = {
       id,
@@ -95,6 +104,7 @@ export class DistrictBuilder {
       course_number: course.course_number,
       section_number: String(sectionNumber),
       expression: course.expression,
+      teacher,
     };
     this.#data.sections.push(section);
     this.#windowOfSection.set(section.id, {
@@ -114,6 +124,41 @@ export class DistrictBuilder {
     return section;
   }
 
+  /** Adds a course to the district's catalogue the first time a section of it is made. */
+  #addCourse(courseNumber: string): void {
+    if (this.#courses.has(courseNumber)) return;
+    this.#courses.add(courseNumber);
+    this.#data.courses.push({
+      ...this.#keys('courses'),
+      course_number: courseNumber,
+      course_name: COURSE_NAMES[courseNumber] ?? courseNumber,
+      credit_hours: 1,
+    });
+  }
+
+  /** One teacher per course and school, made when its first section is. */
+  #teacherFor(school: BuiltSchool, courseNumber: string): number {
+    const key = `${school.row.school_number}|${courseNumber}`;
+    const known = this.#teacherOf.get(key);
+    if (known !== undefined) return known;
+    const { id, dcid } = this.#keys('teachers');
+    const { first_name, last_name } = teacherName(this.#data.teachers.length);
+    this.#data.teachers.push({
+      id,
+      dcid,
+      users_dcid: 20000 + id,
+      schoolid: school.row.school_number,
+      teachernumber: `T${id}`,
+      first_name,
+      middle_name: '',
+      last_name,
+      email_addr: `${first_name}.${last_name}${id}@riverbend.example`.toLowerCase(),
+      status: 1,
+    });
+    this.#teacherOf.set(key, id);
+    return id;
+  }
+
   /** The built year of a school; throws when the school has no such year. */
   schoolYear(school: BuiltSchool, yearid: number): BuiltSchoolYear {
     const schoolYear = school.years.get(yearid);
@@ -123,16 +168,17 @@ export class DistrictBuilder {
 
   /** Adds a student (current stint on STUDENTS). */
   addStudent(fields: NewStudent): StudentRow {
-    const { school, middle_name = '', enroll_status = 0, ...rest } = fields;
+    const { school, middle_name = '', enroll_status = 0, gender, ...rest } = fields;
     // Explicit properties, no object spread: spread is ~20x slower and the large seed makes
     // hundreds of thousands of rows.
     const { id, dcid } = this.#keys('students');
     // The sequence advances even for a given number, so the students after it keep theirs.
     const nextNumber = this.#nextStudentNumber++;
+    const studentNumber = rest.student_number ?? nextNumber;
     const student: StudentRow = {
       id,
       dcid,
-      student_number: rest.student_number ?? nextNumber,
+      student_number: studentNumber,
       first_name: rest.first_name,
       middle_name,
       last_name: rest.last_name,
@@ -142,6 +188,10 @@ export class DistrictBuilder {
       enroll_status,
       entrydate: rest.entrydate,
       exitdate: rest.exitdate,
+      student_web_id: usernameOf(rest.first_name, rest.last_name, studentNumber),
+      state_studentnumber: String(900_000_000 + id),
+      gender: gender ?? genderOf(rest.first_name),
+      dob: birthDateOf(rest.grade_level, id),
     };
     this.#data.students.push(student);
     return student;

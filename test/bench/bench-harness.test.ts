@@ -22,6 +22,10 @@ const EXPECTED_ROWS: Record<string, string[]> = {
   '3': ['HTTP requests per writeback, 60 events', 'writebacks/s end to end vs raw POSTs'],
   '4': ['bulk insert rate', 'one event (accept + attempt + final state', 'filtered query'],
   '5': ['bundle build', 'byte-identical'],
+  '6': [
+    'v1 student read (GET /ws/v1/student/{id}): simulator vs the fastest generic mock server',
+    'daily_time write (POST /ws/attendance/daily_time): simulator vs the fastest generic mock server',
+  ],
   R: ['100 events, 20% transient faults, 10% permanent errors'],
 };
 
@@ -107,7 +111,10 @@ describe('npm run bench -- --quick (the smoke run CI uses)', () => {
 
 describe('npm run bench usage errors', () => {
   it.each([
-    [['--only', '9'], '--only takes figure ids from 1, 2, 3, 4, 5, R; got "9".'],
+    [
+      ['--only', '9'],
+      `--only takes figure ids from ${FIGURES.map((f) => f.id).join(', ')}; got "9".`,
+    ],
     [['--bogus'], 'Valid options: --quick, --only, --out, --help.'],
   ])('exits 2 for %j and says what is valid', async (argv, message) => {
     let err = '';

@@ -3,15 +3,26 @@
  * Content-Length from the header alone (the fix figure 1 measured). In-process app.request()
  * tests cannot reach that path; these go through a real socket.
  */
+import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUERY_NAMES } from '../../plugin/contract.ts';
 import { fetchToken } from '../../bench/sim-http.ts';
-import { MAX_API_BODY_BYTES } from '../../simulator/routes/request-body.ts';
+import { MAX_API_BODY_BYTES } from '../../simulator/http/request-body.ts';
 import { DEMO_FACTS, startSimulator, type RunningSimulator } from '../../simulator/index.ts';
 
 let sim: RunningSimulator;
+
+/** A Daily record the demo accepts (Ava Thompson at 101, this year's tardy code). */
+const DEMO_DAILY_RECORD = {
+  studentid: String(DEMO_FACTS.students.daily.id),
+  att_date: DEMO_FACTS.dates.inSession,
+  schoolid: '101',
+  yearid: '36',
+  att_mode_code: 'ATT_ModeDaily',
+  attendance_codeid: String(DEMO_FACTS.codes[101].current.tardy),
+};
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, dataPath: null, randomSeed: 3, log: () => {} });
@@ -73,12 +84,15 @@ describe('request bodies over a real socket', () => {
   ])(
     'refuses a body over the limit with 413 and a PowerSchool-shaped message (%s)',
     async (_name, shape) => {
+      const token = await fetchToken(sim.url, sim.plugin!.clientId, sim.plugin!.clientSecret);
       const oversized = JSON.stringify({ name: 'x'.repeat(MAX_API_BODY_BYTES + 10) });
-      const { status, json } = await post('/__sim/snapshot', shape(oversized));
-      expect(status).toBe(413);
-      expect(json).toEqual({
-        message: `Request body too large: the limit is ${MAX_API_BODY_BYTES} bytes. Send fewer records per call.`,
+      const { status, json } = await post('/ws/attendance/daily_time', shape(oversized), {
+        authorization: `Bearer ${token}`,
       });
+      expect(status).toBe(413);
+      expect((json as { message: string }).message).toMatch(
+        /^Request body too large: an attendance write may be at most 1 MiB \(1048576 bytes\)\./,
+      );
     },
   );
 
@@ -86,6 +100,39 @@ describe('request bodies over a real socket', () => {
     const { status, json } = await post('/__sim/snapshot', '{"name":');
     expect(status).toBe(400);
     expect((json as { message: string }).message).toMatch(/^Invalid JSON in request body: /);
+  });
+
+  it('refuses a reset that declares 600 MB from the header alone, and resets nothing', async () => {
+    const token = await fetchToken(sim.url, sim.plugin!.clientId, sim.plugin!.clientSecret);
+    const written = await request(`${sim.url}/ws/attendance/daily_time`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        name: 'attendance',
+        record: [{ name: 'attendance', tables: { attendance: DEMO_DAILY_RECORD } }],
+      }),
+    });
+    expect(written.statusCode).toBe(200);
+    await written.body.dump();
+    const { port } = new URL(sim.url);
+    const head = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(
+          'POST /__sim/reset HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 600000000\r\n\r\n   ',
+        );
+      });
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.includes('\r\n\r\n')) {
+          socket.destroy();
+          resolve(text);
+        }
+      });
+      socket.on('error', reject);
+    });
+    expect(head).toMatch(/^HTTP\/1\.1 413 /);
+    expect(sim.district.summary().attendance).toBe(1);
   });
 
   it('keeps serving GET requests, which have no body to limit', async () => {

@@ -12,6 +12,7 @@ import {
 import { SimClock } from '../../simulator/clock.ts';
 import { DEMO_FACTS } from '../../simulator/seeds/demo-facts.ts';
 import type { InstalledPlugin } from '../../simulator/sim-env.ts';
+import { AnswerChecker, checkResponse } from './openapi-check.ts';
 
 /** A fixed instant inside the demo's school year: Wednesday 2026-10-14, 9:47 in New York. */
 export const DEMO_NOW = new Date('2026-10-14T13:47:00Z');
@@ -31,6 +32,8 @@ export function bundleFor(psVersion: string): Promise<Uint8Array> {
 export interface DemoSimulator extends SimulatorApp {
   plugin: InstalledPlugin;
   token: string;
+  /** Holds answers to the OpenAPI document this simulator serves (call() checks each one). */
+  checker: AnswerChecker;
   /** Sends a request with the bearer token (unless `token: null`) and a JSON body when given. */
   call(
     method: string,
@@ -85,7 +88,9 @@ export async function demoSimulator(options: DemoOptions = {}): Promise<DemoSimu
     : await sim.platform.registry.install(await bundleFor(psVersion));
   const plugin = sim.platform.registry.enable(installed.id);
   const token = sim.platform.tokens.issue(plugin.id).access_token;
-  const call: DemoSimulator['call'] = (
+  const document = await (await sim.app.request('http://sim.test/__sim/openapi.json')).json();
+  const checker = new AnswerChecker(document as ConstructorParameters<typeof AnswerChecker>[0]);
+  const call: DemoSimulator['call'] = async (
     method,
     path,
     { body, token: given = token, headers = {} } = {},
@@ -97,14 +102,17 @@ export async function demoSimulator(options: DemoOptions = {}): Promise<DemoSimu
       allHeaders['content-type'] ??= 'application/json';
       init.body = typeof body === 'string' ? body : JSON.stringify(body);
     }
-    return Promise.resolve(sim.app.request(`http://sim.test${path}`, init));
+    const response = await sim.app.request(`http://sim.test${path}`, init);
+    // Every answer of the suite is held to the document the simulator serves.
+    await checkResponse(checker, method, path, response);
+    return response;
   };
   const json: DemoSimulator['json'] = async (method, path, opts) => {
     const response = await call(method, path, opts);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the caller names the body type
     return { status: response.status, body: (await response.json()) as any };
   };
-  return { ...sim, plugin, token, call, json };
+  return { ...sim, plugin, token, checker, call, json };
 }
 
 /** An attendance write body with one record per field map. */

@@ -156,8 +156,8 @@ describe('malformed requests get a PowerSchool-style 4xx and the simulator keeps
       name: 'a GET on a write endpoint',
       method: 'GET',
       path: '/ws/attendance/daily_time',
-      status: 404,
-      message: /Not Found/,
+      status: 405,
+      message: /Method Not Allowed/,
     },
   ])('$name: $status', async ({ method, path, body, headers, status, message }) => {
     const response = await sim.call(method, path, {

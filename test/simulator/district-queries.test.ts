@@ -21,6 +21,7 @@ describe('PowerQueries: the core DCID -> ID map', () => {
     expect(body).toEqual({
       name: CORE_DCID_ID_MAP_QUERY,
       record: [{ id: String(F.students.meeting.id), dcid: String(F.students.meeting.dcid) }],
+      '@extensions': '',
     });
     const none = await query(CORE_DCID_ID_MAP_QUERY, { students_dcid: [F.unknownDcid] });
     expect(none.body.record).toEqual([]);

@@ -114,9 +114,9 @@ describe('/ws/schema/table', () => {
   it.each([
     {
       name: 'an unknown table',
-      path: '/ws/schema/table/teachers?projection=id',
+      path: '/ws/schema/table/gradebook?projection=id',
       status: 404,
-      message: /Table not found: teachers/,
+      message: /Table not found: gradebook/,
     },
     {
       name: 'an unknown projection column',

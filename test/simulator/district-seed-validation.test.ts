@@ -75,9 +75,9 @@ describe('seed validation: shapes', () => {
     },
     {
       name: 'an unknown table',
-      change: (d: Mutable) => ((d as unknown as Record<string, unknown>).teachers = []),
+      change: (d: Mutable) => ((d as unknown as Record<string, unknown>).gradebook = []),
       path: '(root)',
-      message: /unknown name\(s\) teachers/,
+      message: /unknown name\(s\) gradebook/,
     },
     {
       name: 'a bad time zone',

@@ -111,6 +111,52 @@ describe('/__sim/seed, /__sim/snapshot and /__sim/reset', () => {
     expect((await sim.json('POST', path, { body })).status).toBe(status);
     expect(sim.district.summary().students).toBe(19);
   });
+
+  it.each([
+    { name: 'an empty reset', path: '/__sim/reset', body: '', status: 400, message: /empty/ },
+    {
+      name: 'a reset of 2 MB of spaces',
+      path: '/__sim/reset',
+      body: ' '.repeat(2_000_000),
+      status: 400,
+      message: /empty\. Send \{\} to restore the seed/,
+    },
+    {
+      name: 'a reset that is a JSON array',
+      path: '/__sim/reset',
+      body: '[]',
+      status: 400,
+      message: /JSON object/,
+    },
+    {
+      name: 'a blank snapshot request',
+      path: '/__sim/snapshot',
+      body: '  ',
+      status: 400,
+      message: /empty/,
+    },
+    {
+      name: 'a snapshot request over 64 KiB',
+      path: '/__sim/snapshot',
+      body: JSON.stringify({ name: 'x'.repeat(70_000) }),
+      status: 413,
+      message: /may be at most 64 KiB/,
+    },
+  ])('refuses $name with $status and changes nothing', async ({ path, body, status, message }) => {
+    const sim = await demoSimulator();
+    expect(
+      (await sim.json('POST', '/ws/attendance/daily_time', { body: attendanceBody(record) }))
+        .status,
+    ).toBe(200);
+    const answer = await sim.json('POST', path, {
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(answer.status).toBe(status);
+    expect(answer.body.message).toMatch(message);
+    expect(sim.district.summary().attendance).toBe(1);
+    expect((await sim.json('GET', '/__sim/snapshot')).body.snapshots).toEqual([]);
+  });
 });
 
 describe('write-behind persistence', () => {
@@ -198,6 +244,10 @@ describe('startSimulator with a data file', () => {
       programid: 0,
       total_minutes: 0,
       att_interval: 0,
+      att_flags: 0,
+      ada_value_code: 0,
+      ada_value_time: 0,
+      adm_value: 1,
     });
     await first.close();
     const second = await startSimulator(quiet);

@@ -59,43 +59,39 @@ describe('/ws/v1 resources', () => {
     expect(student.body.students.student.local_id).toBe(F.students.daily.studentNumber);
   });
 
-  it("lists a school's terms by school DCID, with start_year from the yearid", async () => {
+  it("lists a school's terms by school DCID, by portion then start date, with start_year from the yearid", async () => {
     const { body } = await sim.json('GET', `/ws/v1/school/${F.schools.meeting.dcid}/term`);
     expect(body.terms.term).toHaveLength(6);
-    expect(body.terms.term[3]).toMatchObject({
+    expect(body.terms.term.map((t: { portion: number }) => t.portion)).toEqual([1, 1, 2, 2, 2, 2]);
+    expect(body.terms.term[1]).toMatchObject({
       school_id: String(F.schools.meeting.dcid),
       start_year: '2026',
       start_date: '2026-08-17',
       end_date: '2027-06-11',
       portion: 1,
     });
-    const one = await sim.json('GET', `/ws/v1/term/${body.terms.term[3].id}`);
-    expect(one.body.term).toEqual(body.terms.term[3]);
+    const one = await sim.json('GET', `/ws/v1/term/${body.terms.term[1].id}`);
+    expect(one.body.term).toEqual(body.terms.term[1]);
     expect((await sim.json('GET', '/ws/v1/school/103/term')).status).toBe(404);
   });
 
   it('finds students with q and expands school_enrollment', async () => {
     const { body } = await sim.json(
       'GET',
-      '/ws/v1/district/student?q=school_enrollment.school_number==101;name.last_name==B*&expansions=school_enrollment',
+      `/ws/v1/school/${F.schools.daily.dcid}/student?q=name.last_name==B*&expansions=school_enrollment`,
     );
     expect(body.students.student).toMatchObject({
       id: F.students.exited.dcid,
       name: { first_name: 'Noah', last_name: 'Bennett' },
       school_enrollment: {
-        status_code: 2,
+        enroll_status_code: 2,
         enroll_status: 'T',
         exit_date: '2026-10-03',
         school_number: 101,
       },
     });
     expect(
-      (
-        await sim.json(
-          'GET',
-          '/ws/v1/district/student/count?q=school_enrollment.school_number==103',
-        )
-      ).body,
+      (await sim.json('GET', `/ws/v1/school/${F.schools.meeting.dcid}/student/count`)).body,
     ).toEqual({ resource: { count: 8 } });
   });
 

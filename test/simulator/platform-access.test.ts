@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPluginDefinition, type PluginDefinition } from '../../plugin/definition.ts';
-import { PsHttpError } from '../../simulator/http-errors.ts';
+import { PsHttpError } from '../../simulator/http/errors.ts';
 import {
   assertQueryAccess,
   assertReadAccess,

@@ -61,7 +61,7 @@ describe('/__sim/clock', () => {
   });
 
   it.each([
-    { name: 'bad JSON', body: '{"now":', status: 400, message: /not valid JSON/ },
+    { name: 'bad JSON', body: '{"now":', status: 400, message: /Invalid JSON in request body/ },
     {
       name: 'a date without a time',
       body: '{"now":"2025-10-03"}',

@@ -160,7 +160,7 @@ describe('/__sim/faults and injectFaults', () => {
       body: '{"path":',
       contentType: 'application/json',
       status: 400,
-      message: /not valid JSON/,
+      message: /Invalid JSON in request body/,
     },
     {
       name: 'a form body',
@@ -195,7 +195,7 @@ describe('/__sim/faults and injectFaults', () => {
       body: `{"path":"${'x'.repeat(300_000)}"}`,
       contentType: 'application/json',
       status: 413,
-      message: /larger than/,
+      message: /too large: fault rules may be at most 256 KiB/,
     },
   ])(
     'answers $status to $name, saying what is valid, and keeps serving',

@@ -5,7 +5,10 @@
 import { Hono } from 'hono';
 import { buildBundle } from '../../plugin/bundle.ts';
 import { SimClock } from '../../simulator/clock.ts';
-import { renderPsError } from '../../simulator/http-errors.ts';
+import { renderPsError } from '../../simulator/http/errors.ts';
+import { buildOpenApiDocument } from '../../simulator/http/openapi.ts';
+import { servedRoutes } from '../../simulator/route-table.ts';
+import { AnswerChecker, checkResponse } from './openapi-check.ts';
 import {
   assertReadAccess,
   assertWriteAccess,
@@ -42,6 +45,20 @@ export function createHarness(options: Partial<CreatePlatformOptions> = {}): {
 export function buildPlatformApp(platform: Platform): Hono<PlatformEnv> {
   const app = new Hono<PlatformEnv>();
   app.onError(renderPsError);
+  // The platform's real routes (token, control) are held to the simulator's OpenAPI document;
+  // the stand-in /ws routes below are this harness's own.
+  const checker = new AnswerChecker(
+    buildOpenApiDocument(
+      servedRoutes(platform.psVersion),
+      platform.psVersion,
+    ) as ConstructorParameters<typeof AnswerChecker>[0],
+  );
+  app.use('*', async function checkAnswers(c, next) {
+    await next();
+    if (!c.req.path.startsWith('/ws/')) {
+      await checkResponse(checker, c.req.method, c.req.url, c.res);
+    }
+  });
   app.use('*', journalRequests(platform));
   app.use('*', injectFaults(platform));
   app.route('/', oauthRoutes(platform));
