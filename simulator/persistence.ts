@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { validateSeed } from './district/seed-validation.ts';
 import type { DistrictData } from './district/schema.ts';
 import type { PluginRegistryState, TokenStoreState } from './platform/index.ts';
+import { SimulatorError } from './simulator-error.ts';
 
 /** What the data file holds. */
 export interface SimulatorState {
@@ -26,8 +27,11 @@ export interface SimulatorState {
 }
 
 /** Thrown for a data file that exists but is not a readable simulator state. */
-export class StateFileError extends Error {
+export class StateFileError extends SimulatorError {
   override name = 'StateFileError';
+  constructor(message: string, options: { fix?: string; cause?: unknown } = {}) {
+    super('state_file_unreadable', message, options);
+  }
 }
 
 const stateEnvelopeSchema = z.object({
@@ -75,7 +79,7 @@ export class PrivateJsonFile implements Adapter<SimulatorState> {
   }
 
   async write(state: SimulatorState): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
+    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
     const temporary = `${this.path}.${process.pid}.tmp`;
     await writeFile(temporary, JSON.stringify(state), { mode: 0o600 });
     await chmod(temporary, 0o600);
@@ -84,7 +88,7 @@ export class PrivateJsonFile implements Adapter<SimulatorState> {
 }
 
 function refusal(path: string, reason: string): string {
-  return `Data file ${path} is not a simulator state: ${reason}. It was left untouched: move it away, or start with --data <another path> (or --fresh to replace it with the seed).`;
+  return `Data file ${path} is not a simulator state: ${reason}.`;
 }
 
 /** Validates a parsed state (envelope and district); throws StateFileError naming what is wrong. */

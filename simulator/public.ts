@@ -9,6 +9,7 @@ import { DEFAULT_PS_VERSION } from '../plugin/ps-version.ts';
 import type { District } from './district/district.ts';
 import type { FaultRule, FaultRuleInput, JournalEntry, JournalFilter } from './platform/index.ts';
 import { startSimulator as listen, type RunningSimulator } from './server.ts';
+import { SimulatorError } from './simulator-error.ts';
 
 /** How to start a simulator for tests; every field has a test-friendly default. */
 export interface SimulatorOptions {
@@ -164,7 +165,10 @@ function controlClient(running: RunningSimulator) {
       : await response.text();
     if (!response.ok) {
       const message = (answer as { message?: unknown } | undefined)?.message ?? answer;
-      throw new Error(`${method} ${path}: ${response.status}: ${String(message)}`);
+      throw new SimulatorError(
+        'control_refused',
+        `${method} ${path}: ${response.status}: ${String(message)}`,
+      );
     }
     return answer;
   };
@@ -177,5 +181,11 @@ function bodyText(body: unknown): string {
 
 export type { FaultRule, FaultRuleInput, JournalEntry, JournalFilter } from './platform/index.ts';
 export type { District } from './district/district.ts';
+export {
+  SIMULATOR_ERROR_CODES,
+  SIMULATOR_ERROR_FIXES,
+  SimulatorError,
+  type SimulatorErrorCode,
+} from './simulator-error.ts';
 export { DEMO_FACTS, type DemoFacts } from './seeds/demo-facts.ts';
 export { SUPPORTED_PS_VERSIONS, DEFAULT_PS_VERSION } from '../plugin/ps-version.ts';

@@ -1,19 +1,17 @@
 import { DEFAULT_PS_VERSION } from '../../plugin/ps-version.ts';
-import { SeedValidationError } from '../../simulator/district/seed-validation.ts';
-import { StateFileError } from '../../simulator/persistence.ts';
 import {
   FaultRuleError,
   parseFaultFlag,
   type FaultRuleInput,
 } from '../../simulator/platform/index.ts';
-import { SeedFileError } from '../../simulator/seeds/load-seed.ts';
+import { SimulatorError } from '../../simulator/simulator-error.ts';
 import { LARGE_DEFAULT_STUDENTS, LARGE_MAX_STUDENTS } from '../../simulator/seeds/large.ts';
 import {
   startSimulator,
   type RunningSimulator,
   type StartSimulatorOptions,
 } from '../../simulator/server.ts';
-import { CliError, UsageError, type CliIO, type Command } from '../cli/command.ts';
+import { UsageError, type CliIO, type Command } from '../cli/command.ts';
 import {
   isoInstantOption,
   parseIntegerOption,
@@ -109,16 +107,13 @@ async function start(options: StartSimulatorOptions, io: CliIO): Promise<Running
   try {
     return await startSimulator({ ...options, log: (line) => io.stderr(line) });
   } catch (error) {
-    if (
-      error instanceof SeedValidationError ||
-      error instanceof SeedFileError ||
-      error instanceof StateFileError
-    ) {
-      throw new CliError(error.message);
-    }
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new CliError(
-        `port ${options.port} is in use on ${options.host}; pick another with --port, or --port 0 for a free one.`,
+      throw new SimulatorError(
+        'port_in_use',
+        `port ${options.port} is in use on ${options.host}.`,
+        {
+          cause: error,
+        },
       );
     }
     throw error;

@@ -10,6 +10,7 @@ import {
   type ConnectorErrorCode,
 } from '../../connector/index.ts';
 import { PLUGIN_ERROR_CODES, PLUGIN_ERROR_FIXES } from '../../plugin/plugin-error.ts';
+import { SIMULATOR_ERROR_CODES, SIMULATOR_ERROR_FIXES } from '../../simulator/simulator-error.ts';
 import { EXIT_CODES } from '../cli/report-error.ts';
 
 function escapeCell(text: string): string {
@@ -41,7 +42,7 @@ export function renderFailureCodes(): string {
     `| ${EXIT_CODES.connector} | \`ConnectorError\`: the connector refused (settings, data directory, input) |`,
     `| ${EXIT_CODES.powerschool} | \`PowerSchoolError\`: PowerSchool could not be reached or refused the call |`,
     `| ${EXIT_CODES.plugin} | \`PluginError\`: a plugin bundle could not be read or built |`,
-    `| ${EXIT_CODES.simulator} | \`SimulatorError\`: the simulator could not start |`,
+    `| ${EXIT_CODES.simulator} | \`SimulatorError\`: the simulator could not start or refused a control call |`,
     `| ${EXIT_CODES.interrupted} | stopped by Ctrl-C or SIGTERM (what finished is kept) |`,
     `| ${EXIT_CODES.internal} | an unexpected error inside pswb (run again with \`--debug\` and report it) |`,
     '',
@@ -65,6 +66,14 @@ export function renderFailureCodes(): string {
     '| --- | --- |',
     ...PLUGIN_ERROR_CODES.map(
       (code) => `| \`${code}\` | ${escapeCell(PLUGIN_ERROR_FIXES[code])} |`,
+    ),
+    '',
+    '### Simulator',
+    '',
+    '| code | fix |',
+    '| --- | --- |',
+    ...SIMULATOR_ERROR_CODES.map(
+      (code) => `| \`${code}\` | ${escapeCell(SIMULATOR_ERROR_FIXES[code])} |`,
     ),
     '',
   ].join('\n');

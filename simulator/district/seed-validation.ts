@@ -4,6 +4,7 @@
  * exist...). A bad seed is refused with the JSON path of each bad value and what is valid.
  */
 import type { z } from 'zod';
+import { SimulatorError } from '../simulator-error.ts';
 import { findIntegrityProblems } from './referential-integrity.ts';
 import { districtDataSchema, type DistrictData } from './schema.ts';
 import type { SeedProblem } from './seed-problem.ts';
@@ -13,7 +14,7 @@ export type { SeedProblem };
 const SHOWN_PROBLEMS = 20;
 
 /** Thrown for a seed that does not describe a valid district; lists every problem found. */
-export class SeedValidationError extends Error {
+export class SeedValidationError extends SimulatorError {
   override name = 'SeedValidationError';
   constructor(
     readonly problems: SeedProblem[],
@@ -25,9 +26,10 @@ export class SeedValidationError extends Error {
         ? [`  ... and ${problems.length - SHOWN_PROBLEMS} more`]
         : [];
     super(
+      'seed_invalid',
       `${source} is not a valid district (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
-        [...shown, ...more].join('\n') +
-        '\nFix these values (see docs/simulator.md, "Seed files") and start again.',
+        [...shown, ...more].join('\n'),
+      { fix: 'Fix these values (see docs/simulator.md, "Seed files") and start again.' },
     );
   }
 }

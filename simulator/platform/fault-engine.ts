@@ -12,6 +12,7 @@ import {
 } from './fault-rules.ts';
 import { matchesGlob } from './glob.ts';
 import { randomInteger, type RandomSource } from './random.ts';
+import { SimulatorError } from '../simulator-error.ts';
 
 /** One fault to carry out on a request. */
 export interface AppliedFault {
@@ -22,13 +23,13 @@ export interface AppliedFault {
 }
 
 /** Thrown for a rule that is invalid or whose id is taken. */
-export class FaultRuleError extends Error {
+export class FaultRuleError extends SimulatorError {
   override name = 'FaultRuleError';
   constructor(
     message: string,
     readonly problems: { field: string; message: string }[] = [],
   ) {
-    super(message);
+    super('fault_rule_invalid', message);
   }
 }
 

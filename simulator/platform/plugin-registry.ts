@@ -11,6 +11,7 @@ import { hasFeature, parsePsVersion } from '../../plugin/ps-version.ts';
 import type { SimClock } from '../clock.ts';
 import type { InstalledPlugin } from '../sim-env.ts';
 import { createUuid, type RandomSource } from './random.ts';
+import { SimulatorError } from '../simulator-error.ts';
 
 /** One reason an upload was refused. */
 export interface PluginViolation {
@@ -19,7 +20,7 @@ export interface PluginViolation {
 }
 
 /** An upload PowerSchool would refuse: every violation found, or a name already installed. */
-export class PluginInstallError extends Error {
+export class PluginInstallError extends SimulatorError {
   override name = 'PluginInstallError';
   constructor(
     readonly violations: PluginViolation[],
@@ -27,6 +28,7 @@ export class PluginInstallError extends Error {
     readonly reason: 'invalid' | 'duplicate' = 'invalid',
   ) {
     super(
+      'plugin_install_refused',
       `The plugin was not installed: ${violations.map((v) => `${v.where}: ${v.message}`).join('; ')}`,
     );
   }
@@ -42,13 +44,13 @@ export const PLUGIN_REFUSALS = [
 export type PluginRefusal = (typeof PLUGIN_REFUSALS)[number];
 
 /** A refused operation (unknown id, a feature this server version lacks, ...); says what to do. */
-export class PluginRegistryError extends Error {
+export class PluginRegistryError extends SimulatorError {
   override name = 'PluginRegistryError';
   constructor(
     readonly reason: PluginRefusal,
     message: string,
   ) {
-    super(message);
+    super('plugin_registry_refused', message);
   }
 }
 

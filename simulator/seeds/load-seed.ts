@@ -7,6 +7,7 @@ import { validateSeed } from '../district/seed-validation.ts';
 import type { DistrictData } from '../district/schema.ts';
 import { buildDemoDistrict } from './demo.ts';
 import { buildLargeDistrict } from './large.ts';
+import { SimulatorError } from '../simulator-error.ts';
 
 /** The built-in seeds `--seed` accepts besides a file path. */
 export const BUILT_IN_SEEDS = ['demo', 'large'] as const;
@@ -24,8 +25,11 @@ export interface LoadedSeed extends SeedSource {
 }
 
 /** Thrown when a seed file cannot be read or is not JSON. */
-export class SeedFileError extends Error {
+export class SeedFileError extends SimulatorError {
   override name = 'SeedFileError';
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('seed_file_unreadable', message, options);
+  }
 }
 
 export interface LoadSeedOptions {
@@ -61,9 +65,7 @@ export async function openSeed(seed = 'demo', options: LoadSeedOptions = {}): Pr
   } catch (error) {
     const reason =
       (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
-    throw new SeedFileError(
-      `Cannot read seed "${seed}": ${reason}. Use demo, large or the path of a JSON seed file.`,
-    );
+    throw new SeedFileError(`Cannot read seed "${seed}": ${reason}.`);
   }
   let json: unknown;
   try {

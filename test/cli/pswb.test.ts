@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -13,6 +13,7 @@ import { SCHEMA_VERSION } from '../../connector/store/index.ts';
 import { PLUGIN_ERROR_CODES, PluginError } from '../../plugin/plugin-error.ts';
 import { VERBS } from '../../scripts/commands/index.ts';
 import { UsageError } from '../../scripts/cli/command.ts';
+import { SIMULATOR_ERROR_CODES, SimulatorError } from '../../simulator/simulator-error.ts';
 import { loadedVerb } from '../../scripts/cli/verb.ts';
 import { main } from '../../scripts/pswb.ts';
 
@@ -136,6 +137,11 @@ describe('every failure code through the CLI: one line, the fix, the exit code o
       error: new PluginError(code, `bundle trouble (${code})`),
       exit: 5,
     })),
+    ...SIMULATOR_ERROR_CODES.map((code) => ({
+      code,
+      error: new SimulatorError(code, `simulator trouble (${code})`),
+      exit: 6,
+    })),
   ];
 
   it.each(cases)(
@@ -224,6 +230,35 @@ describe('failures found by the real verbs', () => {
     ]);
     expect(code).toBe(3);
     expect(err).toContain('[data_dir_unusable]');
+  });
+
+  it('a seed file that is not a district: seed_invalid, exit 6, every bad value named', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pswb-cli-'));
+    await writeFile(join(dir, 'seed.json'), JSON.stringify({ schools: 'none' }));
+    const { code, err } = await pswb([
+      'sim',
+      'start',
+      '--no-data',
+      '--port',
+      '0',
+      '--seed',
+      join(dir, 'seed.json'),
+    ]);
+    expect(code).toBe(6);
+    expect(err).toMatch(/is not a valid district \(2 problems\):\n {2}district: .+\n {2}schools: /);
+    expect(err).toContain('[seed_invalid]\n  Fix: Fix these values');
+    expect(err).not.toMatch(STACK_LINE);
+  });
+
+  it('a simulator data file that is not JSON: state_file_unreadable, exit 6, file untouched', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pswb-cli-'));
+    const data = join(dir, 'simulator.json');
+    await writeFile(data, '{"format":"pswb-simulator-state"');
+    const { code, err } = await pswb(['sim', 'start', '--data', data, '--port', '0']);
+    expect(code).toBe(6);
+    expect(err).toContain('is not a simulator state: it is not valid JSON');
+    expect(err).toContain('[state_file_unreadable]\n  Fix: The data file was left untouched');
+    expect(await readFile(data, 'utf8')).toBe('{"format":"pswb-simulator-state"');
   });
 
   it('an empty --file says it is empty', async () => {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { PLUGIN_ERROR_CODES } from '../../plugin/plugin-error.ts';
+import { SIMULATOR_ERROR_CODES } from '../../simulator/simulator-error.ts';
 import { generatedDocs } from '../../scripts/generate-docs.ts';
 import {
   CONNECTOR_ERROR_CODES,
@@ -24,7 +25,11 @@ describe('troubleshooting catalogue', () => {
       new URL('../../docs/troubleshooting.md', import.meta.url),
       'utf8',
     );
-    for (const code of [...CONNECTOR_ERROR_CODES, ...PLUGIN_ERROR_CODES]) {
+    for (const code of [
+      ...CONNECTOR_ERROR_CODES,
+      ...PLUGIN_ERROR_CODES,
+      ...SIMULATOR_ERROR_CODES,
+    ]) {
       expect(committed).toMatch(new RegExp(`^\\| \`${code}\` \\|`, 'm'));
     }
   });

@@ -196,9 +196,11 @@ describe('loadSeed', () => {
     const path = join(dir, 'bad.json');
     await writeFile(path, '{oops');
     await expect(loadSeed(path)).rejects.toThrow(SeedFileError);
-    await expect(loadSeed(join(dir, 'missing.json'))).rejects.toThrow(
-      /no such file.*Use demo, large/,
-    );
+    const missing = await loadSeed(join(dir, 'missing.json')).catch((error: unknown) => error);
+    expect(missing).toBeInstanceOf(SeedFileError);
+    expect((missing as SeedFileError).message).toMatch(/missing\.json": no such file\.$/);
+    expect((missing as SeedFileError).code).toBe('seed_file_unreadable');
+    expect((missing as SeedFileError).fix).toMatch(/demo, large, or the path of a readable JSON/);
   });
 
   it('refuses an invalid seed file with the path of each bad value', async () => {

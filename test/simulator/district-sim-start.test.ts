@@ -110,13 +110,15 @@ describe('pswb sim start', () => {
     expect(state.registry.plugins[0].credentials.clientId).toBe(ready.plugin.clientId);
   });
 
-  it('refuses a corrupt data file with exit 1 and leaves it as it was', async () => {
+  it('refuses a corrupt data file with exit 6 (a SimulatorError) and leaves it as it was', async () => {
     const data = join(dir, 'corrupt.json');
     await writeFile(data, 'not json');
     const { code, stdout, stderr } = await runCli(['sim', 'start', '--port', '0', '--data', data]);
-    expect(code).toBe(1);
+    expect(code).toBe(6);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/is not a simulator state: it is not valid JSON/);
+    expect(stderr).toMatch(
+      /is not a simulator state: it is not valid JSON.* \[state_file_unreadable\]/,
+    );
     expect(await readFile(data, 'utf8')).toBe('not json');
   });
 

@@ -179,7 +179,7 @@ describe('write-behind persistence', () => {
     expect(state!.tokens.tokens[0]!.token).toBe(sim.token);
   });
 
-  it('writes a private (0600) JSON file that a new simulator resumes from', async () => {
+  it('writes a private (0600) JSON file, in a 0700 folder it creates, that a new simulator resumes from', async () => {
     const path = join(dir, 'resume', 'simulator.json');
     const sim = await demoSimulator({
       persistence: { adapter: new PrivateJsonFile(path), debounceMs: 5 },
@@ -187,6 +187,7 @@ describe('write-behind persistence', () => {
     await sim.json('POST', '/ws/attendance/daily_time', { body: attendanceBody(record) });
     await sim.flush();
     expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dir, 'resume'))).mode & 0o777).toBe(0o700);
     const state = await new PrivateJsonFile(path).read();
     expect(state!.district.attendance).toHaveLength(1);
   });
