@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const built = `${root}dist/scripts/pswb.js`;
 // The folders compiled into dist/ (tsconfig.build.json's include).
-const SOURCES = ['plugin', 'simulator', 'connector', 'contract', 'repro', 'scripts'];
+const SOURCES = ['plugin', 'simulator', 'connector', 'contract', 'service', 'repro', 'scripts'];
 
 /** The newest modification time of a .ts file under a folder, or 0 when it has none. */
 function newestSource(dir) {

@@ -13,6 +13,7 @@ const SOURCE_FOLDERS = [
   'simulator',
   'connector',
   'contract',
+  'service',
   'repro',
   'bench',
   'scripts',
@@ -45,9 +46,11 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   simulator: ['plugin'],
   connector: ['plugin'],
   contract: ['plugin'],
-  repro: ['plugin', 'simulator', 'connector', 'contract'],
-  bench: ['plugin', 'simulator', 'connector', 'contract', 'repro'],
-  scripts: ['plugin', 'simulator', 'connector', 'contract', 'repro', 'bench'],
+  // The service (pswb serve): the connector behind an HTTP API and a worker.
+  service: ['plugin', 'connector'],
+  repro: ['plugin', 'simulator', 'connector', 'contract', 'service'],
+  bench: ['plugin', 'simulator', 'connector', 'contract', 'repro', 'service'],
+  scripts: ['plugin', 'simulator', 'connector', 'contract', 'repro', 'bench', 'service'],
 };
 
 /** connector/'s layers, lowest first: each may import only those before it. */
