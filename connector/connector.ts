@@ -16,6 +16,7 @@ import {
 } from './powerschool/index.ts';
 import {
   assertCanSeeSchool,
+  canSeeSchool,
   checkConnection,
   checkReasonYears,
   importAttendanceCodes,
@@ -42,6 +43,7 @@ import {
 } from './log/index.ts';
 import {
   acceptEvents,
+  validateEvents,
   drainOutbox,
   type EnqueueResult,
   type EventInputs,
@@ -51,6 +53,7 @@ import {
   type ReplayFilter,
   type ReplaySummary,
   type RunContext,
+  type FinishedEvent,
   type RunProgress,
 } from './writeback/index.ts';
 
@@ -90,8 +93,18 @@ export interface AcceptResult {
 /** Options of the runs that send events. */
 export interface RunOptions {
   onProgress?: (progress: RunProgress) => void;
+  /** Called as each event reaches its final state. */
+  onOutcome?: (outcome: FinishedEvent) => void;
   /** Stops the run: nothing more is claimed and unfinished events go back to pending. */
   signal?: AbortSignal;
+}
+
+/** The outbox's depth (the service's health answer). */
+export interface OutboxDepth {
+  pending: number;
+  sending: number;
+  /** When the oldest event still waiting was accepted; null when none waits. */
+  oldestPendingAt: string | null;
 }
 
 /** Counters for the request budget. */
@@ -119,6 +132,8 @@ export interface Connector {
   enqueue(inputs: EventInputs): EnqueueResult;
   /** enqueue, returning each event's record. */
   accept(inputs: readonly unknown[]): AcceptResult[];
+  /** Checks events as accept would (each problem with its position), storing nothing. */
+  validate(inputs: readonly unknown[]): void;
   /** Accepts events, then sends everything pending; resolves with the given events' records. */
   send(inputs: readonly unknown[], options?: RunOptions): Promise<WritebackRecord[]>;
   /** Sends whatever is pending, including events a killed run left behind. */
@@ -127,7 +142,14 @@ export interface Connector {
   record(actor: Actor, id: string): WritebackRecord | undefined;
   attempts(actor: Actor, id: string): AttemptRow[];
   replay(actor: Actor, filter?: ReplayFilter, options?: RunOptions): Promise<ReplaySummary>;
+  /**
+   * Puts one Failed or Not attempted event back in the outbox (its student, period and codes are
+   * looked up again) without sending it: a running worker picks it up. Returns it, pending.
+   */
+  resend(actor: Actor, id: string): WritebackRecord;
   stats(): ConnectorStats;
+  /** The outbox's depth: waiting, being sent, and when the oldest waiting event was accepted. */
+  queue(): OutboxDepth;
   close(): void;
 }
 
@@ -142,8 +164,7 @@ class WritebackConnector implements Connector {
   readonly store: WritebackStore;
   readonly lookups: Lookups;
   readonly #clock: Clock;
-  readonly #owner: { tag: string; retire: () => void };
-  readonly #drain: Omit<DrainOptions, 'onProgress'>;
+  readonly #drain: Omit<DrainOptions, 'onProgress' | 'owner'>;
   #writebacks = 0;
 
   constructor(options: ConnectorOptions) {
@@ -164,9 +185,7 @@ class WritebackConnector implements Connector {
       ...DEFAULT_CACHE_TTLS,
       ...options.cacheTtls,
     });
-    this.#owner = newOwnerTag();
     this.#drain = {
-      owner: this.#owner.tag,
       concurrency: options.concurrency ?? 4,
       batchSize: 200,
       batchWrites: options.batchWrites ?? true,
@@ -243,6 +262,10 @@ class WritebackConnector implements Connector {
     );
   }
 
+  validate(inputs: readonly unknown[]): void {
+    validateEvents(inputs, this.settings.get().connection?.studentIdSource ?? 'dcid');
+  }
+
   accept(inputs: readonly unknown[]): AcceptResult[] {
     const { events } = this.enqueue(inputs);
     const rows = this.store.getMany(events.map((event) => event.id));
@@ -262,9 +285,20 @@ class WritebackConnector implements Connector {
 
   async resume(options: RunOptions = {}): Promise<RunProgress> {
     const { signal, ...rest } = options;
-    const progress = await drainOutbox(this.#runContext(signal), { ...this.#drain, ...rest });
-    this.#writebacks += progress.done;
-    return progress;
+    // Each run claims under its own owner tag, so runs of one connector at once (the service's
+    // workers) never release or recover each other's claims.
+    const owner = newOwnerTag();
+    try {
+      const progress = await drainOutbox(this.#runContext(signal), {
+        ...this.#drain,
+        owner: owner.tag,
+        ...rest,
+      });
+      this.#writebacks += progress.done;
+      return progress;
+    } finally {
+      owner.retire();
+    }
   }
 
   logs(actor: Actor, filter: LogFilter = {}): LogPage {
@@ -307,14 +341,33 @@ class WritebackConnector implements Connector {
     return replayEvents(context, actor, filter);
   }
 
+  resend(actor: Actor, id: string): WritebackRecord {
+    const row = this.store.get(id);
+    if (!row || !canSeeSchool(actor, row.school_number)) {
+      throw new ConnectorError('event_not_found', `No event with id "${id}" in the log.`);
+    }
+    if (row.state !== 'failed' && row.state !== 'not_attempted') {
+      throw new ConnectorError(
+        'event_not_resendable',
+        `Event "${id}" is ${row.state.replace('_', ' ')}; only a failed or not attempted event is sent again.`,
+      );
+    }
+    this.lookups.forgetResolutions();
+    this.store.requeue([id], this.#clock.now().toISOString());
+    return toWritebackRecord(this.store.get(id)!);
+  }
+
   stats(): ConnectorStats {
     const counters = this.client.stats();
     const perWriteback = this.#writebacks === 0 ? 0 : counters.requests / this.#writebacks;
     return { ...counters, writebacks: this.#writebacks, httpRequestsPerWriteback: perWriteback };
   }
 
+  queue(): OutboxDepth {
+    return this.store.queue();
+  }
+
   close(): void {
-    this.#owner.retire();
     this.store.close();
   }
 }

@@ -9,6 +9,7 @@ export {
   type Connector,
   type ConnectorOptions,
   type ConnectorStats,
+  type OutboxDepth,
   type RunOptions,
 } from './connector.ts';
 export { openWorkspace, requireConnection, resolveDataDir, type Workspace } from './workspace.ts';
@@ -55,6 +56,7 @@ export {
   emptySettings,
   findPowerSchoolUrlProblem,
   parseActor,
+  visibleSchools,
   redactSettings,
   saveConnectionSettings,
   schoolYearLabel,
@@ -106,5 +108,6 @@ export {
   pickPeriodAt,
   type ReplayFilter,
   type ReplaySummary,
+  type FinishedEvent,
   type RunProgress,
 } from './writeback/index.ts';

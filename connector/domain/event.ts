@@ -48,19 +48,29 @@ const SAFE_ID_MESSAGE = `must be a whole number from 1 to ${Number.MAX_SAFE_INTE
  * A positive id as a number or a digit string. Ids past 2^53 - 1 are refused: a number that large
  * is stored rounded, and a rounded DCID names another student.
  */
-const positiveId = z.unknown().transform((value, context) => {
-  const id =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && /^\s*\d+\s*$/.test(value)
-        ? Number(value.trim())
-        : Number.NaN;
-  if (Number.isSafeInteger(id) && id > 0) return id;
-  context.addIssue({ code: 'custom', message: SAFE_ID_MESSAGE });
-  return z.NEVER;
-});
+const positiveId = z
+  .unknown()
+  .transform((value, context) => {
+    const id =
+      typeof value === 'number'
+        ? value
+        : typeof value === 'string' && /^\s*\d+\s*$/.test(value)
+          ? Number(value.trim())
+          : Number.NaN;
+    if (Number.isSafeInteger(id) && id > 0) return id;
+    context.addIssue({ code: 'custom', message: SAFE_ID_MESSAGE });
+    return z.NEVER;
+  })
+  .meta({
+    // What an API reference shows (the transform above accepts both forms).
+    anyOf: [
+      { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+      { type: 'string', pattern: '^\\s*\\d+\\s*$' },
+    ],
+  });
 
-const EventSchema = z.object({
+/** The event as Visitor Management sends it (also the ingest API's documented body). */
+export const EventSchema = z.object({
   id: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
   type: z.enum(EVENT_TYPES, { message: `must be one of: ${listValues(EVENT_TYPES)}` }),
   student: z.object({

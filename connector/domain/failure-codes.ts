@@ -27,6 +27,8 @@ export const SETUP_ERROR_CODES = [
   'unknown_school',
   'invalid_event',
   'event_conflict',
+  'event_not_found',
+  'event_not_resendable',
   'invalid_filter',
   'no_current_year',
   'settings_unreadable',
@@ -110,6 +112,15 @@ export const CONNECTOR_FAILURES: Record<ConnectorErrorCode, FailureText> = {
     meaning:
       'An event id was given again with other contents; the stored event was kept as it was.',
     fix: 'Give each distinct event its own id: an id may be sent again only with the same contents.',
+  },
+  event_not_found: {
+    meaning: 'No event with this id is in the log, or none you may see.',
+    fix: 'Check the id (the one Visitor Management gave the event); building-scoped callers see only their buildings.',
+  },
+  event_not_resendable: {
+    meaning:
+      'Only a Failed or Not attempted event can be sent again; this one is waiting, being sent, or Successful.',
+    fix: 'Wait for it to finish; a Successful event is already in PowerSchool and is never sent twice.',
   },
   invalid_filter: {
     meaning: 'A filter or option value is not valid.',

@@ -8,6 +8,7 @@ export {
   type DistrictLocalTime,
 } from './district-time.ts';
 export {
+  EventSchema,
   differingFields,
   parseWritebackEvent,
   readStoredEvent,

@@ -2,7 +2,15 @@
  * The Writeback Logs filters: status, student name search, building, district-local date range
  * and paging, checked and limited to the buildings the actor may see.
  */
-import { ConnectorError, EVENT_STATES, isEventState, listValues } from '../domain/index.ts';
+import {
+  ConnectorError,
+  EVENT_STATES,
+  EVENT_TYPES,
+  isEventState,
+  isEventType,
+  listValues,
+  type EventType,
+} from '../domain/index.ts';
 import { assertCanSeeSchool, visibleSchools, type Actor } from '../setup/index.ts';
 import type { LogQuery } from '../store/index.ts';
 
@@ -13,6 +21,8 @@ export type LogStatusFilter = (typeof LOG_STATUS_FILTERS)[number];
 /** The filters of the Writeback Logs tab. */
 export interface LogFilter {
   status?: LogStatusFilter;
+  /** Late check-ins or early check-outs only (default both). */
+  type?: EventType;
   /** Part of the student's name, any case. */
   search?: string;
   /** One building or several; omitted means every building the actor may see. */
@@ -35,6 +45,12 @@ export function scopeLogFilter(actor: Actor, filter: LogFilter): LogQuery {
     throw new ConnectorError(
       'invalid_filter',
       `Status "${String(status)}" is not a log status. Valid: ${listValues(LOG_STATUS_FILTERS)}.`,
+    );
+  }
+  if (filter.type !== undefined && !isEventType(filter.type)) {
+    throw new ConnectorError(
+      'invalid_filter',
+      `Type "${String(filter.type)}" is not an event type. Valid: ${listValues(EVENT_TYPES)}.`,
     );
   }
   for (const [name, value] of [
@@ -68,6 +84,7 @@ export function scopeLogFilter(actor: Actor, filter: LogFilter): LogQuery {
   const schools = requested ?? visibleSchools(actor);
   return {
     ...(status !== 'all' ? { states: [status] } : {}),
+    ...(filter.type ? { type: filter.type } : {}),
     ...(filter.search ? { search: filter.search } : {}),
     ...(schools ? { schools } : {}),
     ...(filter.from ? { from: filter.from } : {}),

@@ -6,11 +6,13 @@
  */
 import type Database from 'better-sqlite3';
 import type { EventRow } from './rows.ts';
-import type { EventState } from '../domain/index.ts';
+import type { EventState, EventType } from '../domain/index.ts';
 
 /** The filter, already checked and scoped to what the actor may see. */
 export interface LogQuery {
   states?: readonly EventState[];
+  /** Late check-ins or early check-outs only. */
+  type?: EventType;
   /** Substring of the student name, any case. */
   search?: string;
   /** Buildings (school numbers); undefined means every building. */
@@ -111,6 +113,7 @@ function filterConditions(query: LogQuery): Where {
   };
   if (query.states && query.states.length > 0) inList('state', query.states);
   if (query.schools) inList('school_number', query.schools);
+  if (query.type) inList('type', [query.type]);
   if (query.ids) inList('id', query.ids);
   if (query.from) {
     where.conditions.push('local_date >= ?');

@@ -75,6 +75,11 @@ export class WritebackStore {
         WHERE id = ? AND state IN ('failed', 'not_attempted')`),
       release: db.prepare(`UPDATE events SET state = 'pending', owner = NULL WHERE id = ?
         AND state = 'sending'`),
+      queued: db.prepare<[], { waiting: number; sending: number; oldest: string | null }>(
+        `SELECT (SELECT count(*) FROM events WHERE state = 'pending') AS waiting,
+          (SELECT count(*) FROM events WHERE state = 'sending') AS sending,
+          (SELECT created_at FROM events WHERE state = 'pending' ORDER BY seq LIMIT 1) AS oldest`,
+      ),
       counts: db.prepare<[], { state: EventState; n: number }>(
         'SELECT state, count(*) AS n FROM events GROUP BY state',
       ),
@@ -292,6 +297,16 @@ export class WritebackStore {
       }
     }
     return counts;
+  }
+
+  /**
+   * The outbox's depth: events waiting to be sent, events being sent, and when the oldest waiting
+   * one was accepted (the state index answers all three without reading the log).
+   */
+  queue(): { pending: number; sending: number; oldestPendingAt: string | null } {
+    this.flush();
+    const { waiting, sending, oldest } = this.#statements.queued.get()!;
+    return { pending: waiting, sending, oldestPendingAt: oldest };
   }
 
   /** How many events are in each state. */

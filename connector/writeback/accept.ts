@@ -58,6 +58,11 @@ export function acceptEvents(context: AcceptContext, inputs: EventInputs): Enque
   return { events, created: events.filter((item) => item.created).length };
 }
 
+/** Checks the events as acceptEvents would, committing nothing; throws invalid_event or event_conflict. */
+export function validateEvents(inputs: readonly unknown[], source: StudentIdSource): void {
+  checkAll(() => inputs, source);
+}
+
 function stampOf(event: WritebackEvent, zone: string): LocalStamp {
   const local = toDistrictLocalTime(new Date(event.occurredAt), zone);
   return { date: local.date, time: formatClockTime(local.secondsSinceMidnight) };

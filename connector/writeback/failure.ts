@@ -15,5 +15,9 @@ export function describeFailure(error: unknown): NonNullable<EventOutcome['error
     };
   }
   if (error instanceof ConnectorError) return { code: error.code, message: error.message };
+  // A run stopped through its signal without a reason: the event goes back to the outbox.
+  if (error instanceof Error && error.name === 'AbortError') {
+    return { code: 'interrupted', message: 'The run was stopped before this event was written.' };
+  }
   return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
 }

@@ -13,10 +13,17 @@ export { minutesMissed, pickPeriodAt } from './attendance-record.ts';
 export { describeFailure } from './failure.ts';
 export { postPrepared } from './post.ts';
 export { isOwnerAlive, newOwnerTag } from './owner.ts';
-export { drainOutbox, recoverAbandoned, type DrainOptions, type RunProgress } from './runner.ts';
+export {
+  drainOutbox,
+  recoverAbandoned,
+  type DrainOptions,
+  type FinishedEvent,
+  type RunProgress,
+} from './runner.ts';
 export { replayEvents, type ReplayFilter, type ReplaySummary } from './replay.ts';
 export {
   acceptEvents,
+  validateEvents,
   type AcceptContext,
   type EnqueueResult,
   type EventInputs,

@@ -32,6 +32,20 @@ export interface DrainOptions {
   /** Send Daily/Time records through batch_daily_time when the server has it. */
   batchWrites: boolean;
   onProgress?: (progress: RunProgress) => void;
+  /** Called as each event reaches its final state (the service logs one line per outcome). */
+  onOutcome?: (outcome: FinishedEvent) => void;
+}
+
+/** An event that reached its final state in a run. */
+export interface FinishedEvent {
+  id: string;
+  schoolNumber: number;
+  state: EventOutcome['state'];
+  /** The failure's code, when it failed. */
+  errorCode?: string;
+  /** When the event was accepted into the outbox. */
+  acceptedAt: string;
+  finishedAt: string;
 }
 
 /** Puts back to pending the events whose sender is gone; returns how many. */
@@ -71,8 +85,17 @@ async function drainPending(run: RunContext, options: DrainOptions): Promise<Run
       run.store.release(row.id);
       progress.released += 1;
     } else {
-      run.store.complete(row.id, outcome, run.clock.now().toISOString());
+      const finishedAt = run.clock.now().toISOString();
+      run.store.complete(row.id, outcome, finishedAt);
       countOutcome(progress, outcome.state);
+      options.onOutcome?.({
+        id: row.id,
+        schoolNumber: row.school_number,
+        state: outcome.state,
+        ...(outcome.error ? { errorCode: outcome.error.code } : {}),
+        acceptedAt: row.created_at,
+        finishedAt,
+      });
     }
     options.onProgress?.({ ...progress });
   };

@@ -177,26 +177,34 @@ describe('what an event may carry', () => {
 });
 
 describe('a stopped run', () => {
-  it('claims nothing more, puts what it had not finished back to pending, and a resume sends it', async () => {
-    const district = fakeDistrict();
-    const connector = fakeConnector(district, { concurrency: 1 });
-    const events = Array.from({ length: 450 }, (_, n) =>
-      event({ id: `s-${n}` }, { dcid: 5001, schoolNumber: 103 }),
-    );
-    connector.accept(events);
-    const stop = new AbortController();
-    const stopped = await connector.resume({
-      signal: stop.signal,
-      onProgress: (progress) => {
-        if (progress.done === 10) stop.abort(new ConnectorError('interrupted', 'stopped'));
-      },
-    });
-    const counts = connector.store.counts();
-    expect(counts.sending).toBe(0);
-    expect(stopped.done).toBeLessThan(450);
-    expect(counts.pending).toBe(450 - stopped.done);
-    const rest = await connector.resume();
-    expect(rest.done).toBe(450 - stopped.done);
-    expect(connector.store.counts().pending).toBe(0);
-  });
+  it.each([['with an interrupted reason', () => new ConnectorError('interrupted', 'stopped')]])(
+    '%s: claims nothing more, puts back what it had not finished, and a resume sends it',
+    async (_, reason) => {
+      const district = fakeDistrict();
+      const connector = fakeConnector(district, { concurrency: 1 });
+      const events = Array.from({ length: 450 }, (_, n) =>
+        event({ id: `s-${n}` }, { dcid: 5001, schoolNumber: 103 }),
+      );
+      connector.accept(events);
+      const stop = new AbortController();
+      const stopped = await connector.resume({
+        signal: stop.signal,
+        onProgress: (progress) => {
+          if (progress.done === 10) stop.abort(reason());
+        },
+      });
+      const counts = connector.store.counts();
+      expect(counts.sending).toBe(0);
+      expect(stopped.done).toBeLessThan(450);
+      expect(counts.pending).toBe(450 - stopped.done);
+      // No event failed because of the stop itself.
+      const stoppedFailures = connector
+        .logs(DISTRICT_ADMIN, { status: 'failed', pageSize: 1000 })
+        .records.filter((record) => /abort|stopped/i.test(record.error?.message ?? ''));
+      expect(stoppedFailures).toEqual([]);
+      const rest = await connector.resume();
+      expect(rest.done).toBe(450 - stopped.done);
+      expect(connector.store.counts().pending).toBe(0);
+    },
+  );
 });
