@@ -28,7 +28,7 @@ const MAX_RSS = fileURLToPath(new URL('./report-max-rss.mjs', import.meta.url));
 const MEMORY_GOAL_BYTES = 500 * 1024 * 1024;
 
 /** Saves the connection and the schools' modes and codes into a data directory, as pswb connect would. */
-async function setUpDataDir(child: SimChild, dataDir: string): Promise<void> {
+export async function setUpDataDir(child: SimChild, dataDir: string): Promise<void> {
   const settings = await SettingsStore.openDataDir(dataDir);
   const input = { url: child.url, clientId: child.clientId, clientSecret: child.clientSecret };
   const saved = await saveConnectionSettings({ settings, actor: DISTRICT_ADMIN, input });

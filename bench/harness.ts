@@ -14,6 +14,7 @@ import { runPluginBundle } from './plugin-bundle.ts';
 import { runResilience } from './resilience.ts';
 import { runSimulatorScale } from './simulator-scale.ts';
 import { runSimulatorThroughput } from './simulator-throughput.ts';
+import { runServiceIngest } from './service-ingest.ts';
 import { runStartup } from './startup.ts';
 import { runWritebackLog } from './writeback-log.ts';
 
@@ -47,6 +48,11 @@ export const FIGURES: readonly FigureSpec[] = [
     id: '6',
     title: 'Simulator against generic mock servers: a v1 student read and a daily_time write',
     run: runMockComparison,
+  },
+  {
+    id: '7',
+    title: 'pswb serve: events accepted per second, and 202 to written at a steady rate',
+    run: runServiceIngest,
   },
   {
     id: 'M',

@@ -33,7 +33,7 @@ import {
   type SchoolChange,
   type SchoolView,
 } from './setup/index.ts';
-import { WritebackStore, type AttemptRow } from './store/index.ts';
+import { WritebackStore, type ApiKeyStore, type AttemptRow } from './store/index.ts';
 import {
   scopeLogFilter,
   toWritebackRecord,
@@ -150,6 +150,8 @@ export interface Connector {
   stats(): ConnectorStats;
   /** The outbox's depth: waiting, being sent, and when the oldest waiting event was accepted. */
   queue(): OutboxDepth;
+  /** The service's API keys (in the same SQLite file as the log). */
+  readonly keys: ApiKeyStore;
   close(): void;
 }
 
@@ -365,6 +367,10 @@ class WritebackConnector implements Connector {
 
   queue(): OutboxDepth {
     return this.store.queue();
+  }
+
+  get keys(): ApiKeyStore {
+    return this.store.keys;
   }
 
   close(): void {

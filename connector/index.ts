@@ -78,7 +78,14 @@ export {
   type SchoolSetup,
   type SchoolView,
 } from './setup/index.ts';
-export { LOG_DB_FILE, WritebackStore, type AttemptRow, type EventRow } from './store/index.ts';
+export {
+  LOG_DB_FILE,
+  WritebackStore,
+  ApiKeyStore,
+  type ApiKeyRecord,
+  type AttemptRow,
+  type EventRow,
+} from './store/index.ts';
 export {
   TROUBLESHOOTING,
   explainFailure,

@@ -29,6 +29,7 @@ export const SETUP_ERROR_CODES = [
   'event_conflict',
   'event_not_found',
   'event_not_resendable',
+  'api_key_not_found',
   'invalid_filter',
   'no_current_year',
   'settings_unreadable',
@@ -121,6 +122,10 @@ export const CONNECTOR_FAILURES: Record<ConnectorErrorCode, FailureText> = {
     meaning:
       'Only a Failed or Not attempted event can be sent again; this one is waiting, being sent, or Successful.',
     fix: 'Wait for it to finish; a Successful event is already in PowerSchool and is never sent twice.',
+  },
+  api_key_not_found: {
+    meaning: 'No API key has this id.',
+    fix: 'Run pswb keys list to see the ids of the keys in this data directory.',
   },
   invalid_filter: {
     meaning: 'A filter or option value is not valid.',

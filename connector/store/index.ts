@@ -1,5 +1,6 @@
 /** store/: the outbox and writeback log on SQLite: schema, rows, log queries (the seam for PostgreSQL). */
 export { LOG_DB_FILE, WritebackStore } from './outbox.ts';
+export { ApiKeyStore, type ApiKeyRecord } from './api-keys.ts';
 export {
   OK_BODY_KEPT_CHARS,
   journaledBody,

@@ -2,6 +2,7 @@
  * The outbox and writeback log on SQLite (better-sqlite3). An event is committed here before
  * anything is sent; its row then records every state change and its attempts are journaled.
  */
+import { ApiKeyStore } from './api-keys.ts';
 import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -27,6 +28,8 @@ export class WritebackStore {
   readonly db: Database.Database;
   readonly path: string;
   readonly #statements;
+  /** The service's API keys, in the same file. */
+  readonly keys: ApiKeyStore;
   /** Stamps, attempts and final states waiting for the next group commit. */
   readonly #writes: WriteQueue;
 
@@ -34,6 +37,7 @@ export class WritebackStore {
     this.path = path;
     this.db = openDatabase(path);
     const db = this.db;
+    this.keys = new ApiKeyStore(db);
     this.#writes = new WriteQueue((writes) =>
       this.#guard(() => db.transaction(() => writes.forEach((w) => w()))()),
     );

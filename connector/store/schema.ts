@@ -1,7 +1,7 @@
 /**
  * The SQLite schema of the outbox and writeback log. events is the outbox and the log at once
  * (one row per accepted event, its state moving pending -> sending -> final); attempts journals
- * every HTTP attempt; student_names lets the name search scan a few thousand names instead of
+ * every HTTP attempt; api_keys holds the service's API keys (hashed; schema 3); student_names lets the name search scan a few thousand names instead of
  * millions of events. Indexes serve the log filters: status, building, district-local date,
  * student, newest first.
  */
@@ -9,7 +9,7 @@ import type Database from 'better-sqlite3';
 import { ConnectorError } from '../domain/index.ts';
 
 /** The schema version this code writes (PRAGMA user_version); older files are migrated. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const TABLES_SQL = `
 CREATE TABLE IF NOT EXISTS student_names (
@@ -44,6 +44,16 @@ CREATE TABLE IF NOT EXISTS events (
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
   completed_at TEXT
+);
+CREATE TABLE IF NOT EXISTS api_keys (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  district TEXT NOT NULL,
+  schools TEXT,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT,
+  last_used_at TEXT
 );
 CREATE TABLE IF NOT EXISTS attempts (
   id INTEGER PRIMARY KEY,
@@ -94,7 +104,8 @@ export const RETIRED_INDEXES = [
 ] as const;
 
 /**
- * Creates the tables, indexes and view of a new log, or migrates an older one (schema 1 -> 2
+ * Creates the tables, indexes and view of a new log, or migrates an older one (2 -> 3 adds
+ * api_keys; 1 -> 2
  * builds events_day_student and drops events_student: about 2 s for a million rows). Sets WAL
  * for crash safety and speed.
  */

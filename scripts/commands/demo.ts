@@ -16,11 +16,13 @@ import {
 import { districtInstant } from '../../repro/check-ins.ts';
 import { DEMO_FACTS } from '../../simulator/seeds/demo-facts.ts';
 import { startSimulator, type RunningSimulator } from '../../simulator/server.ts';
+import { createApiKey, startService, type RunningService } from '../../service/index.ts';
 import { CliError, type CliIO, type Command } from '../cli/command.ts';
 import { parseIntegerOption, parseOptions } from '../cli/parse-options.ts';
 
 const OPTIONS = {
   port: { type: 'string' },
+  'api-port': { type: 'string' },
   host: { type: 'string' },
   'data-dir': { type: 'string' },
   'ps-version': { type: 'string' },
@@ -125,15 +127,52 @@ function waitForSignal(): Promise<string> {
   });
 }
 
+/** The demo's API key: a new one each run, for the whole district. */
+async function demoKey(dataDir: string): Promise<string> {
+  const workspace = await openWorkspace({ dataDir });
+  try {
+    return createApiKey(workspace, { name: 'pswb demo' }).key;
+  } finally {
+    workspace.close();
+  }
+}
+
+/** Posts the demo day to the ingest API, as a visitor-management system would. */
+async function postDemoDay(service: RunningService, key: string): Promise<void> {
+  const response = await fetch(`${service.url}/api/v1/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(demoEvents()),
+  });
+  if (response.status !== 202) {
+    throw new CliError(`the ingest API answered ${response.status}: ${await response.text()}`);
+  }
+}
+
+/** Resolves once the worker has brought every event to a final state. */
+async function settled(service: RunningService): Promise<void> {
+  for (;;) {
+    const queue = service.connector.queue();
+    if (queue.pending === 0 && queue.sending === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 async function run(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseOptions(argv, OPTIONS);
   const port = parseIntegerOption('port', values.port, 7070, { min: 0, max: 65_535 });
+  // --port 0 (free ports, e.g. in tests) frees the API's port too unless it is given.
+  const apiPort = parseIntegerOption('api-port', values['api-port'], port === 0 ? 0 : 8080, {
+    min: 0,
+    max: 65_535,
+  });
+  const host = values.host ?? '127.0.0.1';
   const dataDir = values['data-dir'] ?? join('data', 'demo');
   let sim: RunningSimulator;
   try {
     sim = await startSimulator({
       port,
-      host: values.host ?? '127.0.0.1',
+      host,
       seed: 'demo',
       dataPath: null,
       log: (line) => io.stderr(line),
@@ -146,51 +185,79 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     }
     throw error;
   }
-  let closeConnector = (): void => {};
+  let service: RunningService | undefined;
   try {
     io.stdout(
       `Simulated PowerSchool ${sim.psVersion} at ${sim.url} (demo district, plugin enabled)`,
     );
-    const { connector, close } = await configureConnector(sim, dataDir);
-    closeConnector = close;
+    const { close } = await configureConnector(sim, dataDir);
+    close();
     io.stdout(
       `Connector: schools 101 Daily, 102 Time, 103 Meeting; reasons T (late) and ED (early) imported.`,
     );
+    const key = await demoKey(dataDir);
+    try {
+      service = await startService({
+        dataDir,
+        port: apiPort,
+        host,
+        // The two failures are the demo's point, and the table shows them: only errors here.
+        log: (line) => {
+          if (line.level === 'error') io.stderr(JSON.stringify(line));
+        },
+      });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        throw new CliError(
+          `port ${apiPort} is in use: pass --api-port 0 (any free port) or another port.`,
+        );
+      }
+      throw error;
+    }
     io.stdout(
-      `Writing back ${demoEvents().length} check-ins/check-outs from ${dates.inSession}...\n`,
+      `pswb serve: ingest API at ${service.url}/api/v1; posting ${demoEvents().length} check-ins/check-outs from ${dates.inSession}...\n`,
     );
-    await connector.send(demoEvents());
-    io.stdout(renderLogTable(connector.logs(DISTRICT_ADMIN, { pageSize: 50 }), { details: true }));
+    await postDemoDay(service, key);
+    await settled(service);
+    io.stdout(
+      renderLogTable(service.connector.logs(DISTRICT_ADMIN, { pageSize: 50 }), { details: true }),
+    );
     if (values.once) return 0;
-    io.stdout(`The simulator keeps running at ${sim.url}. Try, in another terminal:
+    io.stdout(`The simulator keeps running at ${sim.url}, and the service at ${service.url}:
+  API reference: ${service.url}/api/docs
+  Demo API key:  ${key}
+Try, in another terminal:
+  curl -s -H "authorization: Bearer ${key}" "${service.url}/api/v1/events?status=failed"
   npx pswb writeback logs --data-dir ${dataDir} --status failed --details
-  npx pswb writeback send --data-dir ${dataDir} --dcid ${students.daily.dcid} --name "${students.daily.firstName} ${students.daily.lastName}" --grade 3 --school 101 --type late_checkin --at ${onDemoDay(9 * 3600)} --reason T
   curl ${sim.url}/__sim/journal
 Press Ctrl-C to stop.`);
     await waitForSignal();
     return 0;
   } finally {
-    closeConnector();
+    await service?.stop();
     await sim.close();
   }
 }
 
-/** `pswb demo` (what `npm start` runs): the simulator plus a demo writeback through the connector. */
+/** `pswb demo` (what `npm start` runs): the simulator, pswb serve, and a demo day through its API. */
 export const demoCommand: Command = {
   name: 'demo',
-  help: `Usage: pswb demo [--port 7070] [--host 127.0.0.1] [--data-dir data/demo] [--ps-version 25.3.0] [--once]
+  help: `Usage: pswb demo [--port 7070] [--api-port 8080] [--host 127.0.0.1] [--data-dir data/demo] [--ps-version 25.3.0] [--once]
 
 Starts the PowerSchool simulator on the demo district with the Navigate360 Attendance Access
 plugin installed and enabled, connects the connector to it (Settings, School Building Setup:
-101 Daily, 102 Time, 103 Meeting; reasons imported), writes back six check-ins and check-outs
-of ${dates.inSession}, and prints the Writeback Logs table: four Successful, and two Failed with
-PowerSchool's message, its meaning and how to resolve it. The simulator then keeps running
-until Ctrl-C so you can try the other verbs against it.
+101 Daily, 102 Time, 103 Meeting; reasons imported), starts pswb serve with a new demo API key,
+posts six check-ins and check-outs of ${dates.inSession} to its ingest API as a
+visitor-management system would, and prints the Writeback Logs table once the worker has written
+them: four Successful, and two Failed with PowerSchool's message, its meaning and how to resolve
+it. Both then keep running until Ctrl-C, and the API URL, its reference page and the key are
+printed so you can try them.
 
 Options:
   --port N            Simulator port; 0 picks a free one (default: 7070)
+  --api-port N        pswb serve's port; 0 picks a free one (default: 8080, or 0 with --port 0)
   --host HOST         Address to listen on (default: 127.0.0.1)
-  --data-dir DIR      The demo's connector settings and log, emptied at start (default: data/demo)
+  --data-dir DIR      The demo's connector settings, log and keys, emptied at start (default: data/demo)
   --ps-version V      PowerSchool version the simulator runs as (default: 25.3.0)
   --once              Exit after printing the log instead of serving
 

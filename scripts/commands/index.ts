@@ -8,7 +8,8 @@ import type { Verb } from '../cli/verb.ts';
 export const VERBS: readonly Verb[] = [
   {
     name: 'demo',
-    summary: 'Start the simulator and write back a demo day through the connector (npm start)',
+    summary:
+      'Start the simulator and pswb serve, post a demo day to its API, show the log (npm start)',
     load: async () => (await import('./demo.ts')).demoCommand,
   },
   {
@@ -25,6 +26,26 @@ export const VERBS: readonly Verb[] = [
     name: 'sim start',
     summary: 'Start the PowerSchool simulator (prints one JSON ready line)',
     load: async () => (await import('./sim-start.ts')).simStartCommand,
+  },
+  {
+    name: 'serve',
+    summary: 'Run the connector as a service: the ingest API, the outbox worker, health',
+    load: async () => (await import('./serve.ts')).serveCommand,
+  },
+  {
+    name: 'keys create',
+    summary: 'Make an API key for the ingest API (shown once), for the district or some buildings',
+    load: async () => (await import('./keys.ts')).keysCreateCommand,
+  },
+  {
+    name: 'keys list',
+    summary: 'List the API keys: name, scope, last used, revoked',
+    load: async () => (await import('./keys.ts')).keysListCommand,
+  },
+  {
+    name: 'keys revoke',
+    summary: 'Revoke an API key at once, also in a running pswb serve',
+    load: async () => (await import('./keys.ts')).keysRevokeCommand,
   },
   {
     name: 'connect',

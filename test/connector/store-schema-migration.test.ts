@@ -124,6 +124,28 @@ describe('writeback log schema migration', () => {
     }
   });
 
+  it('moves a version-2 log (no API keys) to the current version: the keys table, every row kept', () => {
+    const path = join(dir, 'v2.db');
+    const store2 = new WritebackStore(path);
+    fillLogFixture(store2);
+    store2.close();
+    const db = new Database(path);
+    db.exec('DROP TABLE api_keys');
+    db.pragma('user_version = 2');
+    const before = db.prepare('SELECT * FROM events ORDER BY seq').all();
+    db.close();
+    const store = new WritebackStore(path);
+    try {
+      expect(versionOf(store.db)).toBe(SCHEMA_VERSION);
+      expect(schemaOf(store.db)).toEqual(freshSchema());
+      expect(store.db.prepare('SELECT * FROM events ORDER BY seq').all()).toEqual(before);
+      const { key } = store.keys.create({ name: 'after migration', district: 'https://x.example' });
+      expect(store.keys.verify(key)?.name).toBe('after migration');
+    } finally {
+      store.close();
+    }
+  });
+
   it('leaves a migrated log as it is when opened again (the migration runs once)', () => {
     const path = join(dir, 'v1.db');
     writeVersion1Log(path);

@@ -51,7 +51,7 @@ describe('pswb demo (npm start)', () => {
     expect(output).not.toMatch(/clientSecret|client_secret/i);
   });
 
-  it('keeps the simulator serving until SIGINT, then exits 0', async () => {
+  it('keeps the simulator and pswb serve running until SIGINT, then exits 0', async () => {
     const child = spawn(
       process.execPath,
       ['bin/pswb.mjs', 'demo', '--port', '0', '--data-dir', await tempDir()],
@@ -69,6 +69,17 @@ describe('pswb demo (npm start)', () => {
     const url = await ready;
     const metadata = await fetch(`${url}/ws/v1/metadata`);
     expect(metadata.status).toBe(200);
+    // The service it started, with the key it printed: the demo day went in through its API.
+    const service = /and the service at (http:\/\/[\d.]+:\d+)/.exec(stdout)![1]!;
+    const key = /Demo API key: +(pswb_\S+)/.exec(stdout)![1]!;
+    const events = await fetch(`${service}/api/v1/events`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(events.status).toBe(200);
+    const page = (await events.json()) as { total: number; events: { status: string }[] };
+    expect(page.total).toBe(6);
+    expect(page.events.filter((event) => event.status === 'successful')).toHaveLength(4);
+    expect((await fetch(`${service}/healthz`)).status).toBe(200);
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGINT');
     expect(await exited).toBe(0);

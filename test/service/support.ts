@@ -7,7 +7,12 @@ import type { RunningSimulator } from '../../simulator/server.ts';
 import { newYorkTime } from '../connector/support/simulator.ts';
 
 /** One event per student and in-session day, up to `count`, ids `${prefix}-${n}`. */
-export function studentDayEvents(sim: RunningSimulator, count: number, prefix: string) {
+export function studentDayEvents(
+  sim: RunningSimulator,
+  count: number,
+  prefix: string,
+  schools: readonly number[] = [101, 102],
+) {
   const events: {
     id: string;
     type: 'late_checkin';
@@ -16,7 +21,7 @@ export function studentDayEvents(sim: RunningSimulator, count: number, prefix: s
     reason: string;
   }[] = [];
   const keys: { studentId: number; date: string }[] = [];
-  for (const schoolNumber of [101, 102]) {
+  for (const schoolNumber of schools) {
     const days = sim.district
       .table('calendar_day')
       .all()

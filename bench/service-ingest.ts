@@ -1,0 +1,271 @@
+/**
+ * Figure 7: `pswb serve` as a visitor-management system meets it, against a simulator child on
+ * the same machine: single-event POSTs accepted per second, events per second in batches of 500
+ * (both with the API alone, --workers 0, so the rate is the API's), and the time from the 202 to
+ * the record written in the simulator at a steady 50 events/s (one worker), p50 and p99, with the
+ * service's peak resident memory. The service is the compiled CLI in its own process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+import { openWorkspace } from '../connector/index.ts';
+import { createApiKey } from '../service/index.ts';
+import type { BenchConfig } from './bench-config.ts';
+import { setUpDataDir } from './big-send.ts';
+import type { FigureResult } from './figure.ts';
+import { verdictOf } from './figure.ts';
+import { startSimChild } from './sim-process.ts';
+import { formatMiB, formatMs, formatNumber, quantileOfSorted } from './stats.ts';
+
+const PSWB = fileURLToPath(new URL('../bin/pswb.mjs', import.meta.url));
+const MAX_RSS = fileURLToPath(new URL('./report-max-rss.mjs', import.meta.url));
+const SINGLE_GOAL = 2_000;
+const BATCH_GOAL = 20_000;
+const P99_GOAL_MS = 250;
+
+/** A running `pswb serve` child: its URL, its stderr lines, and a stop that reports peak RSS. */
+interface ServeChild {
+  url: string;
+  lines: string[];
+  stop(): Promise<number>;
+}
+
+async function startServe(dataDir: string, workers: number): Promise<ServeChild> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      '--import',
+      MAX_RSS,
+      PSWB,
+      'serve',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--workers',
+      String(workers),
+      // One client is the whole load here: the per-key limit would only measure itself.
+      '--rate-limit',
+      '100000',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const lines: string[] = [];
+  let pending = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    pending += chunk.toString();
+    const parts = pending.split('\n');
+    pending = parts.pop()!;
+    lines.push(...parts);
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n')[0];
+      if (out.includes('\n')) resolve((JSON.parse(line!) as { url: string }).url);
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`pswb serve exited (${code}): ${lines.join('\n')}`)),
+    );
+  });
+  return {
+    url,
+    lines,
+    stop: () =>
+      new Promise<number>((resolve) => {
+        child.once('exit', () => {
+          const all = [...lines, pending].join('\n');
+          resolve(Number(/\{"maxRssKiB":(\d+)\}/.exec(all)?.[1] ?? 0) * 1024);
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** A data directory connected to the simulator, and a district API key in it. */
+async function prepare(
+  child: Awaited<ReturnType<typeof startSimChild>>,
+  dataDir: string,
+): Promise<string> {
+  await setUpDataDir(child, dataDir);
+  const workspace = await openWorkspace({ dataDir });
+  try {
+    return createApiKey(workspace, { name: 'bench' }).key;
+  } finally {
+    workspace.close();
+  }
+}
+
+/** POSTs bodies with `connections` requests in flight; resolves with the wall time in ms. */
+async function postAll(
+  url: string,
+  key: string,
+  bodies: string[],
+  connections: number,
+): Promise<number> {
+  const pool = new Pool(url, { connections });
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  let next = 0;
+  const started = performance.now();
+  try {
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (next < bodies.length) {
+          const body = bodies[next++]!;
+          const response = await pool.request({
+            method: 'POST',
+            path: '/api/v1/events',
+            headers,
+            body,
+          });
+          await response.body.text();
+          if (response.statusCode !== 202) throw new Error(`POST answered ${response.statusCode}`);
+        }
+      }),
+    );
+    return performance.now() - started;
+  } finally {
+    await pool.close();
+  }
+}
+
+/** The workload's events, as many as asked, each with an id of its own. */
+function eventsOf(
+  template: Record<string, unknown>[],
+  count: number,
+  prefix: string,
+): Record<string, unknown>[] {
+  return Array.from({ length: count }, (_, n) => ({
+    ...template[n % template.length],
+    id: `${prefix}-${n}`,
+  }));
+}
+
+/** Runs figure 7. */
+export async function runServiceIngest(
+  config: BenchConfig,
+  log: (line: string) => void,
+): Promise<FigureResult> {
+  const singles = config.quick ? 500 : 20_000;
+  const batches = config.quick ? 4 : 100;
+  const steadySeconds = config.quick ? 3 : 60;
+  const rate = 50;
+  const child = await startSimChild({
+    students: config.connectorStudents,
+    workload: 'connector',
+    size: Math.max(rate * steadySeconds, 1000),
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'pswb-bench-serve-'));
+  try {
+    const template = child.workload.events ?? [];
+    // Accept rates: the API alone.
+    const apiDir = join(dir, 'api');
+    const apiKey = await prepare(child, apiDir);
+    const api = await startServe(apiDir, 0);
+    log(`figure 7: ${formatNumber(singles)} single-event POSTs, 16 in flight`);
+    const singleBodies = eventsOf(template, singles, 'single').map((event) =>
+      JSON.stringify(event),
+    );
+    const singleMs = await postAll(api.url, apiKey, singleBodies, 16);
+    log(`figure 7: ${batches} batches of 500, 4 in flight`);
+    const batchBodies = Array.from({ length: batches }, (_, b) =>
+      JSON.stringify(eventsOf(template, 500, `batch${b}`)),
+    );
+    const batchMs = await postAll(api.url, apiKey, batchBodies, 4);
+    const apiRss = await api.stop();
+
+    // Latency: one worker writing each event as it comes, at a steady rate.
+    const steadyDir = join(dir, 'steady');
+    const steadyKey = await prepare(child, steadyDir);
+    const steady = await startServe(steadyDir, 1);
+    log(`figure 7: ${rate} events/s for ${steadySeconds} s through one worker`);
+    const steadyEvents = eventsOf(template, rate * steadySeconds, 'steady');
+    const pool = new Pool(steady.url, { connections: 4 });
+    const headers = { authorization: `Bearer ${steadyKey}`, 'content-type': 'application/json' };
+    const started = performance.now();
+    const posts: Promise<void>[] = [];
+    for (let n = 0; n < steadyEvents.length; n += 1) {
+      const due = started + (n * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      posts.push(
+        pool
+          .request({
+            method: 'POST',
+            path: '/api/v1/events',
+            headers,
+            body: JSON.stringify(steadyEvents[n]),
+          })
+          .then(async (response) => {
+            await response.body.text();
+          }),
+      );
+    }
+    await Promise.all(posts);
+    await pool.close();
+    // Let the worker finish the last events, then read their latencies from the service's log.
+    const latencies = await waitForOutcomes(steady.lines, steadyEvents.length);
+    const steadyRss = await steady.stop();
+    const sorted = Float64Array.from(latencies).sort();
+    const p50 = quantileOfSorted(sorted, 0.5);
+    const p99 = quantileOfSorted(sorted, 0.99);
+    const singleRate = singles / (singleMs / 1000);
+    const batchRate = (batches * 500) / (batchMs / 1000);
+    return {
+      rows: [
+        {
+          measure: 'single-event POSTs accepted per second (API only, 16 in flight)',
+          measured: `${formatNumber(singleRate)}/s (${formatNumber(singles)} in ${formatNumber(singleMs / 1000, 1)} s)`,
+          goal: `>= ${formatNumber(SINGLE_GOAL)}/s`,
+          ratio: `${formatNumber(singleRate / SINGLE_GOAL, 2)}x the goal`,
+          verdict: verdictOf(singleRate >= SINGLE_GOAL),
+        },
+        {
+          measure: 'events accepted per second in batches of 500 (API only, 4 in flight)',
+          measured: `${formatNumber(batchRate)}/s (${formatNumber(batches * 500)} in ${formatNumber(batchMs / 1000, 1)} s)`,
+          goal: `>= ${formatNumber(BATCH_GOAL)}/s`,
+          ratio: `${formatNumber(batchRate / BATCH_GOAL, 2)}x the goal`,
+          verdict: verdictOf(batchRate >= BATCH_GOAL),
+        },
+        {
+          measure: `202 to written in the simulator, ${rate} events/s for ${steadySeconds} s, one worker`,
+          measured: `p50 ${formatMs(p50)}, p99 ${formatMs(p99)} (${formatNumber(latencies.length)} events)`,
+          goal: `p99 < ${P99_GOAL_MS} ms`,
+          verdict: verdictOf(latencies.length === steadyEvents.length && p99 < P99_GOAL_MS),
+        },
+        {
+          measure: 'pswb serve peak resident memory (accept runs; steady run)',
+          measured: `${formatMiB(apiRss)}; ${formatMiB(steadyRss)}`,
+          goal: '-',
+          verdict: 'reported',
+        },
+      ],
+      details: [],
+      notes: [
+        `The service is the compiled CLI (\`pswb serve --port 0\`) in its own process, started with --import bench/report-max-rss.mjs; the load comes from this process through undici pools; the simulator (${formatNumber(config.connectorStudents)} students, figure 3's workload) runs in a third process. All three share the machine's cores.`,
+        'Accept rates: --workers 0, so the figure is the API (key check, rate limit, validation, one SQLite transaction per request, the 202) and not the writebacks. Each event has an id of its own.',
+        `Latency: events posted on a fixed schedule (open loop, ${rate}/s); for each, the time from its acceptance (stamped in the outbox before the 202) to its final state (stamped when the simulator's answer is recorded), read from the service's JSON log lines.`,
+      ],
+    };
+  } finally {
+    await child.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Reads `writeback` log lines until `count` outcomes are in (or 30 s pass); their latencies. */
+async function waitForOutcomes(lines: string[], count: number): Promise<number[]> {
+  const deadline = performance.now() + 30_000;
+  for (;;) {
+    const latencies = lines
+      .filter((line) => line.includes('"msg":"writeback"'))
+      .map((line) => (JSON.parse(line) as { latencyMs: number }).latencyMs);
+    if (latencies.length >= count || performance.now() > deadline) return latencies;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

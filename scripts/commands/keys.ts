@@ -1,0 +1,151 @@
+/**
+ * `pswb keys create|list|revoke`: the ingest API's keys (service/keys.ts, connector/store/
+ * api-keys.ts). Wiring only.
+ */
+import type { ApiKeyRecord } from '../../connector/index.ts';
+import { createApiKey } from '../../service/keys.ts';
+import { UsageError, type CliIO, type Command } from '../cli/command.ts';
+import { parseOptions } from '../cli/parse-options.ts';
+import { numberListOption, toJson, withWorkspace } from './connector-options.ts';
+
+const DATA_DIR_HELP = `  --data-dir DIR     Where settings, the log and the keys live (default: $PSWB_DATA_DIR, else ./data)`;
+
+const CREATE_OPTIONS = {
+  name: { type: 'string' },
+  school: { type: 'string' },
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+async function runCreate(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseOptions(argv, CREATE_OPTIONS);
+  if (!values.name?.trim()) {
+    throw new UsageError(
+      '--name is required: say who uses the key, e.g. --name "Front desk, Lincoln Elementary".',
+    );
+  }
+  const schools = values.school === undefined ? null : numberListOption('school', values.school);
+  return withWorkspace(values['data-dir'], async (workspace) => {
+    const { key, record } = createApiKey(workspace, { name: values.name!, schools });
+    if (values.json) {
+      io.stdout(toJson({ key, ...record }));
+    } else {
+      io.stdout(key);
+      io.stderr(
+        `API key ${record.id} "${record.name}" for ${scopeOf(record)} of ${record.district}. This is the only time the key is shown: store it now (pswb keeps only its hash). Send it as "Authorization: Bearer <key>".`,
+      );
+    }
+    return 0;
+  });
+}
+
+function scopeOf(record: ApiKeyRecord): string {
+  return record.schools ? `school(s) ${record.schools.join(', ')}` : 'the whole district';
+}
+
+const LIST_OPTIONS = { 'data-dir': { type: 'string' }, json: { type: 'boolean' } } as const;
+
+async function runList(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseOptions(argv, LIST_OPTIONS);
+  return withWorkspace(values['data-dir'], async (workspace) => {
+    const keys = workspace.connector().keys.list();
+    if (values.json) {
+      io.stdout(toJson({ keys }));
+      return 0;
+    }
+    if (keys.length === 0) {
+      io.stdout('No API keys yet. Make one with pswb keys create --name "<who uses it>".');
+      return 0;
+    }
+    const rows = keys.map((key) => [
+      key.id,
+      key.name.slice(0, 32),
+      key.schools ? `schools ${key.schools.join(', ')}` : 'district',
+      key.createdAt.slice(0, 16).replace('T', ' '),
+      key.lastUsedAt ? key.lastUsedAt.slice(0, 16).replace('T', ' ') : '-',
+      key.revokedAt ? `revoked ${key.revokedAt.slice(0, 10)}` : 'active',
+    ]);
+    const header = ['Id', 'Name', 'Scope', 'Created (UTC)', 'Last used', 'Status'];
+    const widths = header.map((title, column) =>
+      Math.max(title.length, ...rows.map((row) => row[column]!.length)),
+    );
+    const line = (cells: string[]) =>
+      cells
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd();
+    io.stdout([line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
+    return 0;
+  });
+}
+
+const REVOKE_OPTIONS = { 'data-dir': { type: 'string' } } as const;
+
+async function runRevoke(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseOptions(argv, REVOKE_OPTIONS, { maxPositionals: 1 });
+  const id = positionals[0];
+  if (!id) throw new UsageError('give the id of the key to revoke (pswb keys list shows them).');
+  return withWorkspace(values['data-dir'], async (workspace) => {
+    const revoked = workspace.connector().keys.revoke(id);
+    io.stdout(
+      revoked
+        ? `Revoked API key ${id}: its next request is refused, also by a running pswb serve.`
+        : `API key ${id} was already revoked.`,
+    );
+    return 0;
+  });
+}
+
+export const keysCreateCommand: Command = {
+  name: 'keys create',
+  help: `Usage: pswb keys create --name NAME [--school 101,102] [--data-dir DIR] [--json]
+
+Makes an API key for the ingest API of pswb serve, for the district this data directory is
+connected to (pswb connect), or only for some of its buildings with --school. Prints the key
+once, alone on stdout, so a script can keep it; pswb stores only its hash.
+
+Options:
+  --name NAME        Who uses the key, e.g. "Front desk, Lincoln Elementary" (required)
+  --school LIST      School numbers the key may send and read, e.g. 101,102 (default: all)
+${DATA_DIR_HELP}
+  --json             Print the key and its record as JSON
+
+Examples:
+  npx pswb keys create --name "Visitor management (district)"
+  PSWB_API_KEY=$(npx pswb keys create --name "Front desk, Lincoln" --school 101)
+`,
+  run: runCreate,
+};
+
+export const keysListCommand: Command = {
+  name: 'keys list',
+  help: `Usage: pswb keys list [--data-dir DIR] [--json]
+
+Lists the API keys: id, name, scope (district or schools), when made and last used, and whether
+revoked. Never the keys themselves.
+
+Options:
+${DATA_DIR_HELP}
+  --json             Print JSON
+
+Example:
+  npx pswb keys list
+`,
+  run: runList,
+};
+
+export const keysRevokeCommand: Command = {
+  name: 'keys revoke',
+  help: `Usage: pswb keys revoke <id> [--data-dir DIR]
+
+Revokes an API key at once: its next request is refused with 401, also by a pswb serve that is
+running on this data directory. The key stays listed as revoked.
+
+Options:
+${DATA_DIR_HELP}
+
+Example:
+  npx pswb keys revoke 3f9a1c0d2b7e
+`,
+  run: runRevoke,
+};

@@ -1,0 +1,115 @@
+/**
+ * `pswb serve`: the connector running all day: the ingest API, the outbox workers, health.
+ * Wiring only: the service lives in service/.
+ */
+import { startService, type RunningService } from '../../service/service.ts';
+import { jsonLines } from '../../service/log.ts';
+import { CliError, type CliIO, type Command } from '../cli/command.ts';
+import { parseIntegerOption, parseOptions } from '../cli/parse-options.ts';
+import { stopOnSignals } from '../cli/stop-signal.ts';
+
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'data-dir': { type: 'string' },
+  workers: { type: 'string' },
+  'rate-limit': { type: 'string' },
+  quiet: { type: 'boolean' },
+} as const;
+
+const HELP = `Usage: pswb serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR] [--workers 1]
+
+Runs the connector as a service: the ingest API under /api/v1 (what a visitor-management system
+posts its check-ins and check-outs to, with an API key from pswb keys create), a worker that
+writes each accepted event to PowerSchool at once, /healthz and /readyz. Prints one JSON ready
+line on stdout with the URLs; logs one JSON line per request and per writeback on stderr (no
+secrets, keys or student names). Ctrl-C or SIGTERM stops taking events, puts back what was not
+finished, and exits 0. The data directory needs a saved connection (pswb connect).
+
+Options:
+  --port N           Port to listen on; 0 picks a free one (default 8080)
+  --host HOST        Address to listen on (default 127.0.0.1)
+  --data-dir DIR     Settings, outbox, log and API keys (default: $PSWB_DATA_DIR, else ./data)
+  --workers N        Outbox workers in this process, 0-16; 0 serves the API only (default 1)
+  --rate-limit N     Requests per second per API key, bursts of 2N (default 200)
+  --quiet            Log only warnings and errors
+
+The API: /api/docs (reference), /api/openapi.json (OpenAPI 3.1); docs/service.md.
+
+Examples:
+  npx pswb serve --port 8080
+  curl -s localhost:8080/healthz
+  curl -s -X POST localhost:8080/api/v1/events -H "authorization: Bearer $PSWB_API_KEY" \\
+    -H 'content-type: application/json' -d @event.json
+`;
+
+async function start(argv: string[], io: CliIO): Promise<RunningService> {
+  const { values } = parseOptions(argv, OPTIONS);
+  const port = parseIntegerOption('port', values.port, 8080, { min: 0, max: 65_535 });
+  const host = values.host ?? '127.0.0.1';
+  const workers = parseIntegerOption('workers', values.workers, 1, { min: 0, max: 16 });
+  const rate = parseIntegerOption('rate-limit', values['rate-limit'], 200, {
+    min: 1,
+    max: 100_000,
+  });
+  const write = jsonLines((text) => io.stderr(text));
+  try {
+    return await startService({
+      ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
+      port,
+      host,
+      workers,
+      rate: { perSecond: rate, burst: rate * 2 },
+      log: values.quiet ? (line) => line.level !== 'info' && write(line) : write,
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new CliError(
+        `port ${port} is in use on ${host}: pick another with --port, or --port 0.`,
+      );
+    }
+    throw error;
+  }
+}
+
+/** `pswb serve`. */
+export const serveCommand: Command = {
+  name: 'serve',
+  help: HELP,
+  async run(argv, io) {
+    // Listen before starting: a signal during start-up must still end in a clean stop.
+    const stop = stopOnSignals((signal) => signal);
+    let service: RunningService;
+    try {
+      service = await start(argv, io);
+    } catch (error) {
+      stop.dispose();
+      throw error;
+    }
+    io.stdout(
+      JSON.stringify({
+        event: 'ready',
+        url: service.url,
+        api: `${service.url}/api/v1`,
+        docs: `${service.url}/api/docs`,
+        health: `${service.url}/healthz`,
+        workers: service.workers,
+      }),
+    );
+    if (!stop.signal.aborted) {
+      await new Promise((resolve) =>
+        stop.signal.addEventListener('abort', resolve, { once: true }),
+      );
+    }
+    stop.dispose();
+    io.stderr(
+      JSON.stringify({
+        time: new Date().toISOString(),
+        level: 'info',
+        msg: `${stop.received()}: stopping`,
+      }),
+    );
+    await service.stop();
+    return 0;
+  },
+};

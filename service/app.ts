@@ -1,0 +1,500 @@
+/**
+ * The HTTP app of `pswb serve`: the ingest API under /api/v1 (what a visitor-management system
+ * calls, with an API key), its OpenAPI 3.1 document at /api/openapi.json and reference page at
+ * /api/docs, and /healthz and /readyz. Every route calls the connector; none holds writeback
+ * logic of its own. Every error is RFC 9457 problem details (./http/problem.ts).
+ */
+import type { z } from '@hono/zod-openapi';
+import { OpenAPIHono, createRoute, type RouteConfigToTypedResponse } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
+import {
+  ConnectorError,
+  redactSettings,
+  visibleSchools,
+  type Actor,
+  type Connector,
+  type ConnectorSettings,
+  type EventType,
+  type LogFilter,
+  type LogStatusFilter,
+  type WritebackRecord,
+} from '../connector/index.ts';
+import { docsPage, docsAsset } from './docs-page.ts';
+import type { AuthVariables } from './http/auth.ts';
+import { problem, problemFromError } from './http/problem.ts';
+import {
+  AcceptedBody,
+  EventIdParam,
+  EventListQuery,
+  EventPage,
+  EventView,
+  EventsBody,
+  Health,
+  MAX_BATCH,
+  Problem,
+  SchoolList,
+  SettingsView,
+} from './schemas.ts';
+
+/** What the API's middleware puts on the context: the API key and its scope as an actor. */
+export type ServiceEnv = { Variables: AuthVariables };
+
+/** The service's health, as /healthz reports it. */
+export type HealthReport = z.infer<typeof Health>;
+
+export interface ServiceAppOptions {
+  connector: Connector;
+  /** The connector's settings now (schools, reasons, the connection). */
+  settings: () => ConnectorSettings;
+  /** Checks the API key and sets c.var.actor; answers 401 itself. */
+  authenticate: MiddlewareHandler<ServiceEnv>;
+  /** Runs after authenticate (a per-key rate limit); optional. */
+  rateLimit?: MiddlewareHandler<ServiceEnv>;
+  /** Called after events were committed, to wake the worker. */
+  onAccepted: () => void;
+  health: () => HealthReport;
+  /** Runs first on every request (the request log). */
+  requestLog?: MiddlewareHandler;
+  /** Refuses a request body larger than this with 413 (default 2 MiB: 500 events fit in ~300 KB). */
+  maxBodyBytes?: number;
+}
+
+const problemResponses = {
+  400: {
+    description: 'The request is malformed',
+    content: { 'application/problem+json': { schema: Problem } },
+  },
+  401: {
+    description: 'No valid API key',
+    content: { 'application/problem+json': { schema: Problem } },
+  },
+  404: {
+    description: 'No such event (or not one of your buildings)',
+    content: { 'application/problem+json': { schema: Problem } },
+  },
+  409: {
+    description: 'Conflicts with what is stored',
+    content: { 'application/problem+json': { schema: Problem } },
+  },
+  413: {
+    description: 'The body is too large',
+    content: { 'application/problem+json': { schema: Problem } },
+  },
+  415: {
+    description: 'The body is not JSON',
+    content: { 'application/problem+json': { schema: Problem } },
+  },
+  422: {
+    description: 'The events are not valid (each problem named)',
+    content: { 'application/problem+json': { schema: Problem } },
+  },
+  429: {
+    description: 'Too many requests for this key (Retry-After)',
+    content: { 'application/problem+json': { schema: Problem } },
+  },
+} as const;
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const postEvents = createRoute({
+  method: 'post',
+  path: '/api/v1/events',
+  tags: ['events'],
+  summary: 'Hand over one event or a batch of up to 500',
+  description:
+    'Answers only once every event is durable in the outbox; the worker writes it to PowerSchool seconds later. Idempotent by event id: the same id with the same contents answers 200 with the stored event; with other contents, 409 naming the fields that differ. A batch is accepted all or none.',
+  security: [{ apiKey: [] }],
+  request: { body: { required: true, content: { 'application/json': { schema: EventsBody } } } },
+  responses: {
+    200: json(AcceptedBody, 'Every event was already accepted with these contents'),
+    202: json(AcceptedBody, 'Accepted: each event with its status URL'),
+    ...pick(problemResponses, [400, 401, 409, 413, 415, 422, 429]),
+  },
+});
+
+const getEvent = createRoute({
+  method: 'get',
+  path: '/api/v1/events/{id}',
+  tags: ['events'],
+  summary: "One event: its status, PowerSchool's error, what it means and how to fix it",
+  security: [{ apiKey: [] }],
+  request: { params: EventIdParam },
+  responses: { 200: json(EventView, 'The event'), ...pick(problemResponses, [401, 404, 429]) },
+});
+
+const listEvents = createRoute({
+  method: 'get',
+  path: '/api/v1/events',
+  tags: ['events'],
+  summary: 'The Writeback Logs: filtered, newest first, a page at a time',
+  security: [{ apiKey: [] }],
+  request: { query: EventListQuery },
+  responses: {
+    200: json(EventPage, 'A page of events'),
+    ...pick(problemResponses, [400, 401, 422, 429]),
+  },
+});
+
+const resendEvent = createRoute({
+  method: 'post',
+  path: '/api/v1/events/{id}/resend',
+  tags: ['events'],
+  summary: 'Send a Failed or Not attempted event again, after fixing its cause',
+  description:
+    'Puts the event back in the outbox (its student, period and codes are looked up again); the worker writes it. 409 when the event is not Failed or Not attempted.',
+  security: [{ apiKey: [] }],
+  request: { params: EventIdParam },
+  responses: {
+    202: json(EventView, 'Back in the outbox'),
+    ...pick(problemResponses, [401, 404, 409, 429]),
+  },
+});
+
+const listSchools = createRoute({
+  method: 'get',
+  path: '/api/v1/schools',
+  tags: ['setup'],
+  summary:
+    'School Building Setup: each school the key may see, its writeback status, mode and reasons',
+  security: [{ apiKey: [] }],
+  responses: { 200: json(SchoolList, 'The schools'), ...pick(problemResponses, [401, 429]) },
+});
+
+const getSettings = createRoute({
+  method: 'get',
+  path: '/api/v1/settings',
+  tags: ['setup'],
+  summary: 'The Settings tab, without the Client Secret',
+  security: [{ apiKey: [] }],
+  responses: { 200: json(SettingsView, 'The settings'), ...pick(problemResponses, [401, 429]) },
+});
+
+const healthz = createRoute({
+  method: 'get',
+  path: '/healthz',
+  tags: ['health'],
+  summary: 'The log database, the workers, the queue depth and age, the last success',
+  responses: {
+    200: json(Health, 'Healthy'),
+    503: json(Health, 'The database cannot be read, or no worker is alive'),
+  },
+});
+
+/** Builds the app. */
+export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<ServiceEnv> {
+  const { connector } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? 2 * 1024 * 1024;
+  const app = new OpenAPIHono<ServiceEnv>({
+    // A request that does not match its schema (a bad query or path value): 422 naming each.
+    defaultHook: (result, c) => {
+      if (result.success) return;
+      return problem(c, 422, {
+        title: 'The request is not valid',
+        detail: result.error.issues
+          .map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`)
+          .join('; '),
+        errors: result.error.issues.map((issue) => ({
+          pointer: `/${issue.path.join('/')}`,
+          message: issue.message,
+        })),
+      });
+    },
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key from `pswb keys create`',
+  });
+
+  app.onError((error, c) => problemFromError(c, error));
+  if (options.requestLog) app.use('*', options.requestLog);
+
+  app.openapi(healthz, (c) => {
+    const report = options.health();
+    return c.json(report, report.status === 'ok' ? 200 : 503);
+  });
+  app.get('/readyz', (c) => {
+    const report = options.health();
+    return report.db
+      ? c.json({ ready: true })
+      : problem(c, 503, { title: 'Not ready', detail: 'The log database cannot be read.' });
+  });
+
+  app.use('/api/v1/*', options.authenticate);
+  if (options.rateLimit) app.use('/api/v1/*', options.rateLimit);
+  app.use('/api/v1/events', async (c, next) => {
+    if (c.req.method !== 'POST') return next();
+    const type = c.req.header('content-type') ?? '';
+    if (!/^application\/(.+\+)?json\b/i.test(type)) {
+      return problem(c, 415, {
+        title: 'The body must be JSON',
+        detail: `Send the events as application/json; this request's Content-Type is ${type ? `"${type}"` : 'missing'}.`,
+      });
+    }
+    const declared = Number(c.req.header('content-length'));
+    if (Number.isFinite(declared) && declared > maxBodyBytes) return tooLarge(c, maxBodyBytes);
+    const text = await c.req.text();
+    if (Buffer.byteLength(text) > maxBodyBytes) return tooLarge(c, maxBodyBytes);
+    return next();
+  });
+
+  app.openapi(
+    postEvents,
+    async (c) => {
+      // The body as sent (Hono keeps it parsed), not the schema's output: the connector parses it.
+      const body: unknown = await c.req.json();
+      const items = Array.isArray(body) ? body : [body];
+      refuseForeignBuildings(c.var.actor, items);
+      const accepted = connector.accept(items);
+      const anyCreated = accepted.some((item) => item.created);
+      if (anyCreated) options.onAccepted();
+      return c.json(
+        {
+          accepted: accepted.filter((item) => item.created).length,
+          events: accepted.map(({ record, created }) => ({
+            id: record.id,
+            status: record.status,
+            created,
+            links: { self: eventPath(record.id) },
+          })),
+        },
+        anyCreated ? 202 : 200,
+        anyCreated && accepted.length === 1 ? { location: eventPath(accepted[0]!.record.id) } : {},
+      ) as unknown as RouteConfigToTypedResponse<typeof postEvents>;
+    },
+    // A body the schema refuses is explained by the connector's own check of the same schema:
+    // every bad event by its position in the batch (#3: occurredAt must be ...), none stored.
+    (result, c) => {
+      if (result.success) return;
+      const body = (result as { data?: unknown }).data;
+      const items = batchOf(body);
+      connector.validate(items);
+      // The schema and the connector disagree: name the schema's issues rather than store.
+      return problem(c, 422, {
+        title: 'The events are not valid',
+        detail: result.error.issues
+          .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+          .join('; '),
+      }) as unknown as RouteConfigToTypedResponse<typeof postEvents>;
+    },
+  );
+
+  app.openapi(getEvent, (c) => {
+    const record = findRecord(connector, c.var.actor, c.req.valid('param').id);
+    return c.json(eventView(record), 200);
+  });
+
+  app.openapi(listEvents, (c) => {
+    const query = c.req.valid('query');
+    const limit = query.limit === undefined ? 50 : Number(query.limit);
+    if (limit < 1 || limit > 500) {
+      throw new ConnectorError('invalid_filter', `limit must be 1 to 500; got ${limit}.`);
+    }
+    const page = query.cursor === undefined ? 1 : decodeCursor(query.cursor);
+    const filter: LogFilter = {
+      ...(query.status ? { status: query.status as LogStatusFilter } : {}),
+      ...(query.type ? { type: query.type as EventType } : {}),
+      ...(query.search ? { search: query.search } : {}),
+      ...(query.school ? { school: query.school.split(',').map(Number) } : {}),
+      ...(query.from ? { from: query.from } : {}),
+      ...(query.to ? { to: query.to } : {}),
+      page,
+      pageSize: limit,
+    };
+    const result = connector.logs(c.var.actor, filter);
+    return c.json(
+      {
+        events: result.records.map(eventView),
+        total: result.total,
+        next: page < result.pages ? encodeCursor(page + 1) : null,
+      },
+      200,
+    );
+  });
+
+  app.openapi(resendEvent, (c) => {
+    const record = connector.resend(c.var.actor, c.req.valid('param').id);
+    options.onAccepted();
+    return c.json(eventView(record), 202);
+  });
+
+  app.openapi(listSchools, (c) => {
+    const settings = options.settings();
+    const visible = visibleSchools(c.var.actor);
+    const schools = Object.values(settings.schools)
+      .filter((school) => !visible || visible.includes(school.schoolNumber))
+      .sort((a, b) => a.schoolNumber - b.schoolNumber)
+      .map((school) => {
+        const reasons = settings.reasons[String(school.schoolNumber)];
+        return {
+          schoolNumber: school.schoolNumber,
+          name: school.name,
+          writebackEnabled: school.enabled,
+          attendanceMode: school.mode ?? null,
+          reasons: reasons
+            ? { lateCheckin: reasons.lateCheckin, earlyCheckout: reasons.earlyCheckout }
+            : null,
+        };
+      });
+    return c.json({ schools }, 200);
+  });
+
+  app.openapi(getSettings, (c) => {
+    const settings = redactSettings(options.settings());
+    return c.json(
+      {
+        powerSchoolUrl: settings.connection?.url ?? null,
+        clientId: settings.connection?.clientId ?? null,
+        clientSecretSet: Boolean(settings.connection?.clientSecret),
+        studentIdSource: settings.connection?.studentIdSource ?? null,
+        powerSchoolVersion: settings.powerschoolVersion ?? null,
+        districtTimezone: settings.districtTimezone ?? null,
+        preventSchoolOverrides: settings.preventSchoolOverrides,
+      },
+      200,
+    );
+  });
+
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'pswb ingest API',
+      version: '1',
+      description:
+        'Hand late check-ins and early check-outs to pswb; it writes each to PowerSchool as an attendance record seconds later. Every error is RFC 9457 problem details.',
+    },
+  });
+  app.get('/api/docs', (c) => c.html(docsPage('/api/openapi.json')));
+  app.get('/api/docs/assets/:file', (c) => docsAsset(c, c.req.param('file')));
+
+  app.notFound((c) =>
+    problem(c, 404, {
+      title: 'No such route',
+      detail: `${c.req.method} ${c.req.path} is not a route of this service; the API is described at /api/openapi.json (and /api/docs).`,
+    }),
+  );
+  return app;
+}
+
+/** The body's events: one event or an array of 1 to MAX_BATCH; anything else is refused. */
+function batchOf(body: unknown): unknown[] {
+  if (Array.isArray(body)) {
+    if (body.length === 0 || body.length > MAX_BATCH) {
+      throw new ConnectorError(
+        'invalid_event',
+        `A batch holds 1 to ${MAX_BATCH} events; this one holds ${body.length}. Split it into requests of at most ${MAX_BATCH}.`,
+      );
+    }
+    return body;
+  }
+  if (body !== null && typeof body === 'object') return [body];
+  throw new ConnectorError(
+    'invalid_event',
+    'The body must be one event (a JSON object) or an array of events; see /api/docs for the event shape.',
+  );
+}
+
+/** The event's URL. */
+function eventPath(id: string): string {
+  return `/api/v1/events/${encodeURIComponent(id)}`;
+}
+
+function tooLarge(c: Context, limit: number): Response {
+  return problem(c, 413, {
+    title: 'The body is too large',
+    detail: `A request body may be at most ${limit} bytes; send at most ${MAX_BATCH} events per request.`,
+  });
+}
+
+/**
+ * A building-scoped key may hand over events of its own buildings only: an event of another is
+ * refused before anything is stored (403, naming the schools it may send).
+ */
+function refuseForeignBuildings(actor: Actor, items: readonly unknown[]): void {
+  const allowed = visibleSchools(actor);
+  if (!allowed) return;
+  items.forEach((item, index) => {
+    const school = Number(
+      (item as { student?: { schoolNumber?: unknown } })?.student?.schoolNumber,
+    );
+    if (Number.isFinite(school) && !allowed.includes(school)) {
+      throw new ConnectorError(
+        'permission_denied',
+        `Event ${index + 1} is for school ${school}; this API key may send events of school(s) ${allowed.join(', ')} only.`,
+      );
+    }
+  });
+}
+
+/** The event, or event_not_found (also for a building the caller may not see: ids do not leak). */
+function findRecord(connector: Connector, actor: Actor, id: string): WritebackRecord {
+  try {
+    const record = connector.record(actor, id);
+    if (record) return record;
+  } catch (error) {
+    if (!(error instanceof ConnectorError && error.code === 'permission_denied')) throw error;
+  }
+  throw new ConnectorError('event_not_found', `No event with id "${id}" in the log.`);
+}
+
+/** A stored record as the API shows it. */
+export function eventView(record: WritebackRecord): z.infer<typeof EventView> {
+  return {
+    id: record.id,
+    type: record.type,
+    status: record.status,
+    student: {
+      name: record.studentName,
+      dcid: record.studentDcid,
+      psId: record.studentPsId,
+      grade: record.grade,
+      schoolNumber: record.schoolNumber,
+    },
+    occurredAt: record.occurredAt,
+    localDate: record.localDate,
+    localTime: record.localTime,
+    reason: record.reason,
+    runs: record.runs,
+    acceptedAt: record.createdAt,
+    completedAt: record.completedAt,
+    error: record.error
+      ? {
+          code: record.error.code,
+          message: record.error.message,
+          httpStatus: record.error.status ?? null,
+          meaning: record.error.meaning,
+          causes: [...record.error.causes],
+          resolution: [...record.error.resolution],
+        }
+      : null,
+    links: { self: eventPath(record.id), resend: `${eventPath(record.id)}/resend` },
+  };
+}
+
+/** The cursor of a page: opaque to callers (today it carries the page number). */
+function encodeCursor(page: number): string {
+  return Buffer.from(JSON.stringify({ p: page })).toString('base64url');
+}
+
+function decodeCursor(cursor: string): number {
+  try {
+    const { p } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { p?: unknown };
+    if (typeof p === 'number' && Number.isSafeInteger(p) && p >= 1) return p;
+  } catch {
+    // Falls through to the refusal.
+  }
+  throw new ConnectorError(
+    'invalid_filter',
+    'The cursor is not one this API gave: pass the "next" value of the previous page as it is.',
+  );
+}
+
+function pick<T extends Record<number, unknown>, K extends keyof T>(
+  source: T,
+  keys: readonly K[],
+): Pick<T, K> {
+  return Object.fromEntries(keys.map((key) => [key, source[key]])) as Pick<T, K>;
+}

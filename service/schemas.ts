@@ -1,0 +1,169 @@
+/**
+ * The ingest API's shapes, as zod schemas: the same schemas check requests (through
+ * @hono/zod-openapi) and describe them in /api/openapi.json. The event itself is the connector's
+ * EventSchema: the API documents it and the connector validates it, all or none, naming each
+ * item's problems.
+ */
+import { z } from '@hono/zod-openapi';
+import {
+  ATTENDANCE_MODES,
+  EVENT_STATES,
+  EVENT_TYPES,
+  EventSchema,
+  LOG_STATUS_FILTERS,
+  STUDENT_ID_SOURCES,
+} from '../connector/index.ts';
+
+/** The most events one POST may carry. */
+export const MAX_BATCH = 500;
+
+// A new object over the connector's fields: a schema made before @hono/zod-openapi was loaded
+// has no .openapi() (zod 4 puts methods on each instance when it is made).
+export const EventInput = z.object(EventSchema.shape).openapi('EventInput');
+
+export const EventsBody = z
+  .union([EventInput, z.array(EventInput).min(1).max(MAX_BATCH)])
+  .openapi('EventsBody', {
+    description: `One event, or an array of 1 to ${MAX_BATCH}; a batch is accepted all or none.`,
+  });
+
+const ErrorExplained = z
+  .object({
+    code: z.string().openapi({ example: 'student_period_not_found' }),
+    message: z.string().openapi({ description: "PowerSchool's message, or the connector's" }),
+    httpStatus: z.number().int().nullable(),
+    meaning: z.string(),
+    causes: z.array(z.string()),
+    resolution: z.array(z.string()).openapi({ description: 'How to resolve it, step by step' }),
+  })
+  .openapi('WritebackError');
+
+export const EventView = z
+  .object({
+    id: z.string(),
+    type: z.enum(EVENT_TYPES),
+    status: z.enum(EVENT_STATES).openapi({
+      description:
+        'pending (accepted, waiting), sending, successful (in PowerSchool), failed, not_attempted (writeback off for the school)',
+    }),
+    student: z.object({
+      name: z.string(),
+      dcid: z.number().int().nullable(),
+      psId: z.number().int().nullable().openapi({ description: "PowerSchool's STUDENTS.ID" }),
+      grade: z.string().nullable(),
+      schoolNumber: z.number().int(),
+    }),
+    occurredAt: z.string(),
+    localDate: z.string().openapi({ description: 'District-local date, YYYY-MM-DD' }),
+    localTime: z.string().openapi({ description: 'District-local time, HH:MM' }),
+    reason: z.string(),
+    runs: z.number().int().openapi({ description: 'How many times it was processed' }),
+    acceptedAt: z.string(),
+    completedAt: z.string().nullable(),
+    error: ErrorExplained.nullable(),
+    links: z.object({ self: z.string(), resend: z.string() }),
+  })
+  .openapi('Event');
+
+export const AcceptedEvent = z
+  .object({
+    id: z.string(),
+    status: z.enum(EVENT_STATES),
+    created: z.boolean().openapi({ description: 'false when this id was already accepted' }),
+    links: z.object({ self: z.string() }),
+  })
+  .openapi('AcceptedEvent');
+
+export const AcceptedBody = z
+  .object({ accepted: z.number().int(), events: z.array(AcceptedEvent) })
+  .openapi('Accepted');
+
+export const EventPage = z
+  .object({
+    events: z.array(EventView),
+    total: z.number().int(),
+    next: z.string().nullable().openapi({
+      description: 'The cursor of the next page (pass it as ?cursor=); null on the last page',
+    }),
+  })
+  .openapi('EventPage');
+
+export const EventListQuery = z.object({
+  status: z.enum(LOG_STATUS_FILTERS).optional(),
+  search: z.string().max(100).optional().openapi({ description: "Part of the student's name" }),
+  school: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'must be school numbers separated by commas, e.g. 101,102')
+    .optional()
+    .openapi({ description: 'Building(s): school numbers, comma-separated' }),
+  from: z.string().optional().openapi({ description: 'District-local date YYYY-MM-DD, inclusive' }),
+  to: z.string().optional().openapi({ description: 'District-local date YYYY-MM-DD, inclusive' }),
+  type: z.enum(EVENT_TYPES).optional(),
+  limit: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number from 1 to 500')
+    .optional()
+    .openapi({ description: 'Events per page, 1 to 500 (default 50)' }),
+  cursor: z.string().optional().openapi({ description: 'From the previous page\'s "next"' }),
+});
+
+export const EventIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
+
+export const SchoolView = z
+  .object({
+    schoolNumber: z.number().int(),
+    name: z.string(),
+    writebackEnabled: z.boolean(),
+    attendanceMode: z.enum(ATTENDANCE_MODES).nullable(),
+    reasons: z
+      .object({ lateCheckin: z.array(z.string()), earlyCheckout: z.array(z.string()) })
+      .nullable()
+      .openapi({ description: 'Attendance codes mapped to each event type; null until imported' }),
+  })
+  .openapi('School');
+
+export const SchoolList = z.object({ schools: z.array(SchoolView) }).openapi('SchoolList');
+
+export const SettingsView = z
+  .object({
+    powerSchoolUrl: z.string().nullable(),
+    clientId: z.string().nullable(),
+    clientSecretSet: z.boolean().openapi({ description: 'The secret itself is never returned' }),
+    studentIdSource: z.enum(STUDENT_ID_SOURCES).nullable(),
+    powerSchoolVersion: z.string().nullable(),
+    districtTimezone: z.string().nullable(),
+    preventSchoolOverrides: z.boolean(),
+  })
+  .openapi('Settings');
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ pointer: z.string().optional(), message: z.string() })).optional(),
+  })
+  .openapi('Problem', { description: 'RFC 9457 problem details' });
+
+export const Health = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    db: z.boolean(),
+    workers: z.object({ configured: z.number().int(), alive: z.number().int() }),
+    queue: z.object({
+      pending: z.number().int(),
+      sending: z.number().int(),
+      oldestPendingAgeSeconds: z.number().nullable(),
+    }),
+    lastSuccessAt: z.string().nullable(),
+    lastRunAt: z.string().nullable(),
+  })
+  .openapi('Health');

@@ -1,0 +1,164 @@
+/**
+ * `pswb serve` as a library: opens a data directory's connector, serves the ingest API on a port,
+ * runs the outbox workers, and stops gracefully (no new events, the runs in flight put back what
+ * they had not finished, the database closed). Logs are JSON lines through `log`, never with a
+ * secret, a key or a student name.
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import {
+  openWorkspace,
+  requireConnection,
+  type Connector,
+  type FinishedEvent,
+  type Workspace,
+} from '../connector/index.ts';
+import { createServiceApp, type HealthReport } from './app.ts';
+import { requireApiKey } from './http/auth.ts';
+import { rateLimit } from './http/rate-limit.ts';
+import { requestLog, type LogLine } from './log.ts';
+import { OutboxWorker } from './worker.ts';
+
+export interface ServiceOptions {
+  /** The data directory (settings, connector.db with the outbox, the log and the API keys). */
+  dataDir?: string;
+  port?: number;
+  host?: string;
+  /** Outbox workers in this process (default 1; 0 serves the API only). */
+  workers?: number;
+  /** The longest a worker waits when not woken (default 2000 ms). */
+  pollMs?: number;
+  /** Requests per second per API key, and the burst (defaults 200 and 400). */
+  rate?: { perSecond: number; burst: number };
+  /** Where log lines go (default: nowhere). */
+  log?: (line: LogLine) => void;
+  now?: () => Date;
+}
+
+/** A running service. */
+export interface RunningService {
+  url: string;
+  port: number;
+  workers: number;
+  connector: Connector;
+  health(): HealthReport;
+  /** Stops taking requests, stops the workers (their unfinished events go back), closes the db. */
+  stop(): Promise<void>;
+}
+
+/** Starts the service; refuses (not_connected) when the data directory has no connection. */
+export async function startService(options: ServiceOptions = {}): Promise<RunningService> {
+  const log = options.log ?? (() => undefined);
+  const now = options.now ?? (() => new Date());
+  const workspace: Workspace = await openWorkspace({
+    ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+  });
+  let server: ServerType | undefined;
+  try {
+    const connector = workspace.connector();
+    const workerCount = options.workers ?? 1;
+    const onOutcome = (outcome: FinishedEvent): void =>
+      log({
+        level: outcome.state === 'failed' ? 'warn' : 'info',
+        msg: 'writeback',
+        event: outcome.id,
+        school: outcome.schoolNumber,
+        outcome: outcome.state,
+        ...(outcome.errorCode ? { code: outcome.errorCode } : {}),
+        latencyMs: Date.parse(outcome.finishedAt) - Date.parse(outcome.acceptedAt),
+      });
+    const workers = Array.from(
+      { length: workerCount },
+      () =>
+        new OutboxWorker(connector, {
+          ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+          now,
+          onOutcome,
+          onError: (error) =>
+            log({
+              level: 'error',
+              msg: 'worker run failed',
+              error: error instanceof Error ? error.message : String(error),
+            }),
+        }),
+    );
+    const health = (): HealthReport => healthOf(connector, workers, now());
+    const app = createServiceApp({
+      connector,
+      settings: () => workspace.settings.get(),
+      authenticate: requireApiKey({
+        keys: connector.keys,
+        district: () => requireConnection(workspace.settings.get()).url,
+        now,
+      }),
+      rateLimit: rateLimit({
+        ratePerSecond: options.rate?.perSecond ?? 200,
+        burst: options.rate?.burst ?? 400,
+        now: () => now().getTime(),
+      }),
+      onAccepted: () => workers.forEach((worker) => worker.wake()),
+      health,
+      requestLog: requestLog(log),
+    });
+    const listening = await new Promise<{ port: number }>((resolve, reject) => {
+      server = serve(
+        { fetch: app.fetch, port: options.port ?? 8080, hostname: options.host ?? '127.0.0.1' },
+        (info) => resolve(info),
+      );
+      server.once('error', reject);
+    });
+    workers.forEach((worker) => worker.start());
+    const host = options.host ?? '127.0.0.1';
+    let stopping: Promise<void> | undefined;
+    return {
+      url: `http://${host.includes(':') ? `[${host}]` : host}:${listening.port}`,
+      port: listening.port,
+      workers: workerCount,
+      connector,
+      health,
+      stop() {
+        stopping ??= (async () => {
+          await new Promise<void>((resolve) => server!.close(() => resolve()));
+          await Promise.all(workers.map((worker) => worker.stop()));
+          workspace.close();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    server?.close();
+    workspace.close();
+    throw error;
+  }
+}
+
+/** The health answer: the db readable, workers alive, the queue's depth and age, last success. */
+function healthOf(connector: Connector, workers: readonly OutboxWorker[], at: Date): HealthReport {
+  let queue: ReturnType<Connector['queue']> | undefined;
+  try {
+    queue = connector.queue();
+  } catch {
+    queue = undefined;
+  }
+  const statuses = workers.map((worker) => worker.status());
+  const alive = statuses.filter((status) => status.alive).length;
+  const latest = (values: (string | null)[]): string | null =>
+    values
+      .filter((value): value is string => value !== null)
+      .sort()
+      .at(-1) ?? null;
+  const healthy = queue !== undefined && alive === workers.length;
+  return {
+    status: healthy ? 'ok' : 'degraded',
+    db: queue !== undefined,
+    workers: { configured: workers.length, alive },
+    queue: {
+      pending: queue?.pending ?? 0,
+      sending: queue?.sending ?? 0,
+      oldestPendingAgeSeconds: queue?.oldestPendingAt
+        ? Math.max(0, (at.getTime() - Date.parse(queue.oldestPendingAt)) / 1000)
+        : null,
+    },
+    lastSuccessAt: latest(statuses.map((status) => status.lastSuccessAt)),
+    lastRunAt: latest(statuses.map((status) => status.lastRunAt)),
+  };
+}
