@@ -54,6 +54,7 @@ import {
   type ReplaySummary,
   type RunContext,
   type FinishedEvent,
+  type RetryLater,
   type RunProgress,
 } from './writeback/index.ts';
 
@@ -95,6 +96,8 @@ export interface RunOptions {
   onProgress?: (progress: RunProgress) => void;
   /** Called as each event reaches its final state. */
   onOutcome?: (outcome: FinishedEvent) => void;
+  /** Put events that met an unavailable PowerSchool back for a later run (the service does). */
+  retryLater?: RetryLater;
   /** Stops the run: nothing more is claimed and unfinished events go back to pending. */
   signal?: AbortSignal;
 }

@@ -107,6 +107,7 @@ export {
   type WritebackRecord,
 } from './log/index.ts';
 export {
+  DEFAULT_RETRY_LATER,
   STUDENT_ID_NOT_FOUND,
   STUDENT_PERIOD_NOT_FOUND,
   type EnqueueResult,
@@ -116,5 +117,6 @@ export {
   type ReplayFilter,
   type ReplaySummary,
   type FinishedEvent,
+  type RetryLater,
   type RunProgress,
 } from './writeback/index.ts';

@@ -458,6 +458,7 @@ export function eventView(record: WritebackRecord): z.infer<typeof EventView> {
     localTime: record.localTime,
     reason: record.reason,
     runs: record.runs,
+    retryAt: record.retryAt ?? null,
     acceptedAt: record.createdAt,
     completedAt: record.completedAt,
     error: record.error

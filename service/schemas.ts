@@ -58,6 +58,10 @@ export const EventView = z
     localTime: z.string().openapi({ description: 'District-local time, HH:MM' }),
     reason: z.string(),
     runs: z.number().int().openapi({ description: 'How many times it was processed' }),
+    retryAt: z.string().nullable().openapi({
+      description:
+        'A pending event that met an unavailable PowerSchool is tried again at this time (its error says why)',
+    }),
     acceptedAt: z.string(),
     completedAt: z.string().nullable(),
     error: ErrorExplained.nullable(),

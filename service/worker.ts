@@ -8,7 +8,9 @@
  */
 import {
   ConnectorError,
+  DEFAULT_RETRY_LATER,
   type Connector,
+  type RetryLater,
   type FinishedEvent,
   type RunProgress,
 } from '../connector/index.ts';
@@ -37,6 +39,8 @@ export interface WorkerOptions {
   onRun?: RunListener;
   /** Called as each event reaches its final state. */
   onOutcome?: (outcome: FinishedEvent) => void;
+  /** When to try again an event PowerSchool was unavailable for (default DEFAULT_RETRY_LATER). */
+  retryLater?: RetryLater;
   /** Called when a run fails unexpectedly (the worker goes on after pollMs). */
   onError?: (error: unknown) => void;
 }
@@ -49,6 +53,7 @@ export class OutboxWorker {
   readonly #onRun: RunListener | undefined;
   readonly #onError: ((error: unknown) => void) | undefined;
   readonly #onOutcome: ((outcome: FinishedEvent) => void) | undefined;
+  readonly #retryLater: RetryLater;
   readonly #stop = new AbortController();
   #woken = false;
   #wakeSleeper: (() => void) | undefined;
@@ -68,6 +73,7 @@ export class OutboxWorker {
     this.#onRun = options.onRun;
     this.#onError = options.onError;
     this.#onOutcome = options.onOutcome;
+    this.#retryLater = options.retryLater ?? DEFAULT_RETRY_LATER;
   }
 
   /** Starts the loop; it runs until stop(). */
@@ -104,13 +110,14 @@ export class OutboxWorker {
       try {
         const progress = await this.#connector.resume({
           signal,
+          retryLater: this.#retryLater,
           ...(this.#onOutcome ? { onOutcome: this.#onOutcome } : {}),
         });
         this.#status.runs += 1;
         this.#status.lastRunAt = this.#now().toISOString();
         this.#status.lastError = null;
         if (progress.successful > 0) this.#status.lastSuccessAt = this.#status.lastRunAt;
-        if (progress.done > 0 || progress.released > 0) {
+        if (progress.done > 0 || progress.released > 0 || progress.deferred > 0) {
           this.#onRun?.(progress, performance.now() - started);
         }
       } catch (error) {

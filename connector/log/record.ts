@@ -45,6 +45,8 @@ export interface WritebackRecord {
   error?: ExplainedError;
   /** How many times the event was processed (1 + replays, + resumes). */
   runs: number;
+  /** A pending event that met an unavailable PowerSchool waits until then to be tried again. */
+  retryAt?: string;
   createdAt: string;
   completedAt: string | null;
   written?: unknown;
@@ -79,6 +81,7 @@ export function toWritebackRecord(row: EventRow): WritebackRecord {
     statusLabel: EVENT_STATE_LABELS[row.state] ?? String(row.state),
     ...(row.error_message !== null ? { error: explainRow(row) } : {}),
     runs: row.runs,
+    ...(row.state === 'pending' && row.retry_at ? { retryAt: row.retry_at } : {}),
     createdAt: row.created_at,
     completedAt: row.completed_at,
     ...(row.result !== null ? { written: JSON.parse(row.result) as unknown } : {}),

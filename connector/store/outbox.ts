@@ -57,15 +57,19 @@ export class WritebackStore {
       claim: db.prepare<[string, string, string], EventRow>(`UPDATE events SET state = 'sending',
         owner = ?, runs = runs + 1, updated_at = ? WHERE id = ? AND state IN ('pending', 'sending')
         RETURNING *`),
-      complete: db.prepare(`UPDATE events SET state = @state, owner = NULL,
+      complete: db.prepare(`UPDATE events SET state = @state, owner = NULL, retry_at = NULL,
         student_ps_id = coalesce(@student_ps_id, student_ps_id), error_code = @error_code,
         error_message = @error_message, error_status = @error_status, error_body = @error_body,
         result = @result, updated_at = @now, completed_at = @now WHERE id = @id`),
       claimNext: db.prepare<{ owner: string; now: string; limit: number }, EventRow>(`UPDATE events
         SET state = 'sending', owner = @owner, runs = runs + 1, updated_at = @now
-        WHERE seq IN (SELECT seq FROM events WHERE state = 'pending' ORDER BY seq LIMIT @limit)
+        WHERE seq IN (SELECT seq FROM events WHERE state = 'pending'
+          AND (retry_at IS NULL OR retry_at <= @now) ORDER BY seq LIMIT @limit)
         RETURNING *`),
       stamp: db.prepare('UPDATE events SET local_date = ?, local_time = ? WHERE id = ?'),
+      defer: db.prepare(`UPDATE events SET state = 'pending', owner = NULL, retry_at = @retry_at,
+        error_code = @error_code, error_message = @error_message, error_status = @error_status,
+        error_body = @error_body, updated_at = @now WHERE id = @id`),
       insertAttempt: db.prepare(`INSERT INTO attempts (event_id, run, started_at, duration_ms,
         method, url, http_status, outcome, error_code, response_body, retry_in_ms)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -75,7 +79,8 @@ export class WritebackStore {
       sending: db.prepare<[], EventRow>(
         `SELECT * FROM events WHERE state = 'sending' ORDER BY seq`,
       ),
-      requeue: db.prepare(`UPDATE events SET state = 'pending', owner = NULL, updated_at = ?
+      requeue:
+        db.prepare(`UPDATE events SET state = 'pending', owner = NULL, retry_at = NULL, updated_at = ?
         WHERE id = ? AND state IN ('failed', 'not_attempted')`),
       release: db.prepare(`UPDATE events SET state = 'pending', owner = NULL WHERE id = ?
         AND state = 'sending'`),
@@ -194,6 +199,24 @@ export class WritebackStore {
     // RETURNING gives no order: put the claimed events back in outbox order.
     return this.#guard(() => this.#statements.claimNext.all({ owner, now, limit })).sort(
       (a, b) => a.seq - b.seq,
+    );
+  }
+
+  /**
+   * Puts an event back to pending until `retryAt`, keeping the failure that deferred it (the log
+   * shows why it waits). Grouped with the run's other writes.
+   */
+  defer(id: string, retryAt: string, error: NonNullable<EventOutcome['error']>, now: string): void {
+    this.#writes.write(() =>
+      this.#statements.defer.run({
+        id,
+        retry_at: retryAt,
+        error_code: error.code,
+        error_message: error.message,
+        error_status: error.status ?? null,
+        error_body: error.body ?? null,
+        now,
+      }),
     );
   }
 

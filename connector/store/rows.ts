@@ -24,6 +24,8 @@ export interface EventRow {
   state: EventState;
   owner: string | null;
   runs: number;
+  /** A pending event retried later waits until then (ISO instant); null otherwise. */
+  retry_at: string | null;
   error_code: string | null;
   error_message: string | null;
   error_status: number | null;

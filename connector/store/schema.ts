@@ -9,7 +9,7 @@ import type Database from 'better-sqlite3';
 import { ConnectorError } from '../domain/index.ts';
 
 /** The schema version this code writes (PRAGMA user_version); older files are migrated. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 const TABLES_SQL = `
 CREATE TABLE IF NOT EXISTS student_names (
@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS events (
   result TEXT,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
-  completed_at TEXT
+  completed_at TEXT,
+  retry_at TEXT
 );
 CREATE TABLE IF NOT EXISTS api_keys (
   id TEXT PRIMARY KEY,
@@ -104,8 +105,8 @@ export const RETIRED_INDEXES = [
 ] as const;
 
 /**
- * Creates the tables, indexes and view of a new log, or migrates an older one (2 -> 3 adds
- * api_keys; 1 -> 2
+ * Creates the tables, indexes and view of a new log, or migrates an older one (3 -> 4 adds
+ * events.retry_at; 2 -> 3 adds api_keys; 1 -> 2
  * builds events_day_student and drops events_student: about 2 s for a million rows). Sets WAL
  * for crash safety and speed.
  */
@@ -130,6 +131,11 @@ export function applyStoreSchema(db: Database.Database): void {
   db.transaction(() => {
     const version = checkedSchemaVersion(db);
     if (version === SCHEMA_VERSION) return;
+    // 3 -> 4: a pending event may wait until retry_at (a PowerSchool outage, retried later).
+    const columns = db.prepare("SELECT name FROM pragma_table_info('events')").pluck().all();
+    if (columns.length > 0 && !columns.includes('retry_at')) {
+      db.exec('ALTER TABLE events ADD COLUMN retry_at TEXT');
+    }
     db.exec(TABLES_SQL);
     for (const index of RETIRED_INDEXES) db.exec(`DROP INDEX IF EXISTS ${index}`);
     db.exec(INDEXES_SQL);

@@ -14,10 +14,12 @@ export { describeFailure } from './failure.ts';
 export { postPrepared } from './post.ts';
 export { isOwnerAlive, newOwnerTag } from './owner.ts';
 export {
+  DEFAULT_RETRY_LATER,
   drainOutbox,
   recoverAbandoned,
   type DrainOptions,
   type FinishedEvent,
+  type RetryLater,
   type RunProgress,
 } from './runner.ts';
 export { replayEvents, type ReplayFilter, type ReplaySummary } from './replay.ts';

@@ -21,7 +21,38 @@ export interface RunProgress {
   notAttempted: number;
   /** Events put back to pending because the run was stopped. */
   released: number;
+  /** Events put back to pending to be tried again later (retryLater). */
+  deferred: number;
 }
+
+/**
+ * Trying an event again later, after the run's own retries met a PowerSchool that stayed
+ * unavailable: the service uses it (a one-shot CLI send reports the failure instead). The event
+ * waits in the outbox until retry_at, so the wait survives a restart.
+ */
+export interface RetryLater {
+  /** The wait before each later run, by how many runs the event has had (the last repeats). */
+  delaysMs: readonly number[];
+  /** After this many runs the event is Failed for good. */
+  maxRuns: number;
+}
+
+/**
+ * The default: 1, 5 and 15 minutes, then hourly, up to 12 runs (about 9 hours of outage). The
+ * schedule is inferred: long enough to ride out PowerSchool maintenance, short of a school day.
+ */
+export const DEFAULT_RETRY_LATER: RetryLater = {
+  delaysMs: [60_000, 300_000, 900_000, 3_600_000],
+  maxRuns: 12,
+};
+
+/** The failures worth trying again later: PowerSchool or the way to it was unavailable. */
+const UNAVAILABLE_CODES: ReadonlySet<string> = new Set([
+  'server_error',
+  'rate_limited',
+  'timeout',
+  'network',
+]);
 
 /** How a drain runs: who claims, how many at once, batching. */
 export interface DrainOptions {
@@ -34,6 +65,8 @@ export interface DrainOptions {
   onProgress?: (progress: RunProgress) => void;
   /** Called as each event reaches its final state (the service logs one line per outcome). */
   onOutcome?: (outcome: FinishedEvent) => void;
+  /** Put events that met an unavailable PowerSchool back for a later run instead of failing them. */
+  retryLater?: RetryLater;
 }
 
 /** An event that reached its final state in a run. */
@@ -75,15 +108,36 @@ export async function drainOutbox(run: RunContext, options: DrainOptions): Promi
 }
 
 function newProgress(pending: number): RunProgress {
-  return { done: 0, total: pending, successful: 0, failed: 0, notAttempted: 0, released: 0 };
+  return {
+    done: 0,
+    total: pending,
+    successful: 0,
+    failed: 0,
+    notAttempted: 0,
+    released: 0,
+    deferred: 0,
+  };
 }
 
 async function drainPending(run: RunContext, options: DrainOptions): Promise<RunProgress> {
-  const progress = newProgress(run.store.counts().pending);
+  // The outbox's own count (its index), not a count of the whole log: a service runs this often.
+  const progress = newProgress(run.store.queue().pending);
   const finish = (row: EventRow, outcome: EventOutcome): void => {
+    const later = options.retryLater;
     if (outcome.error?.code === 'interrupted') {
       run.store.release(row.id);
       progress.released += 1;
+    } else if (
+      later &&
+      outcome.state === 'failed' &&
+      UNAVAILABLE_CODES.has(outcome.error?.code ?? '') &&
+      row.runs < later.maxRuns
+    ) {
+      const now = run.clock.now();
+      const wait = later.delaysMs[Math.min(row.runs, later.delaysMs.length) - 1] ?? 60_000;
+      const retryAt = new Date(now.getTime() + wait).toISOString();
+      run.store.defer(row.id, retryAt, outcome.error!, now.toISOString());
+      progress.deferred += 1;
     } else {
       const finishedAt = run.clock.now().toISOString();
       run.store.complete(row.id, outcome, finishedAt);

@@ -6,7 +6,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DISTRICT_ADMIN, type Connector } from '../../connector/index.ts';
 import type { RunningSimulator } from '../../simulator/server.ts';
 import { OutboxWorker } from '../../service/worker.ts';
-import { connectDemo, startDemoSimulator } from '../connector/support/simulator.ts';
+import {
+  SCHOOL_DAY_NOON,
+  connectDemo,
+  startDemoSimulator,
+} from '../connector/support/simulator.ts';
 import { studentDayEvents } from './support.ts';
 
 let sim: RunningSimulator;
@@ -20,6 +24,18 @@ afterEach(async () => {
   connector.close();
   await sim.close();
 });
+
+/** Resolves once no event is being sent and none waits to be sent now (some may wait for later). */
+async function settledOrWaiting(): Promise<void> {
+  for (;;) {
+    const { sending } = connector.queue();
+    const due = connector
+      .logs(DISTRICT_ADMIN, { status: 'pending' })
+      .records.filter((r) => !r.retryAt);
+    if (sending === 0 && due.length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 /** Resolves once every event is in a final state. */
 async function settled(): Promise<void> {
@@ -107,5 +123,63 @@ describe('OutboxWorker', () => {
     expect(statuses).not.toContain('failed');
     expect(statuses).not.toContain('sending');
     expect(statuses).toContain('pending');
+  });
+
+  it('puts an event PowerSchool was unavailable for back until later, then writes it; the wait is in the outbox', async () => {
+    // The connector's clock is the simulator's: let it run, so a wait can come due.
+    sim.platform.clock.set(SCHOOL_DAY_NOON, { frozen: false });
+    // The run's own retries (instant in tests) all meet 503s; then PowerSchool is back.
+    sim.platform.faults.add({
+      method: 'POST',
+      path: '/ws/attendance/*',
+      action: { type: 'status', status: 503 },
+      times: 5,
+    });
+    const retryLater = { delaysMs: [300], maxRuns: 3 };
+    const first = new OutboxWorker(connector, { pollMs: 60_000, retryLater });
+    const { events, keys } = studentDayEvents(sim, 1, 'later');
+    connector.accept(events);
+    first.start();
+    while (connector.record(DISTRICT_ADMIN, 'later-0')!.runs === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await settledOrWaiting();
+    const waiting = connector.record(DISTRICT_ADMIN, 'later-0')!;
+    expect(waiting).toMatchObject({ status: 'pending', error: { code: 'server_error' } });
+    expect(Date.parse(waiting.retryAt!)).toBeGreaterThan(sim.platform.clock.nowMs());
+    await first.stop();
+    // A new worker (as after a restart) finds the wait in the outbox and writes it when due.
+    const second = new OutboxWorker(connector, { pollMs: 50, retryLater });
+    second.start();
+    await settled();
+    await second.stop();
+    expect(connector.record(DISTRICT_ADMIN, 'later-0')).toMatchObject({
+      status: 'successful',
+      runs: 2,
+    });
+    expect(sim.district.attendanceOn(keys[0]!.studentId, keys[0]!.date)).toHaveLength(1);
+  });
+
+  it('fails the event for good after maxRuns runs against an unavailable PowerSchool', async () => {
+    sim.platform.clock.set(SCHOOL_DAY_NOON, { frozen: false });
+    sim.platform.faults.add({
+      method: 'POST',
+      path: '/ws/attendance/*',
+      action: { type: 'status', status: 503 },
+    });
+    const worker = new OutboxWorker(connector, {
+      pollMs: 20,
+      retryLater: { delaysMs: [10], maxRuns: 3 },
+    });
+    const { events } = studentDayEvents(sim, 1, 'gone');
+    connector.accept(events);
+    worker.start();
+    await settled();
+    await worker.stop();
+    expect(connector.record(DISTRICT_ADMIN, 'gone-0')).toMatchObject({
+      status: 'failed',
+      runs: 3,
+      error: { code: 'server_error' },
+    });
   });
 });
