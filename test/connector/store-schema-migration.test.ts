@@ -52,6 +52,14 @@ function schemaOf(db: Database.Database): SchemaObject[] {
     .prepare('SELECT type, name, sql FROM sqlite_master ORDER BY type, name')
     .all() as SchemaObject[];
   return objects.map((object) => {
+    // A table as its columns (a column added by ALTER TABLE reads differently in its sql).
+    if (object.type === 'table') {
+      const columns = db.pragma(`table_info(${object.name})`) as { name: string; type: string }[];
+      return {
+        ...object,
+        sql: columns.map((column) => `${column.name} ${column.type}`).join(', '),
+      };
+    }
     if (object.type !== 'index') return object;
     const columns = db.pragma(`index_info(${object.name})`) as { name: string }[];
     return { ...object, sql: columns.map((column) => column.name).join(', ') };
@@ -124,13 +132,15 @@ describe('writeback log schema migration', () => {
     }
   });
 
-  it('moves a version-2 log (no API keys) to the current version: the keys table, every row kept', () => {
+  it('moves a version-2 log (no API keys, no retry_at) to the current version, every row kept', () => {
     const path = join(dir, 'v2.db');
     const store2 = new WritebackStore(path);
     fillLogFixture(store2);
     store2.close();
     const db = new Database(path);
     db.exec('DROP TABLE api_keys');
+    db.exec('DROP VIEW writeback_log');
+    db.exec('ALTER TABLE events DROP COLUMN retry_at');
     db.pragma('user_version = 2');
     const before = db.prepare('SELECT * FROM events ORDER BY seq').all();
     db.close();
@@ -138,7 +148,15 @@ describe('writeback log schema migration', () => {
     try {
       expect(versionOf(store.db)).toBe(SCHEMA_VERSION);
       expect(schemaOf(store.db)).toEqual(freshSchema());
-      expect(store.db.prepare('SELECT * FROM events ORDER BY seq').all()).toEqual(before);
+      // Every row as it was, with the new column empty.
+      expect(store.db.prepare('SELECT * FROM events ORDER BY seq').all()).toEqual(
+        (before as Record<string, unknown>[]).map((row) => ({ ...row, retry_at: null })),
+      );
+      const columns = store.db
+        .prepare("SELECT name FROM pragma_table_info('events')")
+        .pluck()
+        .all();
+      expect(columns).toContain('retry_at');
       const { key } = store.keys.create({ name: 'after migration', district: 'https://x.example' });
       expect(store.keys.verify(key)?.name).toBe('after migration');
     } finally {
