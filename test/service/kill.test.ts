@@ -4,7 +4,7 @@
  * flight at the kill, and once the client re-posts what got no 202, all 1,000 are written once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -149,6 +149,41 @@ describe('pswb serve killed with SIGKILL mid-stream', () => {
     } finally {
       second.child.kill('SIGTERM');
       await new Promise((resolve) => second.child.once('exit', resolve));
+    }
+  }, 120_000);
+});
+
+describe('pswb serve beside the CLI on the same data directory', () => {
+  it('takes API events while pswb writeback send runs: each written once, the db intact', async () => {
+    const { events, keys } = studentDayEvents(sim, 1200, 'beside');
+    const viaApi = events.slice(1000, 1100);
+    const viaCli = events.slice(1100, 1200);
+    const file = join(dataDir, 'beside.jsonl');
+    await writeFile(file, viaCli.map((event) => JSON.stringify(event)).join('\n'));
+    const service = await serve();
+    try {
+      const cli = new Promise<number | null>((resolve) => {
+        const child = spawn(
+          process.execPath,
+          [PSWB, 'writeback', 'send', '--file', file, '--data-dir', dataDir],
+          { stdio: 'ignore' },
+        );
+        child.once('exit', resolve);
+      });
+      for (const event of viaApi) expect(await post(service.url, event)).toBe(202);
+      expect(await cli).toBe(0);
+      await settled();
+      for (let index = 1000; index < 1200; index += 1) {
+        expect(sim.district.attendanceOn(keys[index]!.studentId, keys[index]!.date)).toHaveLength(
+          1,
+        );
+      }
+      const store = WritebackStore.openDataDir(dataDir);
+      expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+      store.close();
+    } finally {
+      service.child.kill('SIGTERM');
+      await new Promise((resolve) => service.child.once('exit', resolve));
     }
   }, 120_000);
 });
