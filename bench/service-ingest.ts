@@ -87,6 +87,53 @@ async function startServe(dataDir: string, workers: number): Promise<ServeChild>
   };
 }
 
+/** Runs work against a `pswb serve` child, always stopping it; the result and the peak RSS. */
+async function withServe<T>(
+  dataDir: string,
+  workers: number,
+  work: (url: string, lines: string[]) => Promise<T>,
+): Promise<{ result: T; rss: number }> {
+  const serve = await startServe(dataDir, workers);
+  let result: T;
+  try {
+    result = await work(serve.url, serve.lines);
+  } catch (error) {
+    await serve.stop();
+    throw error;
+  }
+  return { result, rss: await serve.stop() };
+}
+
+/** POSTs one event at a time on a fixed schedule (open loop), `rate` a second. */
+async function postSteadily(
+  url: string,
+  key: string,
+  events: readonly Record<string, unknown>[],
+  rate: number,
+): Promise<void> {
+  const pool = new Pool(url, { connections: 4 });
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  const started = performance.now();
+  const posts: Promise<void>[] = [];
+  try {
+    for (let n = 0; n < events.length; n += 1) {
+      const wait = started + (n * 1000) / rate - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const body = JSON.stringify(events[n]);
+      posts.push(
+        pool
+          .request({ method: 'POST', path: '/api/v1/events', headers, body })
+          .then(async (response) => {
+            await response.body.text();
+          }),
+      );
+    }
+    await Promise.all(posts);
+  } finally {
+    await pool.close();
+  }
+}
+
 /** A data directory connected to the simulator, and a district API key in it. */
 async function prepare(
   child: Awaited<ReturnType<typeof startSimChild>>,
@@ -166,51 +213,33 @@ export async function runServiceIngest(
     // Accept rates: the API alone.
     const apiDir = join(dir, 'api');
     const apiKey = await prepare(child, apiDir);
-    const api = await startServe(apiDir, 0);
-    log(`figure 7: ${formatNumber(singles)} single-event POSTs, 16 in flight`);
-    const singleBodies = eventsOf(template, singles, 'single').map((event) =>
-      JSON.stringify(event),
-    );
-    const singleMs = await postAll(api.url, apiKey, singleBodies, 16);
-    log(`figure 7: ${batches} batches of 500, 4 in flight`);
-    const batchBodies = Array.from({ length: batches }, (_, b) =>
-      JSON.stringify(eventsOf(template, 500, `batch${b}`)),
-    );
-    const batchMs = await postAll(api.url, apiKey, batchBodies, 4);
-    const apiRss = await api.stop();
+    const accepted = await withServe(apiDir, 0, async (url) => {
+      log(`figure 7: ${formatNumber(singles)} single-event POSTs, 16 in flight`);
+      const singleBodies = eventsOf(template, singles, 'single').map((event) =>
+        JSON.stringify(event),
+      );
+      const singleMs = await postAll(url, apiKey, singleBodies, 16);
+      log(`figure 7: ${batches} batches of 500, 4 in flight`);
+      const batchBodies = Array.from({ length: batches }, (_, b) =>
+        JSON.stringify(eventsOf(template, 500, `batch${b}`)),
+      );
+      return { singleMs, batchMs: await postAll(url, apiKey, batchBodies, 4) };
+    });
+    const { singleMs, batchMs } = accepted.result;
+    const apiRss = accepted.rss;
 
     // Latency: one worker writing each event as it comes, at a steady rate.
     const steadyDir = join(dir, 'steady');
     const steadyKey = await prepare(child, steadyDir);
-    const steady = await startServe(steadyDir, 1);
-    log(`figure 7: ${rate} events/s for ${steadySeconds} s through one worker`);
     const steadyEvents = eventsOf(template, rate * steadySeconds, 'steady');
-    const pool = new Pool(steady.url, { connections: 4 });
-    const headers = { authorization: `Bearer ${steadyKey}`, 'content-type': 'application/json' };
-    const started = performance.now();
-    const posts: Promise<void>[] = [];
-    for (let n = 0; n < steadyEvents.length; n += 1) {
-      const due = started + (n * 1000) / rate;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      posts.push(
-        pool
-          .request({
-            method: 'POST',
-            path: '/api/v1/events',
-            headers,
-            body: JSON.stringify(steadyEvents[n]),
-          })
-          .then(async (response) => {
-            await response.body.text();
-          }),
-      );
-    }
-    await Promise.all(posts);
-    await pool.close();
-    // Let the worker finish the last events, then read their latencies from the service's log.
-    const latencies = await waitForOutcomes(steady.lines, steadyEvents.length);
-    const steadyRss = await steady.stop();
+    const steady = await withServe(steadyDir, 1, async (url, lines) => {
+      log(`figure 7: ${rate} events/s for ${steadySeconds} s through one worker`);
+      await postSteadily(url, steadyKey, steadyEvents, rate);
+      // Let the worker finish the last events, then read their latencies from the service's log.
+      return waitForOutcomes(lines, steadyEvents.length);
+    });
+    const latencies = steady.result;
+    const steadyRss = steady.rss;
     const sorted = Float64Array.from(latencies).sort();
     const p50 = quantileOfSorted(sorted, 0.5);
     const p99 = quantileOfSorted(sorted, 0.99);
