@@ -5,7 +5,7 @@
  * rounds of one run. PSWB_BENCH_BEFORE=<checkout> adds the same two commands run from another
  * checkout (an older pswb), timed in the same rounds.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { BenchConfig } from './bench-config.ts';
@@ -96,19 +96,6 @@ export async function runStartup(
 ): Promise<FigureResult> {
   const list = probes();
   const rounds = config.quick ? 3 : 11;
-  if (!config.quick) {
-    // bin/pswb.mjs runs dist/ only while it is newer than every source file; build it now so the
-    // "(dist)" probes time the compiled JavaScript, not tsx (a quick run times whatever is there).
-    log('figure S: npm run build, so the dist/ probes run compiled JavaScript');
-    execFileSync(
-      process.execPath,
-      [`${ROOT}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'],
-      {
-        cwd: ROOT,
-        stdio: 'ignore',
-      },
-    );
-  }
   log(`figure S: ${list.length} commands, ${rounds} interleaved rounds`);
   const times = new Map<string, number[]>(list.map((probe) => [probe.label, []]));
   for (let round = 0; round <= rounds; round += 1) {

@@ -43,7 +43,6 @@ import {
 } from './log/index.ts';
 import {
   acceptEvents,
-  validateEvents,
   drainOutbox,
   type EnqueueResult,
   type EventInputs,
@@ -135,8 +134,6 @@ export interface Connector {
   enqueue(inputs: EventInputs): EnqueueResult;
   /** enqueue, returning each event's record. */
   accept(inputs: readonly unknown[]): AcceptResult[];
-  /** Checks events as accept would (each problem with its position), storing nothing. */
-  validate(inputs: readonly unknown[]): void;
   /** Accepts events, then sends everything pending; resolves with the given events' records. */
   send(inputs: readonly unknown[], options?: RunOptions): Promise<WritebackRecord[]>;
   /** Sends whatever is pending, including events a killed run left behind. */
@@ -265,10 +262,6 @@ class WritebackConnector implements Connector {
       },
       inputs,
     );
-  }
-
-  validate(inputs: readonly unknown[]): void {
-    validateEvents(inputs, this.settings.get().connection?.studentIdSource ?? 'dcid');
   }
 
   accept(inputs: readonly unknown[]): AcceptResult[] {

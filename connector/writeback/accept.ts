@@ -44,11 +44,14 @@ export type EventInputs = readonly unknown[] | (() => Iterable<unknown>);
 /** Validates and commits the events, all or none; throws invalid_event or event_conflict. */
 export function acceptEvents(context: AcceptContext, inputs: EventInputs): EnqueueResult {
   const read = typeof inputs === 'function' ? inputs : () => inputs;
-  const firstOf = checkAll(read, context.source);
+  // An array is in memory already: its parsed events are kept from the first pass, not parsed
+  // again. Only a reader (a large file) is read twice.
+  const kept: WritebackEvent[] | undefined = typeof inputs === 'function' ? undefined : [];
+  const firstOf = checkAll(read, context.source, kept);
   function* items(): Generator<{ event: WritebackEvent; stamp: LocalStamp }> {
     let index = 0;
-    for (const input of read()) {
-      const event = parseWritebackEvent(input, context.source);
+    for (const input of kept ?? read()) {
+      const event = kept ? (input as WritebackEvent) : parseWritebackEvent(input, context.source);
       if (firstOf.get(event.id)?.index === index)
         yield { event, stamp: stampOf(event, context.zone) };
       index += 1;
@@ -56,11 +59,6 @@ export function acceptEvents(context: AcceptContext, inputs: EventInputs): Enque
   }
   const events = context.store.accept(items(), context.now, refuseConflict);
   return { events, created: events.filter((item) => item.created).length };
-}
-
-/** Checks the events as acceptEvents would, committing nothing; throws invalid_event or event_conflict. */
-export function validateEvents(inputs: readonly unknown[], source: StudentIdSource): void {
-  checkAll(() => inputs, source);
 }
 
 function stampOf(event: WritebackEvent, zone: string): LocalStamp {
@@ -76,6 +74,7 @@ function digest(event: WritebackEvent): string {
 function checkAll(
   read: () => Iterable<unknown>,
   source: StudentIdSource,
+  keep?: WritebackEvent[],
 ): Map<string, { index: number; digest: string }> {
   const problems: { index: number; message: string }[] = [];
   const conflicts: { id: string; earlier: number; event: WritebackEvent }[] = [];
@@ -86,6 +85,7 @@ function checkAll(
     count += 1;
     try {
       const event = parseWritebackEvent(input, source);
+      keep?.push(event);
       const first = firstOf.get(event.id);
       if (!first) firstOf.set(event.id, { index, digest: digest(event) });
       else if (first.digest !== digest(event))

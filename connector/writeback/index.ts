@@ -25,7 +25,6 @@ export {
 export { replayEvents, type ReplayFilter, type ReplaySummary } from './replay.ts';
 export {
   acceptEvents,
-  validateEvents,
   type AcceptContext,
   type EnqueueResult,
   type EventInputs,

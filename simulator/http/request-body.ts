@@ -150,9 +150,10 @@ function unreadNodeRequest(c: Context): IncomingMessage | undefined {
 
 /**
  * The body, or undefined once it passes `maxBytes` (a chunked body has no length to check
- * first). Under Node it is read straight from the request stream: Hono's own readers first
- * build a web Request and a web stream around it, which cost more than a whole attendance
- * validation (docs/benchmarks.md, figure 1: the Content-Length body fix).
+ * first). Under Node it is read straight from the request stream, the limit applied as it
+ * arrives: Hono's own readers take the whole body whatever its size (and under @hono/node-server
+ * 1.x built a web Request and a web stream around it, which cost more than a whole attendance
+ * validation; docs/benchmarks.md, figure 1: the Content-Length body fix).
  */
 function readLimited(c: Context, maxBytes: number): Promise<Buffer | undefined> {
   const incoming = unreadNodeRequest(c);
