@@ -39,7 +39,7 @@ export class WritebackStore {
     const db = this.db;
     this.keys = new ApiKeyStore(db);
     this.#writes = new WriteQueue((writes) =>
-      this.#guard(() => db.transaction(() => writes.forEach((w) => w()))()),
+      this.#guard(() => db.transaction(() => writes.forEach((w) => w())).immediate()),
     );
     this.#statements = {
       nameId: db.prepare<[string], { id: number }>('SELECT id FROM student_names WHERE name = ?'),
@@ -163,7 +163,9 @@ export class WritebackStore {
         return { id: event.id, created: false };
       }),
     );
-    return this.#guard(run);
+    // IMMEDIATE: the write lock is taken first (waiting up to busy_timeout), so a transaction that
+    // reads before it writes never fails at once with SQLITE_BUSY beside another process.
+    return this.#guard(() => run.immediate());
   }
 
   /** The event with this id. */
@@ -289,7 +291,9 @@ export class WritebackStore {
     const run = this.db.transaction(() =>
       ids.reduce((moved, id) => moved + this.#statements.requeue.run(now, id).changes, 0),
     );
-    return this.#guard(run);
+    // IMMEDIATE: the write lock is taken first (waiting up to busy_timeout), so a transaction that
+    // reads before it writes never fails at once with SQLITE_BUSY beside another process.
+    return this.#guard(() => run.immediate());
   }
 
   /** Every attempt journaled for an event, in order. */
