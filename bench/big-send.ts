@@ -9,19 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import {
-  DISTRICT_ADMIN,
-  SettingsStore,
-  WritebackStore,
-  createConnector,
-  saveConnectionSettings,
-} from '../connector/index.ts';
+import { SettingsStore, WritebackStore } from '../connector/index.ts';
 import type { BenchConfig } from './bench-config.ts';
 import type { FigureResult } from './figure.ts';
 import { verdictOf } from './figure.ts';
+import { setUpConnector } from './connector-throughput.ts';
 import { startSimChild, type SimChild } from './sim-process.ts';
 import { formatMiB, formatNumber } from './stats.ts';
-import { BENCH_DATE } from './workloads.ts';
 
 const PSWB = fileURLToPath(new URL('../bin/pswb.mjs', import.meta.url));
 const MAX_RSS = fileURLToPath(new URL('./report-max-rss.mjs', import.meta.url));
@@ -29,25 +23,7 @@ const MEMORY_GOAL_BYTES = 500 * 1024 * 1024;
 
 /** Saves the connection and the schools' modes and codes into a data directory, as pswb connect would. */
 export async function setUpDataDir(child: SimChild, dataDir: string): Promise<void> {
-  const settings = await SettingsStore.openDataDir(dataDir);
-  const input = { url: child.url, clientId: child.clientId, clientSecret: child.clientSecret };
-  const saved = await saveConnectionSettings({ settings, actor: DISTRICT_ADMIN, input });
-  if (!saved.saved) throw new Error(`the connection check failed: ${JSON.stringify(saved.report)}`);
-  const connector = createConnector({ ...input, baseUrl: child.url, settings });
-  try {
-    const schools = child.workload.schools ?? [];
-    await connector.updateSchools(DISTRICT_ADMIN, schools);
-    for (const { schoolNumber } of schools) {
-      const codes = { late: ['T', 'TE'], early: ['ED', 'EDE'] };
-      await connector.importAttendanceCodes(DISTRICT_ADMIN, {
-        schoolNumber,
-        date: BENCH_DATE,
-        ...codes,
-      });
-    }
-  } finally {
-    connector.close();
-  }
+  await setUpConnector(child, await SettingsStore.openDataDir(dataDir));
 }
 
 /** Runs the CLI; resolves with its exit code, peak RSS and wall time. */

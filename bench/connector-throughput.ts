@@ -58,9 +58,14 @@ const WARM_UP_ROUNDS = 3;
 
 const isWrite = (path: string): boolean => path.startsWith('/ws/attendance/');
 
-/** Saves the connection, sets each school's mode and imports its codes, as an admin would. */
-async function setUpConnector(child: SimChild): Promise<SettingsStore> {
-  const settings = SettingsStore.inMemory();
+/**
+ * Saves the connection, sets each school's mode and imports its codes, as an admin would, into
+ * `settings` (in memory unless given; figures M and 7 give a data directory's).
+ */
+export async function setUpConnector(
+  child: SimChild,
+  settings: SettingsStore = SettingsStore.inMemory(),
+): Promise<SettingsStore> {
   const input = { url: child.url, clientId: child.clientId, clientSecret: child.clientSecret };
   const saved = await saveConnectionSettings({ settings, actor: DISTRICT_ADMIN, input });
   if (!saved.saved) throw new Error(`the connection check failed: ${JSON.stringify(saved.report)}`);
