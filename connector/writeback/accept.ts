@@ -75,10 +75,10 @@ function checkAll(
   read: () => Iterable<unknown>,
   source: StudentIdSource,
   keep?: WritebackEvent[],
-): Map<string, { index: number; digest: string }> {
+): Map<string, { index: number; digest: string | undefined }> {
   const problems: { index: number; message: string }[] = [];
   const conflicts: { id: string; earlier: number; event: WritebackEvent }[] = [];
-  const firstOf = new Map<string, { index: number; digest: string }>();
+  const firstOf = new Map<string, { index: number; digest: string | undefined }>();
   let count = 0;
   for (const input of read()) {
     const index = count;
@@ -87,8 +87,14 @@ function checkAll(
       const event = parseWritebackEvent(input, source);
       keep?.push(event);
       const first = firstOf.get(event.id);
-      if (!first) firstOf.set(event.id, { index, digest: digest(event) });
-      else if (first.digest !== digest(event))
+      // Kept events are compared field by field when an id repeats; a reader's are not kept,
+      // so each id's first event leaves a digest to compare against instead.
+      if (!first) firstOf.set(event.id, { index, digest: keep ? undefined : digest(event) });
+      else if (
+        keep
+          ? differingFields(keep[first.index]!, event).length > 0
+          : first.digest !== digest(event)
+      )
         conflicts.push({ id: event.id, earlier: first.index, event });
     } catch (error) {
       if (!(error instanceof ConnectorError)) throw error;
