@@ -28,12 +28,23 @@ export function requireConnection(settings: ConnectorSettings): ConnectionSettin
 export interface Workspace {
   dataDir: string;
   settings: SettingsStore;
+  /**
+   * The data directory's log (connector.db, with the API keys, users, sessions and audit log),
+   * opened on first use; no saved connection is needed. The connector uses this same store.
+   */
+  store(): WritebackStore;
   /** The connector for the saved connection; throws not_connected when none is saved. */
   connector(): Connector;
+  /**
+   * Forgets the connector (the store stays open), so the next connector() is made from the
+   * settings as saved now: after the Settings tab saves new credentials while the service runs.
+   */
+  reconnect(): void;
+  /** Closes the store (and so the connector); again: nothing happens. */
   close(): void;
 }
 
-/** Opens a data directory; the connector and its log are opened on first use. */
+/** Opens a data directory; its log and the connector are opened on first use. */
 export async function openWorkspace(
   options: { dataDir?: string } & Omit<
     ConnectorOptions,
@@ -42,10 +53,13 @@ export async function openWorkspace(
 ): Promise<Workspace> {
   const dataDir = resolveDataDir(options.dataDir);
   const settings = await SettingsStore.openDataDir(dataDir);
+  let store: WritebackStore | undefined;
   let connector: Connector | undefined;
+  const openStore = (): WritebackStore => (store ??= WritebackStore.openDataDir(dataDir));
   return {
     dataDir,
     settings,
+    store: openStore,
     connector() {
       if (connector) return connector;
       const connection = requireConnection(settings.get());
@@ -56,12 +70,16 @@ export async function openWorkspace(
         clientId: connection.clientId,
         clientSecret: connection.clientSecret,
         settings,
-        store: WritebackStore.openDataDir(dataDir),
+        store: openStore(),
       });
       return connector;
     },
+    reconnect() {
+      // Not closed: closing a connector closes its store, which the next connector shares.
+      connector = undefined;
+    },
     close() {
-      connector?.close();
+      store?.close();
     },
   };
 }

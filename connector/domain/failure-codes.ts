@@ -30,6 +30,9 @@ export const SETUP_ERROR_CODES = [
   'event_not_found',
   'event_not_resendable',
   'api_key_not_found',
+  'user_exists',
+  'user_not_found',
+  'invalid_user',
   'invalid_filter',
   'no_current_year',
   'settings_unreadable',
@@ -126,6 +129,18 @@ export const CONNECTOR_FAILURES: Record<ConnectorErrorCode, FailureText> = {
   api_key_not_found: {
     meaning: 'No API key has this id.',
     fix: 'Run pswb keys list to see the ids of the keys in this data directory.',
+  },
+  user_exists: {
+    meaning: 'A user with this email exists already; nothing was changed.',
+    fix: 'Run pswb users list to see the users; pswb users reset-password <email> gives an existing user a new password.',
+  },
+  user_not_found: {
+    meaning: 'No user of the admin page has this email or id.',
+    fix: 'Run pswb users list to see the emails and ids of the users in this data directory.',
+  },
+  invalid_user: {
+    meaning: "A user's email, role, schools or password is not valid; nothing was saved.",
+    fix: 'Correct the value the message names (it says what is valid) and try again.',
   },
   invalid_filter: {
     meaning: 'A filter or option value is not valid.',

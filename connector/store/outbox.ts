@@ -3,6 +3,7 @@
  * anything is sent; its row then records every state change and its attempts are journaled.
  */
 import { ApiKeyStore } from './api-keys.ts';
+import { AuditLog } from './audit.ts';
 import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -17,7 +18,9 @@ import {
   type LocalStamp,
 } from './rows.ts';
 import { applyStoreSchema } from './schema.ts';
+import { SessionStore } from './sessions.ts';
 import { storageFailure } from './sqlite-failure.ts';
+import { UserStore } from './users.ts';
 import { WriteQueue } from './write-queue.ts';
 
 /** The log file inside the data directory. */
@@ -30,6 +33,12 @@ export class WritebackStore {
   readonly #statements;
   /** The service's API keys, in the same file. */
   readonly keys: ApiKeyStore;
+  /** The admin page's users, in the same file. */
+  readonly users: UserStore;
+  /** The admin page's sign-in sessions, in the same file. */
+  readonly sessions: SessionStore;
+  /** Who changed what, in the same file. */
+  readonly audit: AuditLog;
   /** Stamps, attempts and final states waiting for the next group commit. */
   readonly #writes: WriteQueue;
 
@@ -38,6 +47,9 @@ export class WritebackStore {
     this.db = openDatabase(path);
     const db = this.db;
     this.keys = new ApiKeyStore(db);
+    this.users = new UserStore(db);
+    this.sessions = new SessionStore(db);
+    this.audit = new AuditLog(db);
     this.#writes = new WriteQueue((writes) =>
       this.#guard(() => db.transaction(() => writes.forEach((w) => w())).immediate()),
     );
@@ -350,7 +362,7 @@ export class WritebackStore {
     return counts;
   }
 
-  /** Closes the database. */
+  /** Closes the database (again: nothing happens). */
   close(): void {
     if (!this.db.open) return;
     try {

@@ -1,15 +1,17 @@
 /**
  * The SQLite schema of the outbox and writeback log. events is the outbox and the log at once
  * (one row per accepted event, its state moving pending -> sending -> final); attempts journals
- * every HTTP attempt; api_keys holds the service's API keys (hashed; schema 3); student_names lets the name search scan a few thousand names instead of
- * millions of events. Indexes serve the log filters: status, building, district-local date,
- * student, newest first.
+ * every HTTP attempt; api_keys holds the service's API keys (hashed; schema 3); users, sessions
+ * and audit_log hold the admin page's accounts (passwords as scrypt hashes), their sign-ins
+ * (session tokens as SHA-256 only) and who changed what (schema 5); student_names lets the name
+ * search scan a few thousand names instead of millions of events. Indexes serve the log filters:
+ * status, building, district-local date, student, newest first.
  */
 import type Database from 'better-sqlite3';
 import { ConnectorError } from '../domain/index.ts';
 
 /** The schema version this code writes (PRAGMA user_version); older files are migrated. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 const TABLES_SQL = `
 CREATE TABLE IF NOT EXISTS student_names (
@@ -55,6 +57,36 @@ CREATE TABLE IF NOT EXISTS api_keys (
   created_at TEXT NOT NULL,
   revoked_at TEXT,
   last_used_at TEXT
+);
+CREATE TABLE IF NOT EXISTS users (
+  id TEXT PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  schools TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  last_login_at TEXT
+);
+CREATE TABLE IF NOT EXISTS sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  last_seen_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_user ON sessions(user_id);
+CREATE INDEX IF NOT EXISTS sessions_expires ON sessions(expires_at);
+CREATE TABLE IF NOT EXISTS audit_log (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  before TEXT,
+  after TEXT
 );
 CREATE TABLE IF NOT EXISTS attempts (
   id INTEGER PRIMARY KEY,
@@ -105,8 +137,8 @@ export const RETIRED_INDEXES = [
 ] as const;
 
 /**
- * Creates the tables, indexes and view of a new log, or migrates an older one (3 -> 4 adds
- * events.retry_at; 2 -> 3 adds api_keys; 1 -> 2
+ * Creates the tables, indexes and view of a new log, or migrates an older one (4 -> 5 adds users,
+ * sessions and audit_log; 3 -> 4 adds events.retry_at; 2 -> 3 adds api_keys; 1 -> 2
  * builds events_day_student and drops events_student: about 2 s for a million rows). Sets WAL
  * for crash safety and speed.
  */
@@ -136,6 +168,7 @@ export function applyStoreSchema(db: Database.Database): void {
     if (columns.length > 0 && !columns.includes('retry_at')) {
       db.exec('ALTER TABLE events ADD COLUMN retry_at TEXT');
     }
+    // 2 -> 3 and 4 -> 5: the new tables (api_keys; users, sessions, audit_log).
     db.exec(TABLES_SQL);
     for (const index of RETIRED_INDEXES) db.exec(`DROP INDEX IF EXISTS ${index}`);
     db.exec(INDEXES_SQL);

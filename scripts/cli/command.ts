@@ -10,6 +10,8 @@ export interface CliIO {
   stderr: (text: string) => void;
   /** True when stderr is a terminal (progress bars are drawn only then). */
   isTTY?: boolean;
+  /** All of standard input, as text (--password-stdin); the process's stdin when omitted. */
+  stdin?: () => Promise<string>;
 }
 
 /** One `pswb` verb (possibly two words, such as `plugin build`). */
@@ -40,11 +42,21 @@ export class CliError extends Error {
   }
 }
 
+/** Reads the process's standard input to its end. */
+export async function readProcessStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) {
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** The process's own streams. */
 export const processIO: CliIO = {
   stdout: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   stderr: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
   isTTY: process.stderr.isTTY === true,
+  stdin: readProcessStdin,
 };
 
 /** How a failure is labelled and what help it points to. */

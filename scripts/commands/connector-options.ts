@@ -2,6 +2,7 @@
  * Options and error handling shared by the connector verbs (connect, schools, codes import,
  * writeback send/logs/replay): wiring only, the behaviour lives in connector/.
  */
+import { userInfo } from 'node:os';
 import {
   ConnectorError,
   PowerSchoolError,
@@ -87,6 +88,17 @@ export function toCliError(error: unknown): unknown {
     return new UsageError(error.message);
   }
   return error;
+}
+
+/** Who the audit log names for a change made with the CLI: cli:<OS user name>, else cli. */
+export function cliActor(): string {
+  try {
+    const { username } = userInfo();
+    return username ? `cli:${username}` : 'cli';
+  } catch {
+    // No user name for this uid (a container's arbitrary user): the CLI, unnamed.
+    return 'cli';
+  }
 }
 
 /** JSON for stdout, two-space indented. */

@@ -48,6 +48,26 @@ export const VERBS: readonly Verb[] = [
     load: async () => (await import('./keys.ts')).keysRevokeCommand,
   },
   {
+    name: 'users add',
+    summary: 'Add a user of the admin page (district admin, building admin, support)',
+    load: async () => (await import('./users.ts')).usersAddCommand,
+  },
+  {
+    name: 'users list',
+    summary: "List the admin page's users: email, role, schools, last sign-in",
+    load: async () => (await import('./users.ts')).usersListCommand,
+  },
+  {
+    name: 'users remove',
+    summary: 'Remove a user of the admin page and end their sessions',
+    load: async () => (await import('./users.ts')).usersRemoveCommand,
+  },
+  {
+    name: 'users reset-password',
+    summary: "Set a user's password (a new random one shown once) and end their sessions",
+    load: async () => (await import('./users.ts')).usersResetPasswordCommand,
+  },
+  {
     name: 'connect',
     summary: 'Save the PowerSchool URL, Client ID and Secret after checking the connection',
     load: async () => (await import('./connect.ts')).connectCommand,

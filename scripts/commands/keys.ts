@@ -1,12 +1,12 @@
 /**
  * `pswb keys create|list|revoke`: the ingest API's keys (service/keys.ts, connector/store/
- * api-keys.ts). Wiring only.
+ * api-keys.ts), each change written to the audit log as made by `cli:<OS user>`. Wiring only.
  */
 import type { ApiKeyRecord } from '../../connector/index.ts';
 import { createApiKey } from '../../service/keys.ts';
 import { UsageError, type CliIO, type Command } from '../cli/command.ts';
 import { parseOptions } from '../cli/parse-options.ts';
-import { numberListOption, toJson, withWorkspace } from './connector-options.ts';
+import { cliActor, numberListOption, toJson, withWorkspace } from './connector-options.ts';
 
 const DATA_DIR_HELP = `  --data-dir DIR     Where settings, the log and the keys live (default: $PSWB_DATA_DIR, else ./data)`;
 
@@ -27,6 +27,13 @@ async function runCreate(argv: string[], io: CliIO): Promise<number> {
   const schools = values.school === undefined ? null : numberListOption('school', values.school);
   return withWorkspace(values['data-dir'], async (workspace) => {
     const { key, record } = createApiKey(workspace, { name: values.name!, schools });
+    workspace.store().audit.record({
+      at: record.createdAt,
+      actor: cliActor(),
+      action: 'key.create',
+      target: record.id,
+      after: record,
+    });
     if (values.json) {
       io.stdout(toJson({ key, ...record }));
     } else {
@@ -86,7 +93,20 @@ async function runRevoke(argv: string[], io: CliIO): Promise<number> {
   const id = positionals[0];
   if (!id) throw new UsageError('give the id of the key to revoke (pswb keys list shows them).');
   return withWorkspace(values['data-dir'], async (workspace) => {
-    const revoked = workspace.connector().keys.revoke(id);
+    const keys = workspace.connector().keys;
+    const before = keys.get(id);
+    const revoked = keys.revoke(id);
+    if (revoked) {
+      const after = keys.get(id)!;
+      workspace.store().audit.record({
+        at: after.revokedAt!,
+        actor: cliActor(),
+        action: 'key.revoke',
+        target: id,
+        before,
+        after,
+      });
+    }
     io.stdout(
       revoked
         ? `Revoked API key ${id}: its next request is refused, also by a running pswb serve.`

@@ -90,6 +90,20 @@ function writeVersion1Log(path: string): EventRow[] {
   return rows;
 }
 
+/** A user, a session and an audit entry can be made in a migrated log. */
+async function expectAccountsWork(store: WritebackStore): Promise<void> {
+  const now = new Date('2026-10-14T12:00:00Z');
+  const user = await store.users.add(
+    { email: 'admin@district.org', role: 'district_admin', password: 'after migration' },
+    now,
+  );
+  expect((await store.users.verify('admin@district.org', 'after migration'))?.id).toBe(user.id);
+  const { token } = store.sessions.create(user.id, now);
+  expect(store.sessions.find(token, now)?.userId).toBe(user.id);
+  store.audit.record({ at: now, actor: 'test', action: 'user.add', target: user.email });
+  expect(store.audit.list().map((entry) => entry.action)).toEqual(['user.add']);
+}
+
 /** The schema a new, empty log gets. */
 function freshSchema(): SchemaObject[] {
   const store = new WritebackStore(join(dir, 'fresh.db'));
@@ -132,13 +146,16 @@ describe('writeback log schema migration', () => {
     }
   });
 
-  it('moves a version-2 log (no API keys, no retry_at) to the current version, every row kept', () => {
+  it('moves a version-2 log (no API keys, no retry_at, no users) to the current version, every row kept', async () => {
     const path = join(dir, 'v2.db');
     const store2 = new WritebackStore(path);
     fillLogFixture(store2);
     store2.close();
     const db = new Database(path);
     db.exec('DROP TABLE api_keys');
+    db.exec('DROP TABLE sessions');
+    db.exec('DROP TABLE users');
+    db.exec('DROP TABLE audit_log');
     db.exec('DROP VIEW writeback_log');
     db.exec('ALTER TABLE events DROP COLUMN retry_at');
     db.pragma('user_version = 2');
@@ -159,6 +176,33 @@ describe('writeback log schema migration', () => {
       expect(columns).toContain('retry_at');
       const { key } = store.keys.create({ name: 'after migration', district: 'https://x.example' });
       expect(store.keys.verify(key)?.name).toBe('after migration');
+      await expectAccountsWork(store);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('moves a version-4 log (no users, sessions or audit log) to version 5, every row kept', async () => {
+    const path = join(dir, 'v4.db');
+    const store4 = new WritebackStore(path);
+    fillLogFixture(store4);
+    const { key } = store4.keys.create({ name: 'kept', district: 'https://x.example' });
+    store4.close();
+    const db = new Database(path);
+    db.exec('DROP TABLE sessions');
+    db.exec('DROP TABLE users');
+    db.exec('DROP TABLE audit_log');
+    db.pragma('user_version = 4');
+    const before = db.prepare('SELECT * FROM events ORDER BY seq').all();
+    db.close();
+    const store = new WritebackStore(path);
+    try {
+      expect(SCHEMA_VERSION).toBe(5);
+      expect(versionOf(store.db)).toBe(5);
+      expect(schemaOf(store.db)).toEqual(freshSchema());
+      expect(store.db.prepare('SELECT * FROM events ORDER BY seq').all()).toEqual(before);
+      expect(store.keys.verify(key)?.name).toBe('kept');
+      await expectAccountsWork(store);
     } finally {
       store.close();
     }
