@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { benchConfig, type BenchConfig } from './bench-config.ts';
 import type { FigureReport, FigureResult } from './figure.ts';
 import { describeMachine, type MachineInfo } from './machine.ts';
+import { runAdminPage } from './admin-page.ts';
 import { runBigSend } from './big-send.ts';
 import { runConnectorThroughput } from './connector-throughput.ts';
 import { runMockComparison } from './mock-comparison.ts';
@@ -55,6 +56,11 @@ export const FIGURES: readonly FigureSpec[] = [
     id: '7',
     title: 'pswb serve: events accepted per second, and 202 to written at a steady rate',
     run: runServiceIngest,
+  },
+  {
+    id: 'P',
+    title: 'The Writeback Logs page over a million-row log: time to first byte',
+    run: runAdminPage,
   },
   {
     id: 'M',

@@ -88,7 +88,7 @@ async function startServe(dataDir: string, workers: number): Promise<ServeChild>
 }
 
 /** Runs work against a `pswb serve` child, always stopping it; the result and the peak RSS. */
-async function withServe<T>(
+export async function withServe<T>(
   dataDir: string,
   workers: number,
   work: (url: string, lines: string[]) => Promise<T>,

@@ -35,7 +35,7 @@ import {
 } from './setup/index.ts';
 import { WritebackStore, type ApiKeyStore, type AttemptRow } from './store/index.ts';
 import {
-  scopeLogFilter,
+  readLogPage,
   toWritebackRecord,
   type LogFilter,
   type LogPage,
@@ -300,15 +300,7 @@ class WritebackConnector implements Connector {
   }
 
   logs(actor: Actor, filter: LogFilter = {}): LogPage {
-    const query = scopeLogFilter(actor, filter);
-    const { rows, total } = this.store.query(query);
-    return {
-      records: rows.map(toWritebackRecord),
-      total,
-      page: query.page,
-      pageSize: query.pageSize,
-      pages: Math.ceil(total / query.pageSize),
-    };
+    return readLogPage(this.store, actor, filter);
   }
 
   record(actor: Actor, id: string): WritebackRecord | undefined {

@@ -57,8 +57,13 @@ export {
   findPowerSchoolUrlProblem,
   parseActor,
   visibleSchools,
+  mapReasonCodes,
   redactSettings,
   saveConnectionSettings,
+  canSeeSchool,
+  viewSchools,
+  updateSchools,
+  setPreventSchoolOverrides,
   schoolYearLabel,
   validateConnectionInput,
   type Actor,
@@ -111,6 +116,7 @@ export {
 } from './troubleshooting/index.ts';
 export {
   LOG_STATUS_FILTERS,
+  readLogPage,
   renderLogTable,
   renderRecordDetails,
   scopeLogFilter,

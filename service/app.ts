@@ -6,7 +6,7 @@
  */
 import type { z } from '@hono/zod-openapi';
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
 import {
   ConnectorError,
   redactSettings,
@@ -22,6 +22,7 @@ import {
 import { docsPage, docsAsset } from './docs-page.ts';
 import type { AuthVariables } from './http/auth.ts';
 import { problem, problemFromError } from './http/problem.ts';
+import type { AdminEnv } from './web/session.ts';
 import {
   AcceptedBody,
   EventIdParam,
@@ -43,7 +44,8 @@ export type ServiceEnv = { Variables: AuthVariables };
 export type HealthReport = z.infer<typeof Health>;
 
 export interface ServiceAppOptions {
-  connector: Connector;
+  /** The connector of the saved connection; throws not_connected (503) while none is saved. */
+  connector: () => Connector;
   /** The connector's settings now (schools, reasons, the connection). */
   settings: () => ConnectorSettings;
   /** Checks the API key and sets c.var.actor; answers 401 itself. */
@@ -57,6 +59,8 @@ export interface ServiceAppOptions {
   requestLog?: MiddlewareHandler;
   /** Refuses a request body larger than this with 413 (default 2 MiB: 500 events fit in ~300 KB). */
   maxBodyBytes?: number;
+  /** The PowerSchool Setup page (/login, /admin), served beside the API. */
+  admin?: Hono<AdminEnv>;
 }
 
 const problemResponses = {
@@ -185,7 +189,7 @@ const healthz = createRoute({
 
 /** Builds the app. */
 export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<ServiceEnv> {
-  const { connector } = options;
+  const connector = options.connector;
   const maxBodyBytes = options.maxBodyBytes ?? 2 * 1024 * 1024;
   const app = new OpenAPIHono<ServiceEnv>({
     // A request that does not match its schema (a bad query or path value): 422 naming each.
@@ -258,7 +262,7 @@ export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<Servic
     }
     const items = batchOf(body);
     refuseForeignBuildings(c.var.actor, items);
-    const { events } = connector.enqueue(items);
+    const { events } = connector().enqueue(items);
     const created = events.filter((event) => event.created).length;
     if (created > 0) options.onAccepted();
     return c.json(
@@ -267,7 +271,7 @@ export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<Servic
         events: events.map(({ id, created: isNew }) => ({
           id,
           // A new event waits in the outbox; one accepted before shows where it is now.
-          status: isNew ? 'pending' : findRecord(connector, c.var.actor, id).status,
+          status: isNew ? 'pending' : findRecord(connector(), c.var.actor, id).status,
           created: isNew,
           links: { self: eventPath(id) },
         })),
@@ -278,7 +282,7 @@ export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<Servic
   });
 
   app.openapi(getEvent, (c) => {
-    const record = findRecord(connector, c.var.actor, c.req.valid('param').id);
+    const record = findRecord(connector(), c.var.actor, c.req.valid('param').id);
     return c.json(eventView(record), 200);
   });
 
@@ -299,7 +303,7 @@ export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<Servic
       page,
       pageSize: limit,
     };
-    const result = connector.logs(c.var.actor, filter);
+    const result = connector().logs(c.var.actor, filter);
     return c.json(
       {
         events: result.records.map(eventView),
@@ -311,7 +315,7 @@ export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<Servic
   });
 
   app.openapi(resendEvent, (c) => {
-    const record = connector.resend(c.var.actor, c.req.valid('param').id);
+    const record = connector().resend(c.var.actor, c.req.valid('param').id);
     options.onAccepted();
     return c.json(eventView(record), 202);
   });
@@ -364,6 +368,11 @@ export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<Servic
   });
   app.get('/api/docs', (c) => c.html(docsPage('/api/openapi.json')));
   app.get('/api/docs/assets/:file', (c) => docsAsset(c, c.req.param('file')));
+
+  if (options.admin) {
+    app.route('/', options.admin as unknown as Hono<ServiceEnv>);
+    app.get('/', (c) => c.redirect('/admin', 302));
+  }
 
   app.notFound((c) =>
     problem(c, 404, {

@@ -1,21 +1,25 @@
 /**
- * `pswb serve` as a library: opens a data directory's connector, serves the ingest API on a port,
- * runs the outbox workers, and stops gracefully (no new events, the runs in flight put back what
+ * `pswb serve` as a library: opens a data directory's connector, serves the ingest API and the
+ * PowerSchool Setup page on a port, runs the outbox workers, and stops gracefully (no new events, the runs in flight put back what
  * they had not finished, the database closed). Logs are JSON lines through `log`, never with a
  * secret, a key or a student name.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import {
+  ConnectorError,
   openWorkspace,
   requireConnection,
   type Connector,
   type FinishedEvent,
+  type OutboxDepth,
   type Workspace,
+  type WritebackStore,
 } from '../connector/index.ts';
 import { createServiceApp, type HealthReport } from './app.ts';
 import { requireApiKey } from './http/auth.ts';
 import { rateLimit } from './http/rate-limit.ts';
 import { requestLog, type LogLine } from './log.ts';
+import { createAdminApp } from './web/app.ts';
 import { OutboxWorker } from './worker.ts';
 
 export interface ServiceOptions {
@@ -39,13 +43,20 @@ export interface RunningService {
   url: string;
   port: number;
   workers: number;
-  connector: Connector;
+  /** The connector of the saved connection (undefined before one is saved). */
+  connector(): Connector | undefined;
+  /** connector.db: the outbox and log, API keys, users, sessions, the audit log. */
+  store: WritebackStore;
   health(): HealthReport;
   /** Stops taking requests, stops the workers (their unfinished events go back), closes the db. */
   stop(): Promise<void>;
 }
 
-/** Starts the service; refuses (not_connected) when the data directory has no connection. */
+/**
+ * Starts the service. Without a saved connection it still serves the page (a district admin
+ * saves the connection on the Settings tab; the workers start writing once one is saved) and
+ * the API answers 503 not_connected.
+ */
 export async function startService(options: ServiceOptions = {}): Promise<RunningService> {
   const log = options.log ?? (() => undefined);
   const now = options.now ?? (() => new Date());
@@ -54,7 +65,20 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   });
   let server: ServerType | undefined;
   try {
-    const connector = workspace.connector();
+    const store = workspace.store();
+    // The connector of the saved connection, rebuilt when the Settings tab saves a new one.
+    const connector = (): Connector | undefined => {
+      if (!workspace.settings.get().connection) return undefined;
+      return workspace.connector();
+    };
+    const requireConnector = (): Connector => {
+      const current = connector();
+      if (current) return current;
+      throw new ConnectorError(
+        'not_connected',
+        'This service has no PowerSchool connection yet: a district admin saves it on the Settings tab of the page (/admin/settings), or run pswb connect.',
+      );
+    };
     const workerCount = options.workers ?? 1;
     const onOutcome = (outcome: FinishedEvent): void =>
       log({
@@ -81,12 +105,13 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
             }),
         }),
     );
-    const health = (): HealthReport => healthOf(connector, workers, now());
+    const wake = (): void => workers.forEach((worker) => worker.wake());
+    const health = (): HealthReport => healthOf(store, workers, now());
     const app = createServiceApp({
-      connector,
+      connector: requireConnector,
       settings: () => workspace.settings.get(),
       authenticate: requireApiKey({
-        keys: connector.keys,
+        keys: store.keys,
         district: () => requireConnection(workspace.settings.get()).url,
         now,
       }),
@@ -95,9 +120,27 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
         burst: options.rate?.burst ?? 400,
         now: () => now().getTime(),
       }),
-      onAccepted: () => workers.forEach((worker) => worker.wake()),
+      onAccepted: wake,
       health,
       requestLog: requestLog(log),
+      admin: createAdminApp({
+        settings: workspace.settings,
+        store: () => store,
+        connector,
+        reconnect: () => {
+          workspace.reconnect();
+          wake();
+        },
+        wake,
+        health,
+        now,
+        onError: (error) =>
+          log({
+            level: 'error',
+            msg: 'page failed',
+            error: error instanceof Error ? error.message : String(error),
+          }),
+      }),
     });
     const listening = await new Promise<{ port: number }>((resolve, reject) => {
       server = serve(
@@ -107,13 +150,26 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
       server.once('error', reject);
     });
     workers.forEach((worker) => worker.start());
+    if (store.users.count() === 0) {
+      log({
+        level: 'warn',
+        msg: 'no users yet: create the first district admin with `pswb users add --email you@district.org --role district-admin`, then sign in at /login',
+      });
+    }
+    if (!workspace.settings.get().connection) {
+      log({
+        level: 'warn',
+        msg: 'no PowerSchool connection yet: save it on the page (/admin/settings) or run pswb connect; the API answers 503 until then',
+      });
+    }
     const host = options.host ?? '127.0.0.1';
     let stopping: Promise<void> | undefined;
     return {
       url: `http://${host.includes(':') ? `[${host}]` : host}:${listening.port}`,
       port: listening.port,
       workers: workerCount,
-      connector,
+      connector: () => connector(),
+      store,
       health,
       stop() {
         stopping ??= (async () => {
@@ -132,10 +188,10 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
 }
 
 /** The health answer: the db readable, workers alive, the queue's depth and age, last success. */
-function healthOf(connector: Connector, workers: readonly OutboxWorker[], at: Date): HealthReport {
-  let queue: ReturnType<Connector['queue']> | undefined;
+function healthOf(store: WritebackStore, workers: readonly OutboxWorker[], at: Date): HealthReport {
+  let queue: OutboxDepth | undefined;
   try {
-    queue = connector.queue();
+    queue = store.queue();
   } catch {
     queue = undefined;
   }

@@ -45,9 +45,13 @@ export interface WorkerOptions {
   onError?: (error: unknown) => void;
 }
 
-/** A worker loop over one connector. */
+/**
+ * A worker loop over a connector: a fixed one, or a function giving the current one (the
+ * service's, rebuilt when the Settings page saves a new connection; undefined while none is
+ * saved, when the worker only waits).
+ */
 export class OutboxWorker {
-  readonly #connector: Connector;
+  readonly #connector: () => Connector | undefined;
   readonly #pollMs: number;
   readonly #now: () => Date;
   readonly #onRun: RunListener | undefined;
@@ -66,8 +70,8 @@ export class OutboxWorker {
     lastError: null,
   };
 
-  constructor(connector: Connector, options: WorkerOptions = {}) {
-    this.#connector = connector;
+  constructor(connector: Connector | (() => Connector | undefined), options: WorkerOptions = {}) {
+    this.#connector = typeof connector === 'function' ? connector : () => connector;
     this.#pollMs = options.pollMs ?? 2000;
     this.#now = options.now ?? (() => new Date());
     this.#onRun = options.onRun;
@@ -107,8 +111,13 @@ export class OutboxWorker {
     while (!signal.aborted) {
       this.#woken = false;
       const started = performance.now();
+      const connector = this.#connector();
+      if (!connector) {
+        await this.#sleep(this.#pollMs);
+        continue;
+      }
       try {
-        const progress = await this.#connector.resume({
+        const progress = await connector.resume({
           signal,
           retryLater: this.#retryLater,
           ...(this.#onOutcome ? { onOutcome: this.#onOutcome } : {}),

@@ -12,7 +12,8 @@ import {
   type EventType,
 } from '../domain/index.ts';
 import { assertCanSeeSchool, visibleSchools, type Actor } from '../setup/index.ts';
-import type { LogQuery } from '../store/index.ts';
+import type { LogQuery, WritebackStore } from '../store/index.ts';
+import { toWritebackRecord, type LogPage } from './record.ts';
 
 /** The status filter: the guide's All / Successful / Failed, plus the outbox states. */
 export const LOG_STATUS_FILTERS = ['all', ...EVENT_STATES] as const;
@@ -92,5 +93,22 @@ export function scopeLogFilter(actor: Actor, filter: LogFilter): LogQuery {
     ...(filter.ids ? { ids: filter.ids } : {}),
     page,
     pageSize,
+  };
+}
+
+/** One page of the log as the actor may see it (the Writeback Logs tab and `pswb writeback logs`). */
+export function readLogPage(
+  store: Pick<WritebackStore, 'query'>,
+  actor: Actor,
+  filter: LogFilter = {},
+): LogPage {
+  const query = scopeLogFilter(actor, filter);
+  const { rows, total } = store.query(query);
+  return {
+    records: rows.map(toWritebackRecord),
+    total,
+    page: query.page,
+    pageSize: query.pageSize,
+    pages: Math.ceil(total / query.pageSize),
   };
 }

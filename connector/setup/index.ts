@@ -39,6 +39,7 @@ export {
   currentYearid,
   districtToday,
   importAttendanceCodes,
+  mapReasonCodes,
   schoolYearLabel,
   type CodeImportOptions,
   type CodeImportResult,

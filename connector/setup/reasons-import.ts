@@ -112,6 +112,46 @@ export async function importAttendanceCodes(
   return { schoolNumber: school, yearid, codes, lateCheckin, earlyCheckout, warnings };
 }
 
+/**
+ * Maps a school's imported codes as Late Check-in and Early Check-out reasons, without asking
+ * PowerSchool again (the page's mapping form); each code must be one of the imported codes.
+ */
+export async function mapReasonCodes(
+  settings: SettingsStore,
+  actor: Actor,
+  schoolNumber: number,
+  mapping: { late: string[]; early: string[] },
+): Promise<SchoolReasons> {
+  assertCanSeeSchool(actor, schoolNumber);
+  const current = settings.get().reasons[String(schoolNumber)];
+  if (!current) {
+    throw new ConnectorError(
+      'invalid_settings',
+      `School ${schoolNumber} has no imported attendance codes yet: import them first, then map them.`,
+    );
+  }
+  const warnings: string[] = [];
+  const lateCheckin = chooseMapping(
+    current.codes,
+    mapping.late,
+    undefined,
+    'Late Check-in',
+    warnings,
+  );
+  const earlyCheckout = chooseMapping(
+    current.codes,
+    mapping.early,
+    undefined,
+    'Early Check-out',
+    warnings,
+  );
+  const saved = await settings.update((draft) => {
+    const reasons = draft.reasons[String(schoolNumber)];
+    if (reasons) Object.assign(reasons, { lateCheckin, earlyCheckout });
+  });
+  return saved.reasons[String(schoolNumber)]!;
+}
+
 /** A school's codes for one year; refuses plainly when PowerSchool has none. */
 async function fetchAttendanceCodes(
   context: ReasonsContext,

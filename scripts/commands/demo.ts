@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -5,6 +6,7 @@ import {
   LOG_DB_FILE,
   SETTINGS_FILE,
   openWorkspace,
+  readLogPage,
   renderLogTable,
   type Connector,
 } from '../../connector/index.ts';
@@ -137,6 +139,31 @@ async function demoKey(dataDir: string): Promise<string> {
   }
 }
 
+/** The demo's sign-ins for the page: a district admin and a building admin of school 101. */
+export const DEMO_USERS = {
+  district: { email: 'district.admin@demo.example.org', name: 'Dana District' },
+  building: { email: 'building.admin@demo.example.org', name: 'Bo Building' },
+} as const;
+
+/** Creates the demo's two accounts, each with a new password (printed once by the demo). */
+async function demoUsers(dataDir: string): Promise<{ district: string; building: string }> {
+  const workspace = await openWorkspace({ dataDir });
+  try {
+    const users = workspace.store().users;
+    const now = new Date();
+    const district = randomBytes(12).toString('base64url');
+    const building = randomBytes(12).toString('base64url');
+    await users.add({ ...DEMO_USERS.district, role: 'district_admin', password: district }, now);
+    await users.add(
+      { ...DEMO_USERS.building, role: 'building_admin', schools: [101], password: building },
+      now,
+    );
+    return { district, building };
+  } finally {
+    workspace.close();
+  }
+}
+
 /** Posts the demo day to the ingest API, as a visitor-management system would. */
 async function postDemoDay(service: RunningService, key: string): Promise<void> {
   const response = await fetch(`${service.url}/api/v1/events`, {
@@ -152,7 +179,7 @@ async function postDemoDay(service: RunningService, key: string): Promise<void> 
 /** Resolves once the worker has brought every event to a final state. */
 async function settled(service: RunningService): Promise<void> {
   for (;;) {
-    const queue = service.connector.queue();
+    const queue = service.store.queue();
     if (queue.pending === 0 && queue.sending === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -196,6 +223,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       `Connector: schools 101 Daily, 102 Time, 103 Meeting; reasons T (late) and ED (early) imported.`,
     );
     const key = await demoKey(dataDir);
+    const passwords = await demoUsers(dataDir);
     try {
       service = await startService({
         dataDir,
@@ -220,10 +248,15 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     await postDemoDay(service, key);
     await settled(service);
     io.stdout(
-      renderLogTable(service.connector.logs(DISTRICT_ADMIN, { pageSize: 50 }), { details: true }),
+      renderLogTable(readLogPage(service.store, DISTRICT_ADMIN, { pageSize: 50 }), {
+        details: true,
+      }),
     );
     if (values.once) return 0;
     io.stdout(`The simulator keeps running at ${sim.url}, and the service at ${service.url}:
+  PowerSchool Setup page: ${service.url}/admin
+    District admin:              ${DEMO_USERS.district.email}  password ${passwords.district}
+    Building admin (school 101): ${DEMO_USERS.building.email}  password ${passwords.building}
   API reference: ${service.url}/api/docs
   Demo API key:  ${key}
 Try, in another terminal:
@@ -250,8 +283,9 @@ plugin installed and enabled, connects the connector to it (Settings, School Bui
 posts six check-ins and check-outs of ${dates.inSession} to its ingest API as a
 visitor-management system would, and prints the Writeback Logs table once the worker has written
 them: four Successful, and two Failed with PowerSchool's message, its meaning and how to resolve
-it. Both then keep running until Ctrl-C, and the API URL, its reference page and the key are
-printed so you can try them.
+it. Both then keep running until Ctrl-C, and the PowerSchool Setup page's URL with a demo
+district admin's and building admin's sign-ins (new passwords each run), the API URL, its
+reference page and the key are printed so you can try them.
 
 Options:
   --port N            Simulator port; 0 picks a free one (default: 7070)

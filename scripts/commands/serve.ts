@@ -1,5 +1,6 @@
 /**
- * `pswb serve`: the connector running all day: the ingest API, the outbox workers, health.
+ * `pswb serve`: the connector running all day: the ingest API, the PowerSchool Setup page, the
+ * outbox workers, health.
  * Wiring only: the service lives in service/.
  */
 import { startService, type RunningService } from '../../service/service.ts';
@@ -20,11 +21,13 @@ const OPTIONS = {
 const HELP = `Usage: pswb serve [--port 8080] [--host 127.0.0.1] [--data-dir DIR] [--workers 1]
 
 Runs the connector as a service: the ingest API under /api/v1 (what a visitor-management system
-posts its check-ins and check-outs to, with an API key from pswb keys create), a worker that
-writes each accepted event to PowerSchool at once, /healthz and /readyz. Prints one JSON ready
-line on stdout with the URLs; logs one JSON line per request and per writeback on stderr (no
-secrets, keys or student names). Ctrl-C or SIGTERM stops taking events, puts back what was not
-finished, and exits 0. The data directory needs a saved connection (pswb connect).
+posts its check-ins and check-outs to, with an API key from pswb keys create), the PowerSchool
+Setup page at /admin for district and building admins (accounts from pswb users add), a worker
+that writes each accepted event to PowerSchool at once, /healthz and /readyz. Prints one JSON
+ready line on stdout with the URLs; logs one JSON line per request and per writeback on stderr
+(no secrets, keys or student names). Ctrl-C or SIGTERM stops taking events, puts back what was
+not finished, and exits 0. Without a saved connection (pswb connect, or the page's Settings tab)
+the page works and the API answers 503 until one is saved.
 
 Options:
   --port N           Port to listen on; 0 picks a free one (default 8080)
@@ -34,9 +37,11 @@ Options:
   --rate-limit N     Requests per second per API key, bursts of 2N (default 200)
   --quiet            Log only warnings and errors
 
-The API: /api/docs (reference), /api/openapi.json (OpenAPI 3.1); docs/service.md.
+The page: /admin (sign in at /login). The API: /api/docs (reference), /api/openapi.json
+(OpenAPI 3.1). docs/service.md.
 
 Examples:
+  npx pswb users add --email you@district.org --role district-admin
   npx pswb serve --port 8080
   curl -s localhost:8080/healthz
   curl -s -X POST localhost:8080/api/v1/events -H "authorization: Bearer $PSWB_API_KEY" \\
@@ -91,6 +96,7 @@ export const serveCommand: Command = {
         event: 'ready',
         url: service.url,
         api: `${service.url}/api/v1`,
+        admin: `${service.url}/admin`,
         docs: `${service.url}/api/docs`,
         health: `${service.url}/healthz`,
         workers: service.workers,

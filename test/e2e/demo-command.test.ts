@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PageClient } from '../service/web-support.ts';
 import { main } from '../../scripts/pswb.ts';
 
 const dirs: string[] = [];
@@ -80,6 +81,18 @@ describe('pswb demo (npm start)', () => {
     expect(page.total).toBe(6);
     expect(page.events.filter((event) => event.status === 'successful')).toHaveLength(4);
     expect((await fetch(`${service}/healthz`)).status).toBe(200);
+    // The page's URL and both demo sign-ins: each signs in, the building admin sees school 101 only.
+    expect(stdout).toContain(`PowerSchool Setup page: ${service}/admin`);
+    const signIns = [...stdout.matchAll(/(\S+@demo\.example\.org) +password (\S+)/g)];
+    expect(signIns).toHaveLength(2);
+    for (const [, email, password] of signIns) {
+      const client = new PageClient(service);
+      expect((await client.signIn(email!, password!)).status).toBe(303);
+      const logs = await client.get('/admin/logs');
+      expect(logs.status).toBe(200);
+      const rows = [...logs.html.matchAll(/<tr data-id="([^"]+)"/g)].length;
+      expect(rows).toBe(email!.startsWith('building') ? 2 : 6);
+    }
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGINT');
     expect(await exited).toBe(0);

@@ -1,0 +1,278 @@
+/**
+ * The PowerSchool Setup page of `pswb serve`: sign-in, then the tabs (Overview, Settings, School
+ * Building Setup, Reasons, Writeback Logs, Audit log), server-rendered. Every /admin route runs
+ * behind the session check (session.ts) and decides on the server what the user's role allows;
+ * every form carries a CSRF token; every answer carries the secure headers below (a CSP with no
+ * inline script or style, no framing, no referrer leaks) and is never cached.
+ */
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono, type Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { html } from 'hono/html';
+import { secureHeaders } from 'hono/secure-headers';
+import {
+  ConnectorError,
+  DEFAULT_SESSION_LIMITS,
+  type SessionLimits,
+} from '../../connector/index.ts';
+import { ASSETS } from './assets.ts';
+import { refusalPage, type AdminContext } from './context.ts';
+import { notice, shell, type Markup } from './layout.ts';
+import { registerAudit } from './pages/audit.ts';
+import { registerLogs } from './pages/logs.ts';
+import { registerOverview } from './pages/overview.ts';
+import { registerReasons } from './pages/reasons.ts';
+import { registerSchools } from './pages/schools.ts';
+import { registerSettings } from './pages/settings.ts';
+import {
+  CSRF_FIELD,
+  LOGIN_COOKIE,
+  LoginLimiter,
+  clearSessionCookie,
+  currentSession,
+  field,
+  loginCsrf,
+  readForm,
+  requireSession,
+  sameToken,
+  setSessionCookie,
+  type AdminEnv,
+} from './session.ts';
+
+export interface AdminAppOptions extends AdminContext {
+  limits?: SessionLimits;
+  loginLimiter?: LoginLimiter;
+  /** Logs an unexpected error of a page (the page itself says only that it failed). */
+  onError?: (error: unknown) => void;
+}
+
+/** The CSP: scripts, styles and forms from this origin only; no inline code, no framing. */
+const CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  objectSrc: ["'none'"],
+};
+
+/** Builds the page's routes: /login, /logout, /admin and its tabs, /admin/assets. */
+export function createAdminApp(options: AdminAppOptions): Hono<AdminEnv> {
+  const limits = options.limits ?? DEFAULT_SESSION_LIMITS;
+  const limiter = options.loginLimiter ?? new LoginLimiter();
+  const app = new Hono<AdminEnv>();
+
+  app.use('/login', secureHeaders({ contentSecurityPolicy: CSP, referrerPolicy: 'no-referrer' }));
+  app.use('/logout', secureHeaders({ contentSecurityPolicy: CSP, referrerPolicy: 'no-referrer' }));
+  app.use('/admin/*', secureHeaders({ contentSecurityPolicy: CSP, referrerPolicy: 'no-referrer' }));
+  app.use('/admin', secureHeaders({ contentSecurityPolicy: CSP, referrerPolicy: 'no-referrer' }));
+  const noStore = async (c: Context, next: () => Promise<void>) => {
+    await next();
+    if (!c.req.path.startsWith('/admin/assets/')) c.header('cache-control', 'no-store');
+  };
+  app.use('/login', noStore);
+  app.use('/admin', noStore);
+  app.use('/admin/*', noStore);
+
+  app.get('/admin/assets/:file', (c) => {
+    const asset = ASSETS[c.req.param('file')];
+    if (!asset) return c.text('No such asset.', 404);
+    return c.body(asset.body, 200, {
+      'content-type': asset.type,
+      'cache-control':
+        c.req.query('v') === asset.version ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
+  });
+
+  app.get('/login', (c) => {
+    if (currentSession(c, stores(options), options.now(), limits))
+      return c.redirect(safeNext(c.req.query('next')), 303);
+    return c.html(
+      loginPage({
+        csrf: loginCsrf(c),
+        next: c.req.query('next') ?? '',
+        noUsers: options.store().users.count() === 0,
+      }),
+    );
+  });
+
+  app.post('/login', async (c) => {
+    const form = await readForm(c);
+    const email = field(form, 'email').toLowerCase();
+    const next = field(form, 'next');
+    const expected = getCookie(c, LOGIN_COOKIE);
+    const sent = form[CSRF_FIELD];
+    if (!sameToken(typeof sent === 'string' ? sent : undefined, expected)) {
+      return c.html(
+        loginPage({
+          csrf: loginCsrf(c),
+          next,
+          email,
+          error: 'The sign-in form had expired. Please sign in again.',
+        }),
+        403,
+      );
+    }
+    const address = clientAddress(c);
+    const now = options.now().getTime();
+    const wait = limiter.retryAfter(email, address, now);
+    if (wait > 0) {
+      c.header('retry-after', String(wait));
+      return c.html(
+        loginPage({
+          csrf: loginCsrf(c),
+          next,
+          email,
+          error: `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''}.`,
+        }),
+        429,
+      );
+    }
+    const user = email
+      ? await options.store().users.verify(email, field(form, 'password'))
+      : undefined;
+    if (!user) {
+      limiter.failed(email, address, now);
+      return c.html(
+        loginPage({
+          csrf: loginCsrf(c),
+          next,
+          email,
+          error: 'The email or password is not right.',
+        }),
+        401,
+      );
+    }
+    limiter.succeeded(email);
+    // A new session at every sign-in (any earlier one on this browser ends): a session id
+    // planted before sign-in is never the signed-in one.
+    const old = getCookie(c, 'pswb_session');
+    if (old) options.store().sessions.delete(old);
+    // Sessions nobody came back to are deleted here, at each sign-in (one indexed DELETE).
+    options.store().sessions.prune(options.now(), limits);
+    const { token } = options.store().sessions.create(user.id, options.now(), limits);
+    options.store().users.markLogin(user.id, options.now());
+    setSessionCookie(c, token, limits);
+    return c.redirect(safeNext(next), 303);
+  });
+
+  const session = requireSession({
+    users: () => options.store().users,
+    sessions: () => options.store().sessions,
+    now: options.now,
+    limits,
+    refuse: (c, status, detail) => refusalPage(c, 'overview', status, detail),
+  });
+  app.use('/logout', session);
+  app.post('/logout', (c) => {
+    const token = getCookie(c, 'pswb_session');
+    if (token) options.store().sessions.delete(token);
+    clearSessionCookie(c);
+    return c.redirect('/login', 303);
+  });
+
+  app.use('/admin', session);
+  app.use('/admin/*', async (c, next) =>
+    c.req.path.startsWith('/admin/assets/') ? next() : session(c, next),
+  );
+  registerOverview(app, options);
+  registerSettings(app, options);
+  registerSchools(app, options);
+  registerReasons(app, options);
+  registerLogs(app, options);
+  registerAudit(app, options);
+  app.all('/admin/*', (c) => refusalPage(c, 'overview', 404, `There is no page at ${c.req.path}.`));
+
+  app.onError((error, c) => {
+    if (error instanceof ConnectorError && error.code === 'event_not_found' && c.var.user) {
+      return refusalPage(c as Context<AdminEnv>, 'overview', 404, error.message);
+    }
+    options.onError?.(error);
+    return c.html(
+      shell(
+        'Something went wrong · PowerSchool Setup',
+        html`<main id="main">
+          <h1>Something went wrong</h1>
+          ${notice('error', 'The page could not be shown. The service log has the details; try again in a moment.')}
+          <p><a href="/admin">Back to the overview</a></p>
+        </main>`,
+      ),
+      500,
+    );
+  });
+  return app;
+}
+
+function stores(options: AdminContext) {
+  return { users: options.store().users, sessions: options.store().sessions };
+}
+
+/** Where to go after signing in: a page of ours, never another site. */
+function safeNext(next: string | undefined): string {
+  return next && /^\/admin(\/|\?|$)/.test(next) && !next.startsWith('//') ? next : '/admin';
+}
+
+function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function loginPage(options: {
+  csrf: string;
+  next: string;
+  email?: string;
+  error?: string;
+  noUsers?: boolean;
+}): Markup {
+  return shell(
+    'Sign in · PowerSchool Setup',
+    html`<main id="main" class="login">
+      <h1>PowerSchool Setup: sign in</h1>
+      ${options.error ? notice('error', options.error) : ''}
+      ${
+        options.noUsers
+          ? notice(
+              'warn',
+              'No accounts exist yet. Create the first district admin on the machine that runs pswb:',
+              [
+                'npx pswb users add --email you@district.org --role district-admin',
+                'It prints a password once; sign in with it here.',
+              ],
+            )
+          : ''
+      }
+      <form method="post" action="/login" class="card">
+        <input type="hidden" name="${CSRF_FIELD}" value="${options.csrf}" />
+        <input type="hidden" name="next" value="${options.next}" />
+        <div class="field">
+          <label for="email">Email</label>
+          <input
+            id="email"
+            name="email"
+            type="email"
+            autocomplete="username"
+            required
+            value="${options.email ?? ''}"
+          />
+        </div>
+        <div class="field">
+          <label for="password">Password</label>
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autocomplete="current-password"
+            required
+          />
+        </div>
+        <button type="submit">Sign in</button>
+      </form>
+    </main>`,
+  );
+}

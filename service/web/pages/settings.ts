@@ -1,0 +1,266 @@
+/**
+ * The Settings tab (the guide's "Settings"): PowerSchool URL, Client ID, Client Secret, Visible
+ * Student ID and the DCID/ID source, and "Save and Apply to All Schools", which checks the
+ * connection first and saves only when it works, answering in the guide's terms (a 401, the
+ * plugin disabled, the v1 access level). The Client Secret is write-only: never sent to the
+ * browser; an empty field keeps the saved one. District admins change it; support reads it.
+ */
+import type { Hono } from 'hono';
+import { html } from 'hono/html';
+import {
+  ConnectorError,
+  STUDENT_ID_SOURCES,
+  VISIBLE_STUDENT_IDS,
+  redactSettings,
+  saveConnectionSettings,
+  type ConnectionReport,
+  type ConnectionSettings,
+} from '../../../connector/index.ts';
+import { audit, refusalPage, renderTab, type AdminContext } from '../context.ts';
+import { csrfField, mayOpen, notice, type Markup } from '../layout.ts';
+import { canChange, field, type AdminEnv } from '../session.ts';
+
+const VISIBLE_LABELS: Record<(typeof VISIBLE_STUDENT_IDS)[number], string> = {
+  sis_id: 'SIS ID',
+  student_number: 'Student Number',
+};
+
+const SOURCE_LABELS: Record<(typeof STUDENT_ID_SOURCES)[number], string> = {
+  dcid: 'DCID (the students table’s DCID; looked up to the ID)',
+  id: 'ID (already PowerSchool’s students.id)',
+};
+
+/** The form's values (never the secret). */
+interface SettingsForm {
+  url: string;
+  clientId: string;
+  visibleStudentId: string;
+  studentIdSource: string;
+}
+
+function formOf(connection: ConnectionSettings | undefined): SettingsForm {
+  return {
+    url: connection?.url ?? '',
+    clientId: connection?.clientId ?? '',
+    visibleStudentId: connection?.visibleStudentId ?? 'sis_id',
+    studentIdSource: connection?.studentIdSource ?? 'dcid',
+  };
+}
+
+export function registerSettings(app: Hono<AdminEnv>, context: AdminContext): void {
+  app.get('/admin/settings', (c) => {
+    if (!mayOpen(c.var.user, 'settings')) return notForBuildingAdmins(c);
+    const connection = context.settings.get().connection;
+    return renderTab(
+      c,
+      'settings',
+      'Settings',
+      settingsBody(c.var, formOf(connection), connection !== undefined),
+    );
+  });
+
+  app.post('/admin/settings', async (c) => {
+    if (!mayOpen(c.var.user, 'settings')) return notForBuildingAdmins(c);
+    if (!canChange(c.var.user) || c.var.user.role !== 'district_admin') {
+      return refusalPage(c, 'settings', 403, 'Only a district admin can save the settings.');
+    }
+    const form = c.var.form;
+    const saved = context.settings.get().connection;
+    const entered: SettingsForm = {
+      url: field(form, 'url'),
+      clientId: field(form, 'clientId'),
+      visibleStudentId: field(form, 'visibleStudentId'),
+      studentIdSource: field(form, 'studentIdSource'),
+    };
+    // Write-only: an empty secret keeps the saved one.
+    const secret = field(form, 'clientSecret') || saved?.clientSecret || '';
+    const before = redactSettings(context.settings.get()).connection ?? null;
+    try {
+      const result = await saveConnectionSettings({
+        settings: context.settings,
+        actor: c.var.actor,
+        input: { ...entered, clientSecret: secret },
+        clock: { now: context.now },
+      });
+      if (!result.saved) {
+        return renderTab(
+          c,
+          'settings',
+          'Settings',
+          settingsBody(c.var, entered, saved !== undefined, failedCheck(result.report)),
+          502,
+        );
+      }
+      audit(context, c.var.user, {
+        action: 'settings.save',
+        target: 'settings',
+        before,
+        after: result.settings.connection ?? null,
+      });
+      context.reconnect();
+      return renderTab(
+        c,
+        'settings',
+        'Settings',
+        settingsBody(
+          c.var,
+          formOf(context.settings.get().connection),
+          true,
+          passedCheck(result.report),
+        ),
+      );
+    } catch (error) {
+      if (!(error instanceof ConnectorError)) throw error;
+      const items = error.details.length > 0 ? [...error.details] : [error.message];
+      return renderTab(
+        c,
+        'settings',
+        'Settings',
+        settingsBody(
+          c.var,
+          entered,
+          saved !== undefined,
+          notice('error', 'Settings not saved.', items),
+        ),
+        422,
+      );
+    }
+  });
+}
+
+function notForBuildingAdmins(c: Parameters<typeof refusalPage>[0]) {
+  return refusalPage(
+    c,
+    'overview',
+    403,
+    'The Settings tab is for district admins: the PowerSchool connection applies to every school. Building admins use School Building Setup and the Writeback Logs.',
+  );
+}
+
+function passedCheck(report: ConnectionReport | undefined): Markup {
+  if (!report) return notice('ok', 'Saved and applied to all schools.');
+  return notice(
+    'ok',
+    'Saved and applied to all schools: the connection works.',
+    report.steps.map((step) => step.detail),
+  );
+}
+
+function failedCheck(report: ConnectionReport | undefined): Markup {
+  const problem = report?.problem;
+  if (!problem) return notice('error', 'Settings not saved: the connection check failed.');
+  return html`<div class="alert" role="alert">
+    <strong>Settings not saved: the connection check failed.</strong>
+    <dl>
+      <dt>PowerSchool answered</dt>
+      <dd>${problem.message}</dd>
+      <dt>What it means</dt>
+      <dd>${problem.meaning}</dd>
+      <dt>How to resolve it</dt>
+      <dd>
+        <ul>
+          ${problem.resolution.map((step) => html`<li>${step}</li>`)}
+        </ul>
+      </dd>
+    </dl>
+  </div>`;
+}
+
+function settingsBody(
+  who: AdminEnv['Variables'],
+  values: SettingsForm,
+  secretSaved: boolean,
+  result?: Markup,
+): Markup {
+  const editable = who.user.role === 'district_admin';
+  const disabled = editable ? '' : html`disabled`;
+  const secretHint = secretSaved
+    ? 'A secret is saved. Leave this empty to keep it; it is never shown.'
+    : "From the plugin's Data Provider Configuration in PowerSchool.";
+  return html`${result ?? ''}
+    ${editable ? '' : notice('warn', 'Read only: only a district admin can change the settings.')}
+    <form method="post" action="/admin/settings" class="card" novalidate>
+      ${csrfField(who.csrf)}
+      <div class="field">
+        <label for="url">PowerSchool URL</label>
+        <input
+          id="url"
+          name="url"
+          type="text"
+          inputmode="url"
+          autocomplete="url"
+          size="48"
+          value="${values.url}"
+          aria-describedby="url-hint"
+          ${disabled}
+        />
+        <div id="url-hint" class="hint">
+          The base URL you use to log into the PowerSchool Admin Portal: https, no trailing slash,
+          no path. Correct: <code>https://sample-district.powerschool.com</code>. Incorrect:
+          <code>https://sample-district.powerschool.com/</code> and
+          <code>https://sample-district.powerschool.com/admin</code>.
+        </div>
+      </div>
+      <div class="row">
+        <div class="field">
+          <label for="clientId">Client ID</label>
+          <input
+            id="clientId"
+            name="clientId"
+            type="text"
+            autocomplete="off"
+            size="40"
+            value="${values.clientId}"
+            aria-describedby="client-hint"
+            ${disabled}
+          />
+        </div>
+        <div class="field">
+          <label for="clientSecret">Client Secret</label>
+          <input
+            id="clientSecret"
+            name="clientSecret"
+            type="password"
+            autocomplete="new-password"
+            size="40"
+            value=""
+            aria-describedby="secret-hint"
+            ${disabled}
+          />
+          <div id="secret-hint" class="hint">${secretHint}</div>
+        </div>
+      </div>
+      <p id="client-hint" class="hint">
+        Both are in the Navigate360 Attendance Access plugin’s Data Provider Configuration in
+        PowerSchool.
+      </p>
+      <div class="row">
+        <div class="field">
+          <label for="visibleStudentId">Visible Student ID</label>
+          <select id="visibleStudentId" name="visibleStudentId" ${disabled}>
+            ${VISIBLE_STUDENT_IDS.map(
+              (value) =>
+                html`<option
+                  value="${value}"
+                  ${value === values.visibleStudentId ? 'selected' : ''}
+                >
+                  ${VISIBLE_LABELS[value]}
+                </option>`,
+            )}
+          </select>
+        </div>
+        <div class="field">
+          <label for="studentIdSource">Student IDs in events are</label>
+          <select id="studentIdSource" name="studentIdSource" ${disabled}>
+            ${STUDENT_ID_SOURCES.map(
+              (value) =>
+                html`<option value="${value}" ${value === values.studentIdSource ? 'selected' : ''}>
+                  ${SOURCE_LABELS[value]}
+                </option>`,
+            )}
+          </select>
+        </div>
+      </div>
+      ${editable ? html`<button type="submit">Save and Apply to All Schools</button>` : ''}
+    </form>`;
+}
