@@ -5,6 +5,7 @@ import {
   COMMON_HELP,
   COMMON_OPTIONS,
   actorOption,
+  cliActor,
   dateOption,
   numberListOption,
   toJson,
@@ -44,6 +45,14 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     const connector = workspace.connector();
     const results = [];
     for (const schoolNumber of schools) {
+      const before = workspace.settings.get().reasons[String(schoolNumber)];
+      const summary = (reasons: typeof before) =>
+        reasons && {
+          yearid: reasons.yearid,
+          codes: reasons.codes.map((code) => code.attCode),
+          lateCheckin: reasons.lateCheckin,
+          earlyCheckout: reasons.earlyCheckout,
+        };
       results.push(
         await connector.importAttendanceCodes(actor, {
           schoolNumber,
@@ -53,6 +62,14 @@ async function run(argv: string[], io: CliIO): Promise<number> {
           ...(early ? { early } : {}),
         }),
       );
+      workspace.store().audit.record({
+        at: new Date(),
+        actor: cliActor(),
+        action: 'reasons.import',
+        target: `school ${schoolNumber}`,
+        before: summary(before) ?? null,
+        after: summary(workspace.settings.get().reasons[String(schoolNumber)]) ?? null,
+      });
     }
     const warnings = await connector.checkReasonYears(actor);
     if (values.json) {

@@ -18,6 +18,7 @@ import {
   COMMON_HELP,
   COMMON_OPTIONS,
   actorOption,
+  cliActor,
   choiceOption,
   toJson,
   withWorkspace,
@@ -74,6 +75,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       const missing = describeMissing(resolved, ['url', 'clientId', 'clientSecret']);
       throw new UsageError(`${missing} required the first time.`);
     }
+    const before = redactSettings(workspace.settings.get()).connection ?? null;
     const result = await saveConnectionSettings({
       settings: workspace.settings,
       actor,
@@ -90,6 +92,16 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       },
       check: !values['no-check'],
     });
+    if (result.saved) {
+      workspace.store().audit.record({
+        at: new Date(),
+        actor: cliActor(),
+        action: 'settings.save',
+        target: 'settings',
+        before,
+        after: result.settings.connection ?? null,
+      });
+    }
     if (values.json) {
       io.stdout(toJson(result));
     } else {

@@ -5,6 +5,7 @@ import {
   COMMON_HELP,
   COMMON_OPTIONS,
   actorOption,
+  cliActor,
   choiceOption,
   numberListOption,
   toJson,
@@ -107,8 +108,28 @@ async function runSet(argv: string[], io: CliIO): Promise<number> {
       : choiceOption('prevent-overrides', prevent, ['on', 'off'] as const);
   return withWorkspace(values['data-dir'], async (workspace) => {
     const connector = workspace.connector();
-    if (preventValue !== undefined)
+    const before = workspace.settings.get();
+    const audit = (action: string, target: string, from: unknown, to: unknown): void => {
+      workspace
+        .store()
+        .audit.record({
+          at: new Date(),
+          actor: cliActor(),
+          action,
+          target,
+          before: from,
+          after: to,
+        });
+    };
+    if (preventValue !== undefined) {
       await connector.setPreventSchoolOverrides(actor, preventValue === 'on');
+      audit(
+        'settings.prevent_school_overrides',
+        'settings',
+        { preventSchoolOverrides: before.preventSchoolOverrides },
+        { preventSchoolOverrides: preventValue === 'on' },
+      );
+    }
     let schools: SchoolView[] = [];
     if (values.school !== undefined) {
       const numbers =
@@ -121,6 +142,26 @@ async function runSet(argv: string[], io: CliIO): Promise<number> {
         ...(mode !== undefined ? { mode: mode === 'none' ? null : mode } : {}),
       }));
       schools = await connector.updateSchools(actor, changes);
+      const changed = new Set(numbers);
+      const pick = (school: {
+        schoolNumber: number;
+        name: string;
+        enabled: boolean;
+        mode?: string;
+      }) => ({
+        schoolNumber: school.schoolNumber,
+        name: school.name,
+        enabled: school.enabled,
+        mode: school.mode ?? null,
+      });
+      audit(
+        'school.update',
+        `schools ${numbers.join(', ')}`,
+        Object.values(before.schools)
+          .filter((school) => changed.has(school.schoolNumber))
+          .map(pick),
+        schools.filter((school) => changed.has(school.schoolNumber)).map(pick),
+      );
     } else {
       schools = await connector.listSchools(actor, { refresh: false });
     }

@@ -2,6 +2,7 @@ import { mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWorkspace } from '../../connector/index.ts';
 import { main } from '../../scripts/pswb.ts';
 import type { RunningSimulator } from '../../simulator/server.ts';
 import { DEMO_FACTS, newYorkTime, startDemoSimulator } from './support/simulator.ts';
@@ -257,5 +258,35 @@ describe('pswb connector verbs', () => {
     );
     expect(code).toBe(3);
     expect(err).toContain('School 102 is not assigned to you');
+  });
+
+  it('writes every settings change made above to the audit log, as cli:<user>, secret redacted', async () => {
+    const workspace = await openWorkspace({ dataDir });
+    try {
+      const entries = workspace.store().audit.list({ limit: 500 });
+      const actions = new Set(entries.map((entry) => entry.action));
+      for (const action of [
+        'settings.save',
+        'school.update',
+        'settings.prevent_school_overrides',
+        'reasons.import',
+      ]) {
+        expect(actions, action).toContain(action);
+      }
+      expect(entries.every((entry) => entry.actor.startsWith('cli'))).toBe(true);
+      const saved = entries.find((entry) => entry.action === 'settings.save')!;
+      expect(JSON.stringify(saved)).not.toContain(sim.plugin!.clientSecret);
+      // A refused change (the building admin above) wrote nothing more than the changes made.
+      const overrides = entries.filter(
+        (entry) => entry.action === 'settings.prevent_school_overrides',
+      );
+      expect(
+        overrides.map(
+          (entry) => (entry.after as { preventSchoolOverrides: boolean }).preventSchoolOverrides,
+        ),
+      ).toEqual([false, true]);
+    } finally {
+      workspace.close();
+    }
   });
 });
