@@ -110,16 +110,14 @@ async function runSet(argv: string[], io: CliIO): Promise<number> {
     const connector = workspace.connector();
     const before = workspace.settings.get();
     const audit = (action: string, target: string, from: unknown, to: unknown): void => {
-      workspace
-        .store()
-        .audit.record({
-          at: new Date(),
-          actor: cliActor(),
-          action,
-          target,
-          before: from,
-          after: to,
-        });
+      workspace.store().audit.record({
+        at: new Date(),
+        actor: cliActor(),
+        action,
+        target,
+        before: from,
+        after: to,
+      });
     };
     if (preventValue !== undefined) {
       await connector.setPreventSchoolOverrides(actor, preventValue === 'on');
