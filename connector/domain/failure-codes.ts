@@ -38,6 +38,7 @@ export const SETUP_ERROR_CODES = [
   'settings_unreadable',
   'store_newer',
   'store_unreadable',
+  'store_busy',
   'data_dir_unusable',
   'disk_full',
 ] as const;
@@ -163,6 +164,11 @@ export const CONNECTOR_FAILURES: Record<ConnectorErrorCode, FailureText> = {
   store_unreadable: {
     meaning: 'The writeback log file is not a pswb database, or is damaged; it was not changed.',
     fix: 'Restore connector.db from a backup, or use another data directory (--data-dir).',
+  },
+  store_busy: {
+    meaning:
+      "Another process held the writeback log's write lock longer than pswb waits (5 s), so this change was not made; nothing was lost or half-written.",
+    fix: 'Try again in a moment. If it keeps happening, look for a long-running pswb command on the same data directory (a large writeback send or replay), or run the service alone.',
   },
   data_dir_unusable: {
     meaning: 'The data directory cannot be created, read or written.',

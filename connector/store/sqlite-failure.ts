@@ -1,11 +1,13 @@
 /**
  * SQLite's and the file system's failures as connector errors: a full disk, a file that is not a
- * database, a folder that cannot be used. Anything else is passed on unchanged.
+ * database, a lock held too long by another process, a folder that cannot be used. Anything else is passed on unchanged.
  */
 import { ConnectorError } from '../domain/index.ts';
 
 const DISK_FULL = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT']);
 const NOT_A_DATABASE = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
+/** Another connection held the lock past busy_timeout (schema.ts sets 5 s). */
+const BUSY = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED']);
 const UNUSABLE = new Set([
   'SQLITE_CANTOPEN',
   'SQLITE_READONLY',
@@ -43,6 +45,13 @@ export function storageFailure(error: unknown, path: string): unknown {
     return new ConnectorError(
       'store_unreadable',
       `${path} is not a pswb writeback log or is damaged (${code}); it was not changed.`,
+      { cause: error },
+    );
+  }
+  if (BUSY.has(base)) {
+    return new ConnectorError(
+      'store_busy',
+      `${path} stayed locked by another process for more than 5 s (${code}); nothing of this change was saved. Try again.`,
       { cause: error },
     );
   }

@@ -75,6 +75,7 @@ const STATUS_OF_CODE: Partial<Record<ConnectorErrorCode, [ContentfulStatusCode, 
   unknown_school: [422, 'Unknown school'],
   not_connected: [503, 'The service has no PowerSchool connection'],
   store_unreadable: [503, 'The log database cannot be read'],
+  store_busy: [503, 'The log database is busy'],
   disk_full: [503, 'The disk is full'],
 };
 
@@ -89,6 +90,8 @@ export function problemFromError(c: Context, error: unknown): Response {
       detail: extra.length > 0 ? `${error.message} ${extra.join('; ')}` : error.message,
       errors: extra.map((message) => ({ message })),
       type: `/api/problems/${error.code.replace(/_/g, '-')}`,
+      // The lock is held by another process for a moment: a retry soon may well succeed.
+      ...(error.code === 'store_busy' ? { headers: { 'retry-after': '1' } } : {}),
     });
   }
   if (error instanceof HTTPException) {

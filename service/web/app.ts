@@ -16,7 +16,7 @@ import {
   type SessionLimits,
 } from '../../connector/index.ts';
 import { ASSETS } from './assets.ts';
-import { refusalPage, type AdminContext } from './context.ts';
+import { refusalPage, renderTab, type AdminContext } from './context.ts';
 import { notice, shell, type Markup } from './layout.ts';
 import { registerAudit } from './pages/audit.ts';
 import { registerLogs } from './pages/logs.ts';
@@ -187,8 +187,18 @@ export function createAdminApp(options: AdminAppOptions): Hono<AdminEnv> {
   app.all('/admin/*', (c) => refusalPage(c, 'overview', 404, `There is no page at ${c.req.path}.`));
 
   app.onError((error, c) => {
-    if (error instanceof ConnectorError && error.code === 'event_not_found' && c.var.user) {
-      return refusalPage(c as Context<AdminEnv>, 'overview', 404, error.message);
+    // A refusal the connector explains (an id of another building, a bad value, the database
+    // busy or full) is shown in the page's frame with its message and the right status.
+    if (error instanceof ConnectorError && c.var.user) {
+      const status = statusOfRefusal(error);
+      const items = error.details.filter((detail) => !error.message.includes(detail));
+      return renderTab(
+        c as Context<AdminEnv>,
+        'overview',
+        status === 404 ? 'Not found' : 'Not done',
+        notice('error', error.message, [...items]),
+        status,
+      );
     }
     options.onError?.(error);
     return c.html(
@@ -204,6 +214,27 @@ export function createAdminApp(options: AdminAppOptions): Hono<AdminEnv> {
     );
   });
   return app;
+}
+
+/** The page's status for a connector refusal (the API's mapping is service/http/problem.ts). */
+function statusOfRefusal(error: ConnectorError): 403 | 404 | 409 | 422 | 503 {
+  switch (error.code) {
+    case 'event_not_found':
+    case 'unknown_school':
+      return 404;
+    case 'permission_denied':
+      return 403;
+    case 'event_not_resendable':
+    case 'event_conflict':
+      return 409;
+    case 'store_unreadable':
+    case 'store_busy':
+    case 'disk_full':
+    case 'not_connected':
+      return 503;
+    default:
+      return 422;
+  }
 }
 
 function stores(options: AdminContext) {

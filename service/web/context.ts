@@ -34,7 +34,7 @@ export function renderTab(
   tab: TabId,
   title: string,
   body: Markup,
-  status: 200 | 400 | 403 | 404 | 409 | 422 | 502 = 200,
+  status: 200 | 400 | 403 | 404 | 409 | 422 | 502 | 503 = 200,
 ): Response | Promise<Response> {
   return c.html(adminPage({ title, tab, user: c.var.user, csrf: c.var.csrf, body }), status);
 }

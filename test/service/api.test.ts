@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWorkspace } from '../../connector/index.ts';
 import { DEMO_REASONS, connectDemoDistrict } from '../../repro/demo-connection.ts';
@@ -335,6 +336,26 @@ describe('health, the OpenAPI document and the reference page', () => {
       expect((await call(asset, { key: null })).status).toBe(200);
     }
   });
+
+  it('answers 503 with Retry-After, not 500, while another process holds the log past its wait', async () => {
+    // Another process (here a second connection) in the middle of a long write transaction.
+    const other = new Database(join(dataDir, 'connector.db'));
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const [event] = studentDayEvents(sim, 1, 'busy', [101]).events;
+      const response = await call('/api/v1/events', { method: 'POST', body: event });
+      expect(response.headers.get('retry-after')).toBe('1');
+      const problem = await expectProblem(response, 503);
+      expect(problem.type).toBe('/api/problems/store-busy');
+      expect(String(problem.detail)).toContain('Try again');
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    // Nothing of the refused request was stored; the same event is accepted once the lock is gone.
+    const [event] = studentDayEvents(sim, 1, 'busy', [101]).events;
+    expect((await call('/api/v1/events', { method: 'POST', body: event })).status).toBe(202);
+  }, 20_000);
 
   it('answers an unknown route with a 404 problem', async () => {
     await expectProblem(await call('/api/v1/nothing'), 404);
