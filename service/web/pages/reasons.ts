@@ -4,7 +4,7 @@
  * Check-out reasons; a warning when mapped codes belong to another year than the current term
  * (PowerSchool then refuses the record: "doesn't match the term's year value").
  */
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import {
   ConnectorError,
@@ -26,23 +26,8 @@ export function registerReasons(app: Hono<AdminEnv>, context: AdminContext): voi
   );
 
   app.post('/admin/reasons/:school/import', async (c) => {
-    const school = schoolParam(c.req.param('school'));
-    if (school === undefined || !knownSchool(context, c.var.actor, school)) {
-      return refusalPage(
-        c,
-        'reasons',
-        404,
-        `No school ${c.req.param('school')} among your schools.`,
-      );
-    }
-    if (!canChange(c.var.user)) {
-      return refusalPage(
-        c,
-        'reasons',
-        403,
-        'Support accounts are read only: nothing was imported.',
-      );
-    }
+    const { school, refusal } = editableSchool(c, context);
+    if (refusal) return refusal;
     const connector = context.connector();
     if (!connector) {
       return renderTab(
@@ -101,18 +86,8 @@ export function registerReasons(app: Hono<AdminEnv>, context: AdminContext): voi
   });
 
   app.post('/admin/reasons/:school/map', async (c) => {
-    const school = schoolParam(c.req.param('school'));
-    if (school === undefined || !knownSchool(context, c.var.actor, school)) {
-      return refusalPage(
-        c,
-        'reasons',
-        404,
-        `No school ${c.req.param('school')} among your schools.`,
-      );
-    }
-    if (!canChange(c.var.user)) {
-      return refusalPage(c, 'reasons', 403, 'Support accounts are read only: nothing was changed.');
-    }
+    const { school, refusal } = editableSchool(c, context);
+    if (refusal) return refusal;
     const before = context.settings.get().reasons[String(school)] ?? null;
     try {
       const saved = await mapReasonCodes(context.settings, c.var.actor, school, {
@@ -144,8 +119,32 @@ export function registerReasons(app: Hono<AdminEnv>, context: AdminContext): voi
   });
 }
 
-function schoolParam(text: string): number | undefined {
-  return /^\d{1,9}$/.test(text) ? Number(text) : undefined;
+/**
+ * The route's school when the user may change its reasons: a school that is not theirs (or not
+ * the district's) answers 404, a support account 403.
+ */
+function editableSchool(
+  c: Context<AdminEnv>,
+  context: AdminContext,
+):
+  | { school: number; refusal?: undefined }
+  | { school?: undefined; refusal: ReturnType<typeof refusalPage> } {
+  const text = c.req.param('school') ?? '';
+  const school = /^\d{1,9}$/.test(text) ? Number(text) : undefined;
+  if (school === undefined || !knownSchool(context, c.var.actor, school)) {
+    return { refusal: refusalPage(c, 'reasons', 404, `No school ${text} among your schools.`) };
+  }
+  if (!canChange(c.var.user)) {
+    return {
+      refusal: refusalPage(
+        c,
+        'reasons',
+        403,
+        'Support accounts are read only: nothing was changed.',
+      ),
+    };
+  }
+  return { school };
 }
 
 function knownSchool(

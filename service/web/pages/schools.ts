@@ -37,6 +37,8 @@ export function registerSchools(app: Hono<AdminEnv>, context: AdminContext): voi
     if (!canChange(c.var.user)) {
       return refusalPage(c, 'schools', 403, 'Support accounts are read only: nothing was changed.');
     }
+    const page = (result: Markup, status: 200 | 422 = 200) =>
+      renderTab(c, 'schools', 'School Building Setup', body(c.var, context, result), status);
     const form = c.var.form;
     const settings = context.settings.get();
     const numbers = Object.keys(form)
@@ -57,28 +59,14 @@ export function registerSchools(app: Hono<AdminEnv>, context: AdminContext): voi
       const status = field(form, `status-${number}`);
       const mode = field(form, `mode-${number}`);
       if (status !== 'enabled' && status !== 'disabled') {
-        return renderTab(
-          c,
-          'schools',
-          'School Building Setup',
-          body(
-            c.var,
-            context,
-            notice('error', `Status for school ${number} must be Enabled or Disabled.`),
-          ),
+        return page(
+          notice('error', `Status for school ${number} must be Enabled or Disabled.`),
           422,
         );
       }
       if (mode !== '' && !(ATTENDANCE_MODES as readonly string[]).includes(mode)) {
-        return renderTab(
-          c,
-          'schools',
-          'School Building Setup',
-          body(
-            c.var,
-            context,
-            notice('error', `Attendance Mode "${mode}" is not valid: Daily, Time or Meeting.`),
-          ),
+        return page(
+          notice('error', `Attendance Mode "${mode}" is not valid: Daily, Time or Meeting.`),
           422,
         );
       }
@@ -103,21 +91,10 @@ export function registerSchools(app: Hono<AdminEnv>, context: AdminContext): voi
         changes.length === 0
           ? 'Nothing to save: no school was changed.'
           : `Saved: ${changes.length} school${changes.length === 1 ? '' : 's'} updated.`;
-      return renderTab(
-        c,
-        'schools',
-        'School Building Setup',
-        body(c.var, context, notice('ok', message)),
-      );
+      return page(notice('ok', message));
     } catch (error) {
       if (!(error instanceof ConnectorError)) throw error;
-      return renderTab(
-        c,
-        'schools',
-        'School Building Setup',
-        body(c.var, context, notice('error', 'Not saved.', [error.message])),
-        422,
-      );
+      return page(notice('error', 'Not saved.', [error.message]), 422);
     }
   });
 
