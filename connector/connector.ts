@@ -44,6 +44,9 @@ import {
 import {
   acceptEvents,
   drainOutbox,
+  parseEvents,
+  previewWritebacks,
+  type WritebackPreview,
   type EnqueueResult,
   type EventInputs,
   newOwnerTag,
@@ -136,6 +139,15 @@ export interface Connector {
   accept(inputs: readonly unknown[]): AcceptResult[];
   /** Accepts events, then sends everything pending; resolves with the given events' records. */
   send(inputs: readonly unknown[], options?: RunOptions): Promise<WritebackRecord[]>;
+  /**
+   * A dry run: validates the events as accepting them would, then for each does every lookup and
+   * check against PowerSchool and builds the record that would be posted; posts and stores
+   * nothing (writeback/preview.ts).
+   */
+  preview(
+    inputs: readonly unknown[],
+    options?: { signal?: AbortSignal },
+  ): Promise<WritebackPreview[]>;
   /** Sends whatever is pending, including events a killed run left behind. */
   resume(options?: RunOptions): Promise<RunProgress>;
   logs(actor: Actor, filter?: LogFilter): LogPage;
@@ -279,6 +291,14 @@ class WritebackConnector implements Connector {
     return this.store
       .getMany(events.map((event) => event.id))
       .map((row) => toWritebackRecord(row!));
+  }
+
+  async preview(
+    inputs: readonly unknown[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<WritebackPreview[]> {
+    const source = this.settings.get().connection?.studentIdSource ?? 'dcid';
+    return previewWritebacks(this.#runContext(options.signal), parseEvents(inputs, source));
   }
 
   async resume(options: RunOptions = {}): Promise<RunProgress> {

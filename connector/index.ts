@@ -140,4 +140,5 @@ export {
   type FinishedEvent,
   type RetryLater,
   type RunProgress,
+  type WritebackPreview,
 } from './writeback/index.ts';

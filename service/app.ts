@@ -4,7 +4,7 @@
  * /api/docs, and /healthz and /readyz. Every route calls the connector; none holds writeback
  * logic of its own. Every error is RFC 9457 problem details (./http/problem.ts).
  */
-import type { z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import {
@@ -25,6 +25,8 @@ import { problem, problemFromError } from './http/problem.ts';
 import type { AdminEnv } from './web/session.ts';
 import {
   AcceptedBody,
+  DryRunBody,
+  DryRunQuery,
   EventIdParam,
   EventListQuery,
   EventPage,
@@ -109,11 +111,17 @@ const postEvents = createRoute({
   tags: ['events'],
   summary: 'Hand over one event or a batch of up to 500',
   description:
-    'Answers only once every event is durable in the outbox; the worker writes it to PowerSchool seconds later. Idempotent by event id: the same id with the same contents answers 200 with the stored event; with other contents, 409 naming the fields that differ. A batch is accepted all or none.',
+    'Answers only once every event is durable in the outbox; the worker writes it to PowerSchool seconds later. Idempotent by event id: the same id with the same contents answers 200 with the stored event; with other contents, 409 naming the fields that differ. A batch is accepted all or none. With ?dry_run=true nothing is stored or posted: the answer (200) is the record each event would be posted as now, every lookup made against PowerSchool, or why it would fail.',
   security: [{ apiKey: [] }],
-  request: { body: { required: true, content: { 'application/json': { schema: EventsBody } } } },
+  request: {
+    query: DryRunQuery,
+    body: { required: true, content: { 'application/json': { schema: EventsBody } } },
+  },
   responses: {
-    200: json(AcceptedBody, 'Every event was already accepted with these contents'),
+    200: json(
+      z.union([AcceptedBody, DryRunBody]),
+      'Every event was already accepted with these contents; or, with dry_run=true, what each event would do (nothing stored or posted)',
+    ),
     202: json(AcceptedBody, 'Accepted: each event with its status URL'),
     ...pick(problemResponses, [400, 401, 409, 413, 415, 422, 429]),
   },
@@ -262,6 +270,14 @@ export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<Servic
     }
     const items = batchOf(body);
     refuseForeignBuildings(c.var.actor, items);
+    const dryRun = c.req.query('dry_run');
+    if (dryRun !== undefined && dryRun !== 'true' && dryRun !== 'false') {
+      throw new ConnectorError('invalid_filter', `dry_run must be true or false; got "${dryRun}".`);
+    }
+    if (dryRun === 'true') {
+      const previews = await connector().preview(items);
+      return c.json({ dryRun: true as const, events: previews }, 200);
+    }
     const { events } = connector().enqueue(items);
     const created = events.filter((event) => event.created).length;
     if (created > 0) options.onAccepted();

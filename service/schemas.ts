@@ -82,6 +82,43 @@ export const AcceptedBody = z
   .object({ accepted: z.number().int(), events: z.array(AcceptedEvent) })
   .openapi('Accepted');
 
+export const DryRunQuery = z.object({
+  dry_run: z.enum(['true', 'false']).optional().openapi({
+    description:
+      'true: store and post nothing; do every lookup and check against PowerSchool and answer with the record each event would be posted as, or why it would fail (200)',
+  }),
+});
+
+export const EventPreview = z
+  .object({
+    id: z.string(),
+    outcome: z.enum(['would_write', 'not_attempted', 'failed']),
+    studentPsId: z.number().int().optional(),
+    record: z
+      .object({
+        mode: z.string(),
+        endpoint: z.string().openapi({ description: 'POST /ws/attendance/<endpoint>' }),
+        fields: z.record(z.string(), z.unknown()).openapi({
+          description: 'The attendance record exactly as it would be posted',
+        }),
+      })
+      .optional(),
+    error: z
+      .object({
+        code: z.string(),
+        message: z.string(),
+        status: z.number().int().optional(),
+        meaning: z.string(),
+        resolution: z.array(z.string()),
+      })
+      .optional(),
+  })
+  .openapi('EventPreview');
+
+export const DryRunBody = z
+  .object({ dryRun: z.literal(true), events: z.array(EventPreview) })
+  .openapi('DryRun');
+
 export const EventPage = z
   .object({
     events: z.array(EventView),

@@ -61,6 +61,16 @@ export function acceptEvents(context: AcceptContext, inputs: EventInputs): Enque
   return { events, created: events.filter((item) => item.created).length };
 }
 
+/**
+ * Validates events as accepting them would, all or none (each problem by its position; an id
+ * given twice with other contents refused), without storing anything: what a preview checks.
+ */
+export function parseEvents(inputs: readonly unknown[], source: StudentIdSource): WritebackEvent[] {
+  const kept: WritebackEvent[] = [];
+  checkAll(() => inputs, source, kept);
+  return kept;
+}
+
 function stampOf(event: WritebackEvent, zone: string): LocalStamp {
   const local = toDistrictLocalTime(new Date(event.occurredAt), zone);
   return { date: local.date, time: formatClockTime(local.secondsSinceMidnight) };

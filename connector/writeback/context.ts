@@ -7,7 +7,7 @@ import type { Clock } from '../domain/index.ts';
 import type { CallOptions } from '../http/index.ts';
 import type { Lookups, PowerSchoolClient } from '../powerschool/index.ts';
 import type { ConnectorSettings } from '../setup/index.ts';
-import type { EventRow, WritebackStore } from '../store/index.ts';
+import type { EventRow, LocalStamp, WritebackStore } from '../store/index.ts';
 
 /** What a run needs from the connector. */
 export interface RunContext {
@@ -27,6 +27,8 @@ export interface EventContext {
   row: EventRow;
   /** Journals the event's attempts under its current run; carries the run's signal. */
   call: CallOptions;
+  /** Records the district-local date and time the event is shown by (a preview records nothing). */
+  stamp: (stamp: LocalStamp) => void;
 }
 
 /** The context of one claimed event. */
@@ -38,6 +40,7 @@ export function eventContext(run: RunContext, row: EventRow): EventContext {
       onAttempt: (attempt) => run.store.recordAttempt(row.id, row.runs, attempt),
       ...(run.signal ? { signal: run.signal } : {}),
     },
+    stamp: (stamp) => run.store.stamp(row.id, stamp),
   };
 }
 

@@ -23,8 +23,10 @@ export {
   type RunProgress,
 } from './runner.ts';
 export { replayEvents, type ReplayFilter, type ReplaySummary } from './replay.ts';
+export { previewWritebacks, type WritebackPreview } from './preview.ts';
 export {
   acceptEvents,
+  parseEvents,
   type AcceptContext,
   type EnqueueResult,
   type EventInputs,

@@ -81,7 +81,7 @@ async function buildWriteback(
   const time = formatClockTime(local.secondsSinceMidnight);
   // Accepting stamped the row with the zone saved at connect time; most runs agree with it.
   if (row.local_date !== local.date || row.local_time !== time) {
-    run.store.stamp(row.id, { date: local.date, time });
+    context.stamp({ date: local.date, time });
   }
   const basics: RecordBasics = {
     studentId,

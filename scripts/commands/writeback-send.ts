@@ -8,6 +8,7 @@ import {
   type EventInputs,
   type EventState,
   type RunProgress,
+  type WritebackPreview,
   type WritebackRecord,
 } from '../../connector/index.ts';
 import { UsageError, type CliIO, type Command } from '../cli/command.ts';
@@ -16,7 +17,7 @@ import { choiceOption, parseOptions } from '../cli/parse-options.ts';
 import { progressReporter } from '../cli/progress.ts';
 import { EXIT_CODES } from '../cli/report-error.ts';
 import { stopOnSignals } from '../cli/stop-signal.ts';
-import { COMMON_HELP, COMMON_OPTIONS, withWorkspace } from './connector-options.ts';
+import { COMMON_HELP, COMMON_OPTIONS, toJson, withWorkspace } from './connector-options.ts';
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -33,6 +34,7 @@ const OPTIONS = {
   reason: { type: 'string' },
   comment: { type: 'string' },
   details: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
 } as const;
 
 /** The flags that describe one event on the command line. */
@@ -90,6 +92,13 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if (Array.isArray(inputs) && inputs.length === 0 && !values.resume) {
     throw new UsageError('nothing to send: give the event flags, --file, or --resume.');
   }
+  if (values['dry-run']) {
+    if (values.resume)
+      throw new UsageError('--dry-run previews given events; it does not take --resume.');
+    return withWorkspace(values['data-dir'], (workspace) =>
+      dryRun(io, workspace.connector(), inputs, values.json === true),
+    );
+  }
   return withWorkspace(values['data-dir'], async (workspace) => {
     const connector = workspace.connector();
     // Only the ids outlive the accept: the events themselves are read again by the run.
@@ -126,6 +135,52 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     if (signal) return EXIT_CODES.interrupted;
     return states.failed > 0 || run.failed > 0 ? EXIT_CODES.failures : EXIT_CODES.ok;
   });
+}
+
+/** --dry-run: what each event would do now, nothing posted or stored. */
+async function dryRun(
+  io: CliIO,
+  connector: Connector,
+  inputs: EventInputs,
+  json: boolean,
+): Promise<number> {
+  const events = typeof inputs === 'function' ? Array.from(inputs()) : inputs;
+  const stop = stopOnSignals((name) => new ConnectorError('interrupted', `Stopped by ${name}.`));
+  let previews: WritebackPreview[];
+  try {
+    previews = await connector.preview(events, { signal: stop.signal });
+  } finally {
+    stop.dispose();
+  }
+  const failing = previews.filter((preview) => preview.outcome === 'failed').length;
+  if (json) {
+    io.stdout(toJson(previews));
+    return failing > 0 ? EXIT_CODES.failures : EXIT_CODES.ok;
+  }
+  const writing = previews.filter((preview) => preview.outcome === 'would_write').length;
+  const skipped = previews.length - writing - failing;
+  io.stdout(
+    `Dry run: nothing was posted to PowerSchool or stored. ${previews.length} event(s): ${writing} would be written, ${failing} would fail, ${skipped} would not be attempted.`,
+  );
+  for (const preview of previews) {
+    if (preview.outcome === 'would_write') {
+      const record = preview.record!;
+      io.stdout(
+        `  ${preview.id}: would POST /ws/attendance/${record.endpoint} (${record.mode} mode): ${JSON.stringify(record.fields)}`,
+      );
+      continue;
+    }
+    const verdict = preview.outcome === 'failed' ? 'would fail' : 'would not be attempted';
+    io.stdout(`  ${preview.id}: ${verdict}: ${preview.error?.message ?? ''}`);
+    if (preview.error) {
+      io.stdout(`      Meaning: ${preview.error.meaning}`);
+      for (const step of preview.error.resolution) io.stdout(`      Fix: ${step}`);
+    }
+  }
+  io.stdout(
+    "PowerSchool's own checks of a record (enrollment on the date, the code's year, the school's attendance method) run only when it is posted.",
+  );
+  return failing > 0 ? EXIT_CODES.failures : EXIT_CODES.ok;
 }
 
 function accept(connector: Connector, inputs: EventInputs): { ids: string[]; created: number } {
@@ -216,6 +271,9 @@ Options:
   --resume           Send only what is pending (e.g. after a killed run or Ctrl-C)
   --details          Also print the Writeback Logs table of these events, with each failure's
                      message, meaning and how to resolve it
+  --dry-run          Post and store nothing: do every lookup and check against PowerSchool and
+                     print the record each event would be posted as, or why it would fail
+                     (exit code 1 when any would fail)
 ${COMMON_HELP}
 
 Progress goes to stderr: a bar on a terminal, a line every 5% otherwise (runs of 10+ events).

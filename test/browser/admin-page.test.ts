@@ -178,7 +178,21 @@ describe('the PowerSchool Setup page in chromium', () => {
     await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('What it means');
     await expectAccessible('logs, chevron open');
     await screenshot(page, 'admin-logs');
+    // Preview, before and after the fix: nothing is sent either time.
+    await row.getByRole('button', { name: /Preview/ }).click();
+    await expect
+      .poll(() => page.locator('.alert.warn').first().textContent(), { timeout: 10_000 })
+      .toContain('would fail');
     await admin.enablePlugin(sim.plugin!.id);
+    await page.locator('tr[data-id="browser-0"] summary').click();
+    await page
+      .locator('tr[data-id="browser-0"]')
+      .getByRole('button', { name: /Preview/ })
+      .click();
+    await expect
+      .poll(() => page.locator('.alert.ok').first().textContent(), { timeout: 10_000 })
+      .toContain('would POST /ws/attendance/daily_time');
+    await expectAccessible('logs, preview');
     await row.getByRole('checkbox').check();
     await page.getByRole('button', { name: 'Re-send selected' }).click();
     await expect

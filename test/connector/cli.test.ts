@@ -174,6 +174,46 @@ describe('pswb connector verbs', () => {
     );
   });
 
+  it('writeback send --dry-run prints the record it would post, and posts and stores nothing', async () => {
+    const { daily } = DEMO_FACTS.students;
+    const flags = [
+      'writeback',
+      'send',
+      '--dry-run',
+      '--type',
+      'late_checkin',
+      '--dcid',
+      String(daily.dcid),
+      '--name',
+      `${daily.firstName} ${daily.lastName}`,
+      '--school',
+      String(daily.schoolNumber),
+      '--at',
+      newYorkTime(DEMO_FACTS.dates.inSession, 10 * 3600),
+      '--reason',
+      'T',
+      '--id',
+      'cli-dry-run',
+    ];
+    const before = sim.district.attendanceOn(daily.id, DEMO_FACTS.dates.inSession).length;
+    const { code, out } = await pswb(...flags);
+    expect(code).toBe(0);
+    expect(out).toContain(
+      'Dry run: nothing was posted to PowerSchool or stored. 1 event(s): 1 would be written',
+    );
+    expect(out).toContain('cli-dry-run: would POST /ws/attendance/daily_time');
+    expect(sim.district.attendanceOn(daily.id, DEMO_FACTS.dates.inSession)).toHaveLength(before);
+    const logs = await pswb('writeback', 'logs', '--event', 'cli-dry-run');
+    expect(logs.code).not.toBe(0);
+    const json = await pswb(...flags, '--json');
+    expect(JSON.parse(json.out)[0]).toMatchObject({ id: 'cli-dry-run', outcome: 'would_write' });
+    const failing = await pswb(
+      ...flags.map((flag) => (flag === String(daily.dcid) ? '999999' : flag)),
+    );
+    expect(failing.code).toBe(1);
+    expect(failing.out).toContain("would fail: Could not find student's PowerSchool id.");
+  });
+
   it('writeback send rejects a bad --type listing the valid values', async () => {
     const { code, err } = await pswb(
       'writeback',

@@ -337,6 +337,33 @@ describe('health, the OpenAPI document and the reference page', () => {
     }
   });
 
+  it('dry_run=true answers with the record each event would be posted as, and stores nothing', async () => {
+    const [event] = studentDayEvents(sim, 1, 'dry', [101]).events;
+    const response = await call('/api/v1/events?dry_run=true', { method: 'POST', body: [event] });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      dryRun: boolean;
+      events: { id: string; outcome: string; record?: { endpoint: string } }[];
+    };
+    expect(body.dryRun).toBe(true);
+    expect(body.events[0]).toMatchObject({
+      id: 'dry-0',
+      outcome: 'would_write',
+      record: { endpoint: 'daily_time' },
+    });
+    await expectProblem(await call('/api/v1/events/dry-0'), 404);
+    await expectProblem(
+      await call('/api/v1/events?dry_run=maybe', { method: 'POST', body: [event] }),
+      422,
+    );
+    // A building key previews its own buildings only, as it posts.
+    const [other] = studentDayEvents(sim, 1, 'dry102', [102]).events;
+    await expectProblem(
+      await call('/api/v1/events?dry_run=true', { method: 'POST', key: buildingKey, body: other }),
+      403,
+    );
+  });
+
   it('answers 503 with Retry-After, not 500, while another process holds the log past its wait', async () => {
     // Another process (here a second connection) in the middle of a long write transaction.
     const other = new Database(join(dataDir, 'connector.db'));

@@ -374,6 +374,27 @@ describe('the tabs', () => {
     expect(service.connector()!.record({ role: 'district_admin' }, 'web-unknown')!.runs).toBe(2);
   });
 
+  it('Preview: shows what a re-send would post now, sends nothing; another building’s event is 404', async () => {
+    const client = await signedIn(users.support);
+    await client.get('/admin/logs?status=failed');
+    const runs = service.connector()!.record({ role: 'district_admin' }, 'web-unknown')!.runs;
+    const preview = await client.post('/admin/logs/preview', {
+      preview: 'web-unknown',
+      back: '?status=failed',
+    });
+    expect(preview.status).toBe(200);
+    expect(preview.html).toContain('Preview: re-sending the event of');
+    expect(preview.html).toContain('would fail');
+    expect(preview.html).toContain('Could not find student');
+    expect(service.connector()!.record({ role: 'district_admin' }, 'web-unknown')!.runs).toBe(runs);
+    const building = await signedIn(users.building);
+    await building.get('/admin/logs');
+    expect((await building.post('/admin/logs/preview', { preview: 'web102-0' })).status).toBe(404);
+    const own = await building.post('/admin/logs/preview', { preview: 'web-0' });
+    expect(own.status).toBe(200);
+    expect(own.html.match(/Preview: re-sending[^<]*/)?.[0]).toContain('would POST /ws/attendance/');
+  });
+
   it('refuses a bad filter value with the valid ones', async () => {
     const client = await signedIn(users.district);
     const response = await client.get('/admin/logs?status=maybe');

@@ -11,6 +11,7 @@ import { html } from 'hono/html';
 import {
   ConnectorError,
   EVENT_TYPES,
+  canSeeSchool,
   EVENT_TYPE_LABELS,
   LOG_STATUS_FILTERS,
   readLogPage,
@@ -19,6 +20,7 @@ import {
   type LogFilter,
   type LogPage,
   type LogStatusFilter,
+  type WritebackPreview,
   type WritebackRecord,
 } from '../../../connector/index.ts';
 import { refusalPage, renderTab, type AdminContext } from '../context.ts';
@@ -170,6 +172,26 @@ export function registerLogs(app: Hono<AdminEnv>, context: AdminContext): void {
     }
   });
 
+  // Preview: what re-sending one event would post now (every lookup made, nothing written).
+  // Read-only, so every role may; another building's event answers 404.
+  app.post('/admin/logs/preview', async (c) => {
+    const view = backView(field(c.var.form, 'back'));
+    const id = field(c.var.form, 'preview');
+    const connector = context.connector();
+    const row = id ? context.store().get(id) : undefined;
+    if (!connector || !row || !canSeeSchool(c.var.actor, row.school_number)) {
+      return refusalPage(c, 'logs', 404, `No event with id "${id}" among your buildings’ events.`);
+    }
+    const [preview] = await connector.preview([JSON.parse(row.payload) as unknown]);
+    const page = readPage(context, c.var, view, view.page, PAGE_SIZE);
+    return renderTab(
+      c,
+      'logs',
+      'Writeback Logs',
+      html`${previewNotice(row.student_name, preview!)}${logsBody(c.var, context, view, page)}`,
+    );
+  });
+
   app.post('/admin/logs/resend', (c) => {
     const view = backView(field(c.var.form, 'back'));
     if (!canChange(c.var.user)) {
@@ -221,6 +243,26 @@ export function registerLogs(app: Hono<AdminEnv>, context: AdminContext): void {
     const back = searchOf(view);
     return c.redirect(`/admin/logs${back}${back ? '&' : '?'}resent=${ids.length}`, 303);
   });
+}
+
+/** A preview's answer above the list: the record a re-send would post, or why it would fail. */
+function previewNotice(student: string, preview: WritebackPreview): Markup {
+  if (preview.outcome === 'would_write') {
+    const record = preview.record!;
+    const title = `Preview: re-sending the event of ${student} now would POST /ws/attendance/${record.endpoint} (${record.mode} mode). Nothing was sent.`;
+    return html`<div class="alert ok" role="status">
+      <strong>${title}</strong>
+      <pre>${JSON.stringify(record.fields, null, 2)}</pre>
+    </div>`;
+  }
+  const verdict = preview.outcome === 'failed' ? 'would fail' : 'would not be attempted';
+  return notice(
+    'warn',
+    `Preview: re-sending the event of ${student} now ${verdict}. Nothing was sent.`,
+    preview.error
+      ? [preview.error.message, preview.error.meaning, ...preview.error.resolution]
+      : [],
+  );
 }
 
 function findVisible(
@@ -462,6 +504,16 @@ function statusCell(record: WritebackRecord): Markup {
         run${record.runs === 1 ? '' : 's'}
       </dd>
     </dl>
+    <button
+      type="submit"
+      class="secondary"
+      formaction="/admin/logs/preview"
+      name="preview"
+      value="${record.id}"
+    >
+      Preview<span class="visually-hidden"> a re-send of the event of ${record.studentName}</span>
+    </button>
+    <span class="hint">what a re-send would post now, without sending it</span>
   </details>`;
 }
 
