@@ -39,6 +39,9 @@ export const SETUP_ERROR_CODES = [
   'store_newer',
   'store_unreadable',
   'store_busy',
+  'store_needs_migration',
+  'invalid_database_url',
+  'database_unreachable',
   'data_dir_unusable',
   'disk_full',
 ] as const;
@@ -169,6 +172,20 @@ export const CONNECTOR_FAILURES: Record<ConnectorErrorCode, FailureText> = {
     meaning:
       "Another process held the writeback log's write lock longer than pswb waits (5 s), so this change was not made; nothing was lost or half-written.",
     fix: 'Try again in a moment. If it keeps happening, look for a long-running pswb command on the same data directory (a large writeback send or replay), or run the service alone.',
+  },
+  store_needs_migration: {
+    meaning:
+      "The PostgreSQL database has an older pswb schema, or none yet; pswb does not change a database's schema by itself, so nothing was read or written.",
+    fix: 'Run pswb db migrate --database <url> (or with PSWB_DATABASE_URL set), then start pswb again.',
+  },
+  invalid_database_url: {
+    meaning: 'The database URL is not a PostgreSQL connection URL; nothing was connected to.',
+    fix: 'Give a URL of the form postgres://user:password@host:5432/database, with --database or PSWB_DATABASE_URL (percent-encode @, :, / or # in the password).',
+  },
+  database_unreachable: {
+    meaning:
+      'PostgreSQL could not be reached at the database URL, or refused the connection (server down, wrong host or port, wrong user or password, no such database).',
+    fix: 'Check that the server is running and that the URL (--database or PSWB_DATABASE_URL) names its host, port, database, user and password, then try again.',
   },
   data_dir_unusable: {
     meaning: 'The data directory cannot be created, read or written.',

@@ -68,6 +68,16 @@ export const VERBS: readonly Verb[] = [
     load: async () => (await import('./users.ts')).usersResetPasswordCommand,
   },
   {
+    name: 'db migrate',
+    summary: 'Bring a PostgreSQL database to the schema this pswb uses (--database URL)',
+    load: async () => (await import('./db.ts')).dbMigrateCommand,
+  },
+  {
+    name: 'db status',
+    summary: "Show a PostgreSQL database's schema version and the migrations pending",
+    load: async () => (await import('./db.ts')).dbStatusCommand,
+  },
+  {
     name: 'connect',
     summary: 'Save the PowerSchool URL, Client ID and Secret after checking the connection',
     load: async () => (await import('./connect.ts')).connectCommand,

@@ -56,7 +56,7 @@ describe('pswb help and version', () => {
     expect(out).toMatch(/^Usage: (pswb|npm run contract)/);
   });
 
-  it.each(['plugin', 'sim', 'codes', 'writeback', 'schools', 'repro', 'keys', 'users'])(
+  it.each(['plugin', 'sim', 'codes', 'writeback', 'schools', 'repro', 'keys', 'users', 'db'])(
     'pswb %s --help lists the group and pswb help <verb> shows a verb',
     async (group) => {
       const { code, out } = await pswb([group, '--help']);

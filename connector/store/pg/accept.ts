@@ -1,0 +1,115 @@
+/**
+ * Accepting a district's events into pswb_events: inserted from arrays, a chunk per statement,
+ * with SQLite's idempotency rule (store/outbox.ts and writeback/accept.ts): an id seen again
+ * must come with the same contents, else the call is refused with event_conflict.
+ */
+import type pg from 'pg';
+import {
+  ConnectorError,
+  differingFields,
+  readStoredEvent,
+  type WritebackEvent,
+} from '../../domain/index.ts';
+import type { LocalStamp } from '../rows.ts';
+
+/** An event to accept and its district-local stamp (as WritebackStore.accept takes them). */
+export interface PgAcceptItem {
+  event: WritebackEvent;
+  stamp: LocalStamp;
+}
+
+/** Events inserted per statement (13 arrays of this many values). */
+export const ACCEPT_CHUNK = 1000;
+
+const INSERT_EVENTS = `INSERT INTO pswb_events (district, id, type, school_number, student_name,
+  student_dcid, student_ps_id, grade, occurred_at, occurred_ms, local_date, local_time, reason,
+  payload, state, created_at, updated_at)
+SELECT $1, u.id, u.type, u.school_number, u.student_name, u.student_dcid, u.student_ps_id,
+  u.grade, u.occurred_at, u.occurred_ms, u.local_date, u.local_time, u.reason, u.payload,
+  'pending', $2, $2
+FROM unnest($3::text[], $4::text[], $5::int[], $6::text[], $7::bigint[], $8::bigint[],
+  $9::text[], $10::text[], $11::bigint[], $12::date[], $13::text[], $14::text[], $15::jsonb[])
+  WITH ORDINALITY AS u(id, type, school_number, student_name, student_dcid, student_ps_id, grade,
+  occurred_at, occurred_ms, local_date, local_time, reason, payload, n)
+ORDER BY u.n
+ON CONFLICT (district, id) DO NOTHING
+RETURNING id`;
+
+/**
+ * Inserts one chunk of a district's events; an id seen before (in this chunk, an earlier one,
+ * or the table) must come with the same contents, else the call is refused with event_conflict.
+ */
+export async function insertChunk(
+  client: pg.PoolClient,
+  district: string,
+  chunk: readonly PgAcceptItem[],
+  now: string,
+): Promise<{ id: string; created: boolean }[]> {
+  const firstOf = new Map<string, WritebackEvent>();
+  const fresh: PgAcceptItem[] = [];
+  for (const item of chunk) {
+    const earlier = firstOf.get(item.event.id);
+    if (earlier) refuseChanged(earlier, item.event);
+    else {
+      firstOf.set(item.event.id, item.event);
+      fresh.push(item);
+    }
+  }
+  const column = <T>(pick: (item: PgAcceptItem) => T): T[] => fresh.map(pick);
+  const { rows } = await client.query<{ id: string }>(INSERT_EVENTS, [
+    district,
+    now,
+    column(({ event }) => event.id),
+    column(({ event }) => event.type),
+    column(({ event }) => event.student.schoolNumber),
+    column(({ event }) => event.student.name),
+    column(({ event }) => event.student.dcid ?? null),
+    column(({ event }) => event.student.id ?? null),
+    column(({ event }) => event.student.grade ?? null),
+    column(({ event }) => event.occurredAt),
+    column(({ event }) => Date.parse(event.occurredAt)),
+    column(({ stamp }) => stamp.date),
+    column(({ stamp }) => stamp.time),
+    column(({ event }) => event.reason),
+    column(({ event }) => JSON.stringify(event)),
+  ]);
+  const inserted = new Set(rows.map((row) => row.id));
+  const existing = fresh.filter(({ event }) => !inserted.has(event.id));
+  if (existing.length > 0) {
+    const stored = await client.query<{ id: string; payload: string }>(
+      'SELECT id, payload::text AS payload FROM pswb_events WHERE district = $1 AND id = ANY($2::text[])',
+      [district, existing.map(({ event }) => event.id)],
+    );
+    const payloadOf = new Map(stored.rows.map((row) => [row.id, row.payload]));
+    for (const { event } of existing) refuseChangedStored(payloadOf.get(event.id), event);
+  }
+  const firstItem = new Set<PgAcceptItem>(fresh);
+  return chunk.map((item) => ({
+    id: item.event.id,
+    created: firstItem.has(item) && inserted.has(item.event.id),
+  }));
+}
+
+/** An id stored already must come with the same contents (as the SQLite store's accept). */
+function refuseChangedStored(payload: string | undefined, event: WritebackEvent): void {
+  let stored: WritebackEvent;
+  try {
+    stored = readStoredEvent(payload ?? '');
+  } catch {
+    throw conflict(event, ['the stored event, which cannot be read back']);
+  }
+  refuseChanged(stored, event);
+}
+
+function refuseChanged(stored: WritebackEvent, event: WritebackEvent): void {
+  const fields = differingFields(stored, event);
+  if (fields.length > 0) throw conflict(event, fields);
+}
+
+function conflict(event: WritebackEvent, fields: readonly string[]): ConnectorError {
+  return new ConnectorError(
+    'event_conflict',
+    `Event "${event.id}" was already accepted with other contents (differing: ${fields.join(', ')}); the stored event was kept and nothing was accepted.`,
+    { details: fields },
+  );
+}

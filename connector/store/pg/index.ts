@@ -1,0 +1,26 @@
+/** store/pg/: the outbox and writeback log on PostgreSQL: URL, pool, versioned migrations, PgOutbox (decision 080). */
+export { REDACTED_PASSWORD, checkDatabaseUrl, redactDatabaseUrl, withoutPassword } from './url.ts';
+export {
+  connectPostgres,
+  describePool,
+  openPostgresPool,
+  postgresFailure,
+  type PostgresPoolOptions,
+} from './connect.ts';
+export {
+  OUTBOX_CHANNEL,
+  PG_MIGRATIONS,
+  PG_SCHEMA_VERSION,
+  type PgMigration,
+} from './migrations.ts';
+export {
+  MIGRATION_LOCK_KEY,
+  checkPostgresSchema,
+  migratePostgres,
+  postgresSchemaStatus,
+  type MigrationResult,
+  type PostgresSchemaStatus,
+} from './schema.ts';
+export { toPgEventRow, type PgEventRow } from './rows.ts';
+export { type PgAcceptItem } from './accept.ts';
+export { PgOutbox, type PgClaim, type PgQueueDepth } from './outbox.ts';

@@ -1,0 +1,86 @@
+/**
+ * The PostgreSQL schema as numbered migrations, applied in order and recorded in
+ * pswb_schema_migrations (schema.ts). A migration is never edited once released: a change is a
+ * new migration with the next number. Every table is named pswb_*, so the connector can share a
+ * database (and its search_path schema) with other software.
+ */
+
+/** One step of the schema. */
+export interface PgMigration {
+  version: number;
+  /** What it does, in a few words (recorded with it). */
+  name: string;
+  sql: string;
+}
+
+/** The channel an accept (or a release or a requeue) notifies, with the district as payload. */
+export const OUTBOX_CHANNEL = 'pswb_outbox';
+
+/**
+ * 1: pswb_events, the outbox and the writeback log in one row per event (decision 010), as in
+ * SQLite's events table, with what several processes and districts need: the district (an id
+ * is unique within its district), the claim's lease (owner, lease_until), jsonb for the stored
+ * event and the result, real timestamps and dates.
+ *
+ * Indexes: the claim reads two partial indexes that hold only the outbox (pending and sending
+ * rows), so they stay as small as the outbox however long the log grows: one in outbox order
+ * for any district, one per district. The log filters (status, building, district-local date,
+ * newest first) each lead with the district, then a column of a handful of values or the day,
+ * as SQLite's do (docs/benchmarks.md, figure 4: no index leads with the student).
+ */
+const CREATE_EVENTS = `
+CREATE TABLE pswb_events (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  district text NOT NULL,
+  id text NOT NULL,
+  type text NOT NULL,
+  school_number integer NOT NULL,
+  student_name text NOT NULL,
+  student_dcid bigint,
+  student_ps_id bigint,
+  grade text,
+  occurred_at text NOT NULL,
+  occurred_ms bigint NOT NULL,
+  local_date date NOT NULL,
+  local_time text NOT NULL,
+  reason text NOT NULL,
+  payload jsonb NOT NULL,
+  state text NOT NULL DEFAULT 'pending',
+  owner text,
+  lease_until timestamptz,
+  runs integer NOT NULL DEFAULT 0,
+  retry_at timestamptz,
+  error_code text,
+  error_message text,
+  error_status integer,
+  error_body text,
+  result jsonb,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  completed_at timestamptz,
+  CONSTRAINT pswb_events_district_id UNIQUE (district, id),
+  CONSTRAINT pswb_events_state
+    CHECK (state IN ('pending', 'sending', 'successful', 'failed', 'not_attempted')),
+  CONSTRAINT pswb_events_sending_is_leased
+    CHECK (state <> 'sending' OR (owner IS NOT NULL AND lease_until IS NOT NULL))
+);
+CREATE INDEX pswb_events_outbox ON pswb_events (seq)
+  WHERE state IN ('pending', 'sending');
+CREATE INDEX pswb_events_outbox_district ON pswb_events (district, seq)
+  WHERE state IN ('pending', 'sending');
+CREATE INDEX pswb_events_state_day
+  ON pswb_events (district, state, local_date, occurred_ms);
+CREATE INDEX pswb_events_state_school_day
+  ON pswb_events (district, state, school_number, local_date, occurred_ms);
+CREATE INDEX pswb_events_school_day
+  ON pswb_events (district, school_number, local_date, occurred_ms);
+CREATE INDEX pswb_events_day ON pswb_events (district, local_date, occurred_ms);
+`;
+
+/** Every migration, in order; the last one's version is the schema this code reads and writes. */
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  { version: 1, name: 'the outbox and writeback log (pswb_events)', sql: CREATE_EVENTS },
+];
+
+/** The schema version this code reads and writes. */
+export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;

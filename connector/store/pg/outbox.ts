@@ -1,0 +1,282 @@
+/**
+ * The outbox and writeback log on PostgreSQL, for several workers in several processes
+ * (decision 080). An accept commits the events and notifies the channel in one transaction, so
+ * "accepted" and "queued" are one fact; a claim takes the oldest due events with FOR UPDATE
+ * SKIP LOCKED, so two workers never take the same event, and leases it: a worker that dies
+ * leaves its events to whoever claims after the lease lapses. Every later change names the
+ * claim it was made under (owner and run), so a worker that lost its lease cannot overwrite
+ * what the next one wrote.
+ */
+import pg from 'pg';
+import type { EventOutcome } from '../rows.ts';
+import { ACCEPT_CHUNK, insertChunk, type PgAcceptItem } from './accept.ts';
+import { OUTBOX_CHANNEL } from './migrations.ts';
+import {
+  EVENT_COLUMNS,
+  EVENT_COLUMNS_OF_E,
+  toPgEventRow,
+  type PgEventRow,
+  type RawEventRow,
+} from './rows.ts';
+import { withTransaction } from './transaction.ts';
+
+/**
+ * The claim a change is made under: a claimed row is one. `runs` counts the claims of the
+ * event, so it tells this claim from a later one by the same owner.
+ */
+export interface PgClaim {
+  district: string;
+  id: string;
+  owner: string | null;
+  runs: number;
+}
+
+/** The outbox's depth. */
+export interface PgQueueDepth {
+  pending: number;
+  sending: number;
+  /** When the oldest waiting event was accepted (ISO instant), or null. */
+  oldestPendingAt: string | null;
+}
+
+/** The due events: waiting and past any retry_at, or being sent under a lapsed lease. */
+function claimSql(byDistrict: boolean): string {
+  return `WITH next AS (
+  SELECT seq FROM pswb_events
+  WHERE state IN ('pending', 'sending')
+    AND ((state = 'pending' AND (retry_at IS NULL OR retry_at <= $2))
+      OR (state = 'sending' AND lease_until < $2))
+    ${byDistrict ? 'AND district = $5' : ''}
+  ORDER BY seq
+  LIMIT $3
+  FOR UPDATE SKIP LOCKED
+)
+UPDATE pswb_events e SET state = 'sending', owner = $1, runs = e.runs + 1,
+  lease_until = $2::timestamptz + $4 * interval '1 millisecond', updated_at = $2
+FROM next WHERE e.seq = next.seq
+RETURNING ${EVENT_COLUMNS_OF_E}`;
+}
+
+/** The rows of a claim still held: being sent, by this owner, under this run. */
+const HELD = `district = $1 AND id = $2 AND state = 'sending' AND owner = $3 AND runs = $4`;
+
+/** The outbox and log of every district in one PostgreSQL database. */
+export class PgOutbox {
+  readonly #pool: pg.Pool;
+
+  /** `pool` must reach a database at this code's schema (checkPostgresSchema). */
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  /**
+   * Commits a district's events and notifies the outbox channel, in one transaction. An id the
+   * district already has is not inserted again (created false) when its contents are the same;
+   * with other contents the whole call is refused with event_conflict and nothing is committed.
+   */
+  async accept(
+    district: string,
+    items: Iterable<PgAcceptItem>,
+    now: string,
+  ): Promise<{ id: string; created: boolean }[]> {
+    return withTransaction(this.#pool, async (client) => {
+      const results: { id: string; created: boolean }[] = [];
+      let chunk: PgAcceptItem[] = [];
+      const flush = async (): Promise<void> => {
+        results.push(...(await insertChunk(client, district, chunk, now)));
+        chunk = [];
+      };
+      for (const item of items) {
+        chunk.push(item);
+        if (chunk.length >= ACCEPT_CHUNK) await flush();
+      }
+      if (chunk.length > 0) await flush();
+      // Delivered at COMMIT, and only then: a listener never wakes for events it cannot see.
+      if (results.some((result) => result.created)) {
+        await client.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, district]);
+      }
+      return results;
+    });
+  }
+
+  /** The event of this district with this id. */
+  async get(district: string, id: string): Promise<PgEventRow | undefined> {
+    const { rows } = await this.#pool.query<RawEventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM pswb_events WHERE district = $1 AND id = $2`,
+      [district, id],
+    );
+    return rows[0] ? toPgEventRow(rows[0]) : undefined;
+  }
+
+  /**
+   * Claims up to `limit` due events for `owner`, oldest first, leased until now + leaseMs: those
+   * waiting (past their retry_at) and those whose sender's lease lapsed. Events another
+   * claimer holds at that moment are skipped, not waited for. Each claim counts a run.
+   */
+  async claimNext(
+    owner: string,
+    now: string,
+    limit: number,
+    leaseMs: number,
+    { district }: { district?: string } = {},
+  ): Promise<PgEventRow[]> {
+    const values: unknown[] = [owner, now, limit, leaseMs];
+    if (district !== undefined) values.push(district);
+    const { rows } = await this.#pool.query<RawEventRow>(claimSql(district !== undefined), values);
+    // RETURNING gives no order: put the claimed events back in outbox order.
+    return rows.map(toPgEventRow).sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Moves a held claim's lease to now + leaseMs; false when the claim is no longer held. */
+  async extendLease(claim: PgClaim, now: string, leaseMs: number): Promise<boolean> {
+    const { rowCount } = await this.#pool.query(
+      `UPDATE pswb_events SET lease_until = $5::timestamptz + $6 * interval '1 millisecond'
+       WHERE ${HELD}`,
+      [...heldBy(claim), now, leaseMs],
+    );
+    return rowCount === 1;
+  }
+
+  /**
+   * Writes an event's final state, only under the claim that holds it; false (nothing written)
+   * when another claim took the event after this one's lease lapsed, or it was released.
+   */
+  async complete(claim: PgClaim, outcome: EventOutcome, now: string): Promise<boolean> {
+    const { rowCount } = await this.#pool.query(
+      `UPDATE pswb_events SET state = $5, owner = NULL, lease_until = NULL, retry_at = NULL,
+         student_ps_id = coalesce($6, student_ps_id), error_code = $7, error_message = $8,
+         error_status = $9, error_body = $10, result = $11::jsonb, updated_at = $12,
+         completed_at = $12
+       WHERE ${HELD}`,
+      [
+        ...heldBy(claim),
+        outcome.state,
+        outcome.studentPsId ?? null,
+        outcome.error?.code ?? null,
+        outcome.error?.message ?? null,
+        outcome.error?.status ?? null,
+        outcome.error?.body ?? null,
+        outcome.result === undefined ? null : JSON.stringify(outcome.result),
+        now,
+      ],
+    );
+    return rowCount === 1;
+  }
+
+  /**
+   * Puts a held event back to pending until `retryAt`, keeping the failure that deferred it (the
+   * log shows why it waits); false when the claim is no longer held.
+   */
+  async defer(
+    claim: PgClaim,
+    retryAt: string,
+    error: NonNullable<EventOutcome['error']>,
+    now: string,
+  ): Promise<boolean> {
+    const { rowCount } = await this.#pool.query(
+      `UPDATE pswb_events SET state = 'pending', owner = NULL, lease_until = NULL, retry_at = $5,
+         error_code = $6, error_message = $7, error_status = $8, error_body = $9, updated_at = $10
+       WHERE ${HELD}`,
+      [
+        ...heldBy(claim),
+        retryAt,
+        error.code,
+        error.message,
+        error.status ?? null,
+        error.body ?? null,
+        now,
+      ],
+    );
+    return rowCount === 1;
+  }
+
+  /**
+   * Puts a held event back to pending at once (a worker stopping) and wakes the listeners;
+   * false when the claim is no longer held.
+   */
+  async release(claim: PgClaim, now: string): Promise<boolean> {
+    const { rows } = await this.#pool.query<{ moved: number }>(
+      `WITH moved AS (
+         UPDATE pswb_events SET state = 'pending', owner = NULL, lease_until = NULL, updated_at = $5
+         WHERE ${HELD} RETURNING district)
+       SELECT count(*)::int AS moved,
+         CASE WHEN count(*) > 0 THEN pg_notify('${OUTBOX_CHANNEL}', $1) END FROM moved`,
+      [...heldBy(claim), now],
+    );
+    return rows[0]?.moved === 1;
+  }
+
+  /**
+   * Moves a district's failed or not-attempted events back to pending for a replay and wakes
+   * the listeners; returns how many moved.
+   */
+  async requeue(district: string, ids: readonly string[], now: string): Promise<number> {
+    const { rows } = await this.#pool.query<{ moved: number }>(
+      `WITH moved AS (
+         UPDATE pswb_events SET state = 'pending', owner = NULL, lease_until = NULL,
+           retry_at = NULL, updated_at = $3
+         WHERE district = $1 AND id = ANY($2::text[]) AND state IN ('failed', 'not_attempted')
+         RETURNING district)
+       SELECT count(*)::int AS moved,
+         CASE WHEN count(*) > 0 THEN pg_notify('${OUTBOX_CHANNEL}', $1) END FROM moved`,
+      [district, ids, now],
+    );
+    return rows[0]?.moved ?? 0;
+  }
+
+  /** The outbox's depth, of one district or of all (the partial outbox indexes answer it). */
+  async queue(district?: string): Promise<PgQueueDepth> {
+    const { rows } = await this.#pool.query<{
+      pending: number;
+      sending: number;
+      oldest: Date | null;
+    }>(
+      `SELECT count(*) FILTER (WHERE state = 'pending')::int AS pending,
+         count(*) FILTER (WHERE state = 'sending')::int AS sending,
+         min(created_at) FILTER (WHERE state = 'pending') AS oldest
+       FROM pswb_events WHERE state IN ('pending', 'sending')
+       ${district === undefined ? '' : 'AND district = $1'}`,
+      district === undefined ? [] : [district],
+    );
+    const row = rows[0]!;
+    return {
+      pending: row.pending,
+      sending: row.sending,
+      oldestPendingAt: row.oldest ? row.oldest.toISOString() : null,
+    };
+  }
+
+  /**
+   * Calls `onNotify(district)` whenever events of a district become claimable (accepted,
+   * released, requeued), on a connection of its own (a LISTEN holds its connection); resolves
+   * to the function that stops listening and closes it. `onError` hears a lost connection.
+   */
+  async listen(
+    onNotify: (district: string) => void,
+    { onError }: { onError?: (error: Error) => void } = {},
+  ): Promise<() => Promise<void>> {
+    const client = new pg.Client(this.#pool.options as pg.ClientConfig);
+    client.on('error', (error) => onError?.(error));
+    client.on('notification', (message) => {
+      if (message.channel === OUTBOX_CHANNEL) onNotify(message.payload ?? '');
+    });
+    await client.connect();
+    try {
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    let stopped = false;
+    return async () => {
+      if (stopped) return;
+      stopped = true;
+      client.removeAllListeners('notification');
+      await client.end();
+    };
+  }
+}
+
+function heldBy(claim: PgClaim): unknown[] {
+  return [claim.district, claim.id, claim.owner, claim.runs];
+}

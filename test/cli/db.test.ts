@@ -1,0 +1,170 @@
+/**
+ * pswb db migrate|status through the CLI, against a PostgreSQL server started for this file:
+ * the migration and its JSON, the URL from PSWB_DATABASE_URL, and every refusal (no URL, a bad
+ * URL, a server that is not there, a wrong password, a newer database) with its code and exit
+ * code, never printing the password.
+ */
+import { createServer } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from '../../connector/store/pg/index.ts';
+import { main } from '../../scripts/pswb.ts';
+import { startTestPostgres, type TestPostgres } from '../support/postgres.ts';
+
+let server: TestPostgres;
+let databases = 0;
+
+beforeAll(async () => {
+  server = await startTestPostgres();
+}, 60_000);
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+afterEach(() => {
+  delete process.env.PSWB_DATABASE_URL;
+});
+
+async function pswb(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, {
+    stdout: (text) => void (out += `${text}\n`),
+    stderr: (text) => void (err += `${text}\n`),
+  });
+  return { code, out, err };
+}
+
+async function freshDatabase(): Promise<{ url: string; password: string; shown: string }> {
+  databases += 1;
+  const url = await server.createDatabase(`cli_${databases}`);
+  const password = new URL(url).password;
+  return { url, password, shown: url.replace(`:${password}@`, ':***@') };
+}
+
+/** A port of 127.0.0.1 where nothing listens. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+describe('pswb db migrate', () => {
+  it('migrates a new database, then finds nothing to do; the password is never printed', async () => {
+    const { url, password, shown } = await freshDatabase();
+    const first = await pswb(['db', 'migrate', '--database', url]);
+    expect(first).toMatchObject({ code: 0, err: '' });
+    expect(first.out).toBe(
+      `Migrated ${shown} from schema 0 to ${PG_SCHEMA_VERSION} (${PG_MIGRATIONS.map((m) => `${m.version} ${m.name}`).join('; ')}).\n`,
+    );
+    const again = await pswb(['db', 'migrate', '--database', url]);
+    expect(again.code).toBe(0);
+    expect(again.out).toBe(
+      `${shown} is at schema ${PG_SCHEMA_VERSION}, the newest this pswb knows: nothing to do.\n`,
+    );
+    expect(first.out + again.out).not.toContain(password);
+  });
+
+  it('--json prints the database (redacted), the versions and what was applied; PSWB_DATABASE_URL gives the URL', async () => {
+    const { url, password, shown } = await freshDatabase();
+    process.env.PSWB_DATABASE_URL = url;
+    const { code, out } = await pswb(['db', 'migrate', '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toEqual({
+      database: shown,
+      from: 0,
+      to: PG_SCHEMA_VERSION,
+      applied: PG_MIGRATIONS.map(({ version, name }) => ({ version, name })),
+    });
+    expect(out).not.toContain(password);
+    const status = await pswb(['db', 'status', '--json']);
+    expect(JSON.parse(status.out)).toEqual({
+      database: shown,
+      version: PG_SCHEMA_VERSION,
+      latest: PG_SCHEMA_VERSION,
+      pending: [],
+      newer: false,
+    });
+  });
+
+  it('pswb db status says what is pending before the migration', async () => {
+    const { url, shown } = await freshDatabase();
+    const { code, out } = await pswb(['db', 'status', '--database', url]);
+    expect(code).toBe(0);
+    expect(out).toContain(
+      `${shown} is at schema 0; this pswb needs ${PG_SCHEMA_VERSION}. Pending: 1 `,
+    );
+    expect(out).toContain('Run pswb db migrate.');
+  });
+
+  it('an unreachable server: database_unreachable, exit 3, the URL shown with its password redacted', async () => {
+    const port = await closedPort();
+    const password = 's3cret-pw';
+    const url = `postgres://pswb:${password}@127.0.0.1:${port}/pswb`;
+    const { code, out, err } = await pswb(['db', 'migrate', '--database', url]);
+    expect(code).toBe(3);
+    expect(out).toBe('');
+    expect(err).toContain(
+      `pswb db migrate: PostgreSQL at postgres://pswb:***@127.0.0.1:${port}/pswb could not be reached: connect ECONNREFUSED 127.0.0.1:${port}. [database_unreachable]`,
+    );
+    expect(err).toContain('  Fix: Check that the server is running');
+    expect(err).not.toContain(password);
+  });
+
+  it("a wrong password: database_unreachable with the server's reason, and neither password printed", async () => {
+    const { url, password } = await freshDatabase();
+    const wrong = url.replace(`:${password}@`, ':not-the-password@');
+    const { code, err } = await pswb(['db', 'migrate', '--database', wrong]);
+    expect(code).toBe(3);
+    expect(err).toContain(
+      'password authentication failed for user "pswb" (SQLSTATE 28P01). [database_unreachable]',
+    );
+    expect(err).toContain(':***@127.0.0.1');
+    expect(err).not.toContain('not-the-password');
+    expect(err).not.toContain(password);
+  });
+
+  it("a URL that is not PostgreSQL's: invalid_database_url, exit 3, password redacted", async () => {
+    const { code, err } = await pswb([
+      'db',
+      'migrate',
+      '--database',
+      'mysql://root:hunter22@db/pswb',
+    ]);
+    expect(code).toBe(3);
+    expect(err).toContain(
+      'The database URL "mysql://root:***@db/pswb" is not valid: it starts with mysql://, not postgres:// or postgresql://. [invalid_database_url]',
+    );
+    expect(err).not.toContain('hunter22');
+  });
+
+  it('no URL at all is a usage error (exit 2) naming both ways to give it', async () => {
+    const { code, err } = await pswb(['db', 'migrate']);
+    expect(code).toBe(2);
+    expect(err).toContain('--database postgres://user:password@host:5432/database');
+    expect(err).toContain('PSWB_DATABASE_URL');
+  });
+
+  it('a database written by a newer pswb: store_newer, exit 3, nothing changed', async () => {
+    const { url, password, shown } = await freshDatabase();
+    expect((await pswb(['db', 'migrate', '--database', url])).code).toBe(0);
+    const pg = await import('pg');
+    const client = new pg.default.Client({ connectionString: url });
+    await client.connect();
+    await client.query(
+      "INSERT INTO pswb_schema_migrations (version, name) VALUES ($1, 'from the future')",
+      [PG_SCHEMA_VERSION + 1],
+    );
+    await client.end();
+    const { code, err } = await pswb(['db', 'migrate', '--database', url]);
+    expect(code).toBe(3);
+    expect(err).toContain(
+      `${shown} was written by a newer pswb (log schema ${PG_SCHEMA_VERSION + 1}; this pswb reads up to ${PG_SCHEMA_VERSION}); it was not changed. [store_newer]`,
+    );
+    expect(err).not.toContain(password);
+    const status = await pswb(['db', 'status', '--database', url]);
+    expect(status.out).toContain(`newer than this pswb (${PG_SCHEMA_VERSION})`);
+  });
+});
