@@ -368,6 +368,7 @@ export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<Servic
         powerSchoolVersion: settings.powerschoolVersion ?? null,
         districtTimezone: settings.districtTimezone ?? null,
         preventSchoolOverrides: settings.preventSchoolOverrides,
+        commentTemplate: settings.commentTemplate ?? null,
       },
       200,
     );

@@ -180,6 +180,10 @@ export const SettingsView = z
     powerSchoolVersion: z.string().nullable(),
     districtTimezone: z.string().nullable(),
     preventSchoolOverrides: z.boolean(),
+    commentTemplate: z.string().nullable().openapi({
+      description:
+        "The source stamp: att_comment's template ({type}, {date}, {time}, {reason}, {school}, {comment}); null for the default comment",
+    }),
   })
   .openapi('Settings');
 

@@ -35,6 +35,14 @@ export {
 } from './schools.ts';
 export { findReasonCode, mappedCodes } from './reason-codes.ts';
 export {
+  COMMENT_PLACEHOLDERS,
+  MAX_COMMENT_TEMPLATE,
+  checkCommentTemplate,
+  renderComment,
+  setCommentTemplate,
+  type CommentFacts,
+} from './comment-template.ts';
+export {
   checkReasonYears,
   currentYearid,
   districtToday,

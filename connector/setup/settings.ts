@@ -55,6 +55,8 @@ const SettingsSchema = z.object({
   powerschoolVersion: z.string().optional(),
   districtTimezone: z.string().optional(),
   preventSchoolOverrides: z.boolean(),
+  /** The source stamp: att_comment's template (comment-template.ts); the default when absent. */
+  commentTemplate: z.string().optional(),
   schools: z.record(z.string(), SchoolSetupSchema),
   reasons: z.record(z.string(), SchoolReasonsSchema),
 });

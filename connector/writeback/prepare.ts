@@ -15,7 +15,7 @@ import {
   type WritebackEvent,
 } from '../domain/index.ts';
 import type { AttendanceEndpoint, AttendanceFields, SchoolDayRow } from '../powerschool/index.ts';
-import { findReasonCode, type ConnectorSettings } from '../setup/index.ts';
+import { findReasonCode, renderComment, type ConnectorSettings } from '../setup/index.ts';
 import type { EventOutcome } from '../store/index.ts';
 import {
   buildDailyRecord,
@@ -88,7 +88,15 @@ async function buildWriteback(
     schoolNumber,
     date: local.date,
     attendanceCodeId: requireReasonCode(settings, event).id,
-    comment: event.comment ?? `${EVENT_TYPE_LABELS[event.type]} at ${time}`,
+    // The district's source stamp, else the event's comment, else "Late Check-in at 08:40".
+    comment: renderComment(settings.commentTemplate, {
+      type: event.type,
+      date: local.date,
+      time,
+      reason: event.reason,
+      school: schoolNumber,
+      ...(event.comment !== undefined ? { comment: event.comment } : {}),
+    }),
   };
   const written = await buildRecord(context, plan.mode, event, basics, local);
   return { kind: 'ready', written, studentPsId: studentId };

@@ -93,6 +93,11 @@ export const VERBS: readonly Verb[] = [
     load: async () => (await import('./schools.ts')).schoolsSetCommand,
   },
   {
+    name: 'comment-template',
+    summary: 'Show or set the comment each PowerSchool record carries (the source stamp)',
+    load: async () => (await import('./comment-template.ts')).commentTemplateCommand,
+  },
+  {
     name: 'codes import',
     summary: "Import schools' PowerSchool attendance codes and map them as check-in/out reasons",
     load: async () => (await import('./codes-import.ts')).codesImportCommand,

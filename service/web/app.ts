@@ -23,7 +23,7 @@ import { registerLogs } from './pages/logs.ts';
 import { registerOverview } from './pages/overview.ts';
 import { registerReasons } from './pages/reasons.ts';
 import { registerSchools } from './pages/schools.ts';
-import { registerSettings } from './pages/settings.ts';
+import { registerCommentTemplate, registerSettings } from './pages/settings.ts';
 import {
   CSRF_FIELD,
   LOGIN_COOKIE,
@@ -180,6 +180,7 @@ export function createAdminApp(options: AdminAppOptions): Hono<AdminEnv> {
   );
   registerOverview(app, options);
   registerSettings(app, options);
+  registerCommentTemplate(app, options);
   registerSchools(app, options);
   registerReasons(app, options);
   registerLogs(app, options);

@@ -214,6 +214,23 @@ describe('pswb connector verbs', () => {
     expect(failing.out).toContain("would fail: Could not find student's PowerSchool id.");
   });
 
+  it('comment-template sets, shows and clears the source stamp; refuses a bad one naming the valid ones', async () => {
+    const set = await pswb('comment-template', 'VM {type} {time} by front office');
+    expect(set.code).toBe(0);
+    expect(set.out).toContain('Comment template: VM {type} {time} by front office');
+    expect(JSON.parse((await pswb('comment-template', '--json')).out)).toEqual({
+      commentTemplate: 'VM {type} {time} by front office',
+    });
+    const bad = await pswb('comment-template', 'VM {kind}');
+    expect(bad.code).toBe(3);
+    expect(bad.err).toContain('Valid: {type}, {date}, {time}, {reason}, {school}, {comment}');
+    const building = await pswb('comment-template', 'x', '--as', 'building:101');
+    expect(building.code).toBe(3);
+    expect(building.err).toContain('Only a district admin can change the comment template');
+    const cleared = await pswb('comment-template', '--clear');
+    expect(cleared.out).toContain('Comment template: none');
+  });
+
   it('writeback send rejects a bad --type listing the valid values', async () => {
     const { code, err } = await pswb(
       'writeback',
@@ -310,6 +327,7 @@ describe('pswb connector verbs', () => {
         'school.update',
         'settings.prevent_school_overrides',
         'reasons.import',
+        'settings.comment_template',
       ]) {
         expect(actions, action).toContain(action);
       }

@@ -318,6 +318,35 @@ describe('the tabs', () => {
     expect(audit.html).not.toContain(secret);
   });
 
+  it('Settings: the record comment template is saved apart from the connection, checked and audited', async () => {
+    const client = await signedIn(users.district);
+    await client.get('/admin/settings');
+    const bad = await client.post('/admin/settings/comment', { commentTemplate: 'VM {kind}' });
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain('Valid: {type}');
+    const saved = await client.post('/admin/settings/comment', {
+      commentTemplate: 'VM {type} {time}',
+    });
+    expect(saved.status).toBe(200);
+    expect(service.connector()!.settings.get().commentTemplate).toBe('VM {type} {time}');
+    expect(service.store.audit.list({ limit: 1 })[0]).toMatchObject({
+      action: 'settings.comment_template',
+    });
+    const api = await fetch(`${service.url}/api/v1/settings`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    expect(((await api.json()) as { commentTemplate: string }).commentTemplate).toBe(
+      'VM {type} {time}',
+    );
+    await client.post('/admin/settings/comment', { commentTemplate: '' });
+    expect(service.connector()!.settings.get().commentTemplate).toBeUndefined();
+    const building = await signedIn(users.building);
+    await building.get('/admin');
+    expect((await building.post('/admin/settings/comment', { commentTemplate: 'x' })).status).toBe(
+      403,
+    );
+  });
+
   it('School Building Setup: an enabled school needs a mode; a change is saved and audited', async () => {
     const client = await signedIn(users.district);
     const page = await client.get('/admin/schools');

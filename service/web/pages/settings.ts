@@ -8,11 +8,14 @@
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import {
+  COMMENT_PLACEHOLDERS,
   ConnectorError,
+  MAX_COMMENT_TEMPLATE,
   STUDENT_ID_SOURCES,
   VISIBLE_STUDENT_IDS,
   redactSettings,
   saveConnectionSettings,
+  setCommentTemplate,
   type ConnectionReport,
   type ConnectionSettings,
 } from '../../../connector/index.ts';
@@ -55,7 +58,13 @@ export function registerSettings(app: Hono<AdminEnv>, context: AdminContext): vo
       c,
       'settings',
       'Settings',
-      settingsBody(c.var, formOf(connection), connection !== undefined),
+      settingsBody(
+        c.var,
+        formOf(connection),
+        connection !== undefined,
+        undefined,
+        templateOf(context),
+      ),
     );
   });
 
@@ -87,7 +96,13 @@ export function registerSettings(app: Hono<AdminEnv>, context: AdminContext): vo
           c,
           'settings',
           'Settings',
-          settingsBody(c.var, entered, saved !== undefined, failedCheck(result.report)),
+          settingsBody(
+            c.var,
+            entered,
+            saved !== undefined,
+            failedCheck(result.report),
+            templateOf(context),
+          ),
           502,
         );
       }
@@ -107,6 +122,7 @@ export function registerSettings(app: Hono<AdminEnv>, context: AdminContext): vo
           formOf(context.settings.get().connection),
           true,
           passedCheck(result.report),
+          templateOf(context),
         ),
       );
     } catch (error) {
@@ -121,6 +137,63 @@ export function registerSettings(app: Hono<AdminEnv>, context: AdminContext): vo
           entered,
           saved !== undefined,
           notice('error', 'Settings not saved.', items),
+          templateOf(context),
+        ),
+        422,
+      );
+    }
+  });
+}
+
+/** The source stamp form's route (its own Save: no connection check needed). */
+export function registerCommentTemplate(app: Hono<AdminEnv>, context: AdminContext): void {
+  app.post('/admin/settings/comment', async (c) => {
+    if (!mayOpen(c.var.user, 'settings')) return notForBuildingAdmins(c);
+    if (c.var.user.role !== 'district_admin') {
+      return refusalPage(c, 'settings', 403, 'Only a district admin can change the settings.');
+    }
+    const connection = context.settings.get().connection;
+    const text = field(c.var.form, 'commentTemplate');
+    const before = context.settings.get().commentTemplate ?? null;
+    try {
+      const saved = await setCommentTemplate(
+        context.settings,
+        c.var.actor,
+        text === '' ? null : text,
+      );
+      audit(context, c.var.user, {
+        action: 'settings.comment_template',
+        target: 'settings',
+        before: { commentTemplate: before },
+        after: { commentTemplate: saved.commentTemplate ?? null },
+      });
+      const message = saved.commentTemplate
+        ? 'Saved: each new record’s comment follows the template.'
+        : 'Saved: records get the default comment (the event’s own, else “Late Check-in at 08:40”).';
+      return renderTab(
+        c,
+        'settings',
+        'Settings',
+        settingsBody(
+          c.var,
+          formOf(connection),
+          connection !== undefined,
+          notice('ok', message),
+          templateOf(context),
+        ),
+      );
+    } catch (error) {
+      if (!(error instanceof ConnectorError)) throw error;
+      return renderTab(
+        c,
+        'settings',
+        'Settings',
+        settingsBody(
+          c.var,
+          formOf(connection),
+          connection !== undefined,
+          notice('error', 'Comment template not saved.', [error.message]),
+          text,
         ),
         422,
       );
@@ -166,11 +239,16 @@ function failedCheck(report: ConnectionReport | undefined): Markup {
   </div>`;
 }
 
+function templateOf(context: AdminContext): string {
+  return context.settings.get().commentTemplate ?? '';
+}
+
 function settingsBody(
   who: AdminEnv['Variables'],
   values: SettingsForm,
   secretSaved: boolean,
-  result?: Markup,
+  result: Markup | undefined,
+  template: string,
 ): Markup {
   const editable = who.user.role === 'district_admin';
   const disabled = editable ? '' : html`disabled`;
@@ -262,5 +340,29 @@ function settingsBody(
         </div>
       </div>
       ${editable ? html`<button type="submit">Save and Apply to All Schools</button>` : ''}
+    </form>
+    <form method="post" action="/admin/settings/comment" class="card">
+      ${csrfField(who.csrf)}
+      <h2>Record comment</h2>
+      <div class="field">
+        <label for="commentTemplate">Comment on each record written to PowerSchool</label>
+        <input
+          id="commentTemplate"
+          name="commentTemplate"
+          type="text"
+          size="60"
+          maxlength="${MAX_COMMENT_TEMPLATE}"
+          value="${template}"
+          aria-describedby="comment-hint"
+          ${disabled}
+        />
+        <div id="comment-hint" class="hint">
+          Shown as the record’s comment in PowerSchool, so staff see where it came from, e.g.
+          <code>VM {type} {time} by front office</code>. It may use
+          ${COMMENT_PLACEHOLDERS.map((name) => `{${name}}`).join(', ')}. Leave it empty for the
+          default: the event’s own comment, else “Late Check-in at 08:40”.
+        </div>
+      </div>
+      ${editable ? html`<button type="submit" class="secondary">Save comment</button>` : ''}
     </form>`;
 }
