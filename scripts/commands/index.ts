@@ -29,7 +29,8 @@ export const VERBS: readonly Verb[] = [
   },
   {
     name: 'serve',
-    summary: 'Run the connector as a service: the ingest API, the outbox worker, health',
+    summary:
+      'Run the connector as a service: the ingest API, the admin page, the outbox worker, health',
     load: async () => (await import('./serve.ts')).serveCommand,
   },
   {
