@@ -278,6 +278,16 @@ export class UserStore {
       .transaction(() => {
         const row = this.#row(emailOrId);
         if (!row) return undefined;
+        // The district would be left without anyone who can change its settings or sign-ins.
+        const admins = this.#db
+          .prepare("SELECT count(*) FROM users WHERE role = 'district_admin'")
+          .pluck()
+          .get() as number;
+        if (row.role === 'district_admin' && admins === 1) {
+          throw invalidUser(
+            `${row.email} is the last district admin: removing them would leave no one who can change the settings. Add another district admin first (pswb users add --role district-admin), then remove this one.`,
+          );
+        }
         this.#statements.endSessions.run(row.id);
         this.#statements.remove.run(row.id);
         return toRecord(row);

@@ -121,7 +121,7 @@ describe('users', () => {
       .get(alice.id) as string;
     expect(stored).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=$/);
     expect(stored).not.toContain(PASSWORD);
-    await store.users.add({ ...ALICE, email: 'carol@district.org', role: 'support' }, NOW);
+    await store.users.add({ ...ALICE, email: 'carol@district.org' }, NOW);
     const again = store.db
       .prepare('SELECT password_hash FROM users WHERE email = ?')
       .pluck()
@@ -229,6 +229,7 @@ describe('users', () => {
 
   it('removes a user by email or id and ends their sessions; unknown: undefined', async () => {
     const alice = await store.users.add(ALICE, NOW);
+    await store.users.add({ ...ALICE, email: 'dana@district.org' }, NOW);
     const bob = await store.users.add(
       { email: 'bob@district.org', role: 'support', password: PASSWORD },
       NOW,
@@ -242,7 +243,16 @@ describe('users', () => {
     expect(store.sessions.find(bobs.token, NOW)?.userId).toBe(bob.id);
     expect(store.users.remove(alice.id)).toBeUndefined();
     expect(store.users.remove(bob.id)?.email).toBe('bob@district.org');
-    expect(store.users.count()).toBe(0);
+    expect(store.users.count()).toBe(1);
+  });
+
+  it('refuses to remove the last district admin, and removes nothing', async () => {
+    const alice = await store.users.add(ALICE, NOW);
+    await store.users.add({ email: 'bob@district.org', role: 'support', password: PASSWORD }, NOW);
+    const error = await rejection(async () => store.users.remove(alice.id));
+    expect(error).toMatchObject({ code: 'invalid_user' });
+    expect(String(error)).toContain('last district admin');
+    expect(store.users.count()).toBe(2);
   });
 
   it('resets a password: the old one stops working, the new one works, sessions end', async () => {
