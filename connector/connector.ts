@@ -46,6 +46,10 @@ import {
   drainOutbox,
   parseEvents,
   previewWritebacks,
+  reconcileWritten,
+  resendMissing,
+  type ReconcileFilter,
+  type ReconcileReport,
   type WritebackPreview,
   type EnqueueResult,
   type EventInputs,
@@ -148,6 +152,13 @@ export interface Connector {
     inputs: readonly unknown[],
     options?: { signal?: AbortSignal },
   ): Promise<WritebackPreview[]>;
+  /**
+   * Reads back from PowerSchool the records of the range's successful events and reports each
+   * missing or changed one (writeback/reconcile.ts).
+   */
+  reconcile(actor: Actor, filter: ReconcileFilter): Promise<ReconcileReport>;
+  /** Puts the events back in the outbox that are still missing from PowerSchool; their ids. */
+  resendMissing(actor: Actor, ids: readonly string[]): Promise<string[]>;
   /** Sends whatever is pending, including events a killed run left behind. */
   resume(options?: RunOptions): Promise<RunProgress>;
   logs(actor: Actor, filter?: LogFilter): LogPage;
@@ -299,6 +310,14 @@ class WritebackConnector implements Connector {
   ): Promise<WritebackPreview[]> {
     const source = this.settings.get().connection?.studentIdSource ?? 'dcid';
     return previewWritebacks(this.#runContext(options.signal), parseEvents(inputs, source));
+  }
+
+  reconcile(actor: Actor, filter: ReconcileFilter): Promise<ReconcileReport> {
+    return reconcileWritten(this.#runContext(), actor, filter);
+  }
+
+  resendMissing(actor: Actor, ids: readonly string[]): Promise<string[]> {
+    return resendMissing(this.#runContext(), actor, ids);
   }
 
   async resume(options: RunOptions = {}): Promise<RunProgress> {

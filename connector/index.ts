@@ -146,4 +146,8 @@ export {
   type RetryLater,
   type RunProgress,
   type WritebackPreview,
+  MAX_RECONCILE_EVENTS,
+  type ReconcileFilter,
+  type ReconcileItem,
+  type ReconcileReport,
 } from './writeback/index.ts';

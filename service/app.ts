@@ -27,6 +27,10 @@ import {
   AcceptedBody,
   DryRunBody,
   DryRunQuery,
+  ReconcileQuery,
+  ReconcileReportView,
+  ResendMissingBody,
+  ResendMissingView,
   EventIdParam,
   EventListQuery,
   EventPage,
@@ -184,6 +188,38 @@ const getSettings = createRoute({
   responses: { 200: json(SettingsView, 'The settings'), ...pick(problemResponses, [401, 429]) },
 });
 
+const getReconciliation = createRoute({
+  method: 'get',
+  path: '/api/v1/reconciliation',
+  tags: ['events'],
+  summary: 'Read back what pswb wrote over a date range: each record missing or changed since',
+  description:
+    "Reads each successful event's record back from PowerSchool (one call per student and day): present, missing (deleted or never kept), changed (another code or other minutes; each field named), or superseded (replaced by a later writeback of the same record). Up to 20,000 events per check.",
+  security: [{ apiKey: [] }],
+  request: { query: ReconcileQuery },
+  responses: {
+    200: json(ReconcileReportView, 'The report'),
+    ...pick(problemResponses, [401, 404, 422, 429]),
+  },
+});
+
+const postResendMissing = createRoute({
+  method: 'post',
+  path: '/api/v1/reconciliation/resend',
+  tags: ['events'],
+  summary: 'Write again the events whose records are missing from PowerSchool',
+  description:
+    'Each event is read back again first; only those still missing go back to the outbox (so a record restored meanwhile is not written twice). 404 for an id that is not a successful event of your buildings.',
+  security: [{ apiKey: [] }],
+  request: {
+    body: { required: true, content: { 'application/json': { schema: ResendMissingBody } } },
+  },
+  responses: {
+    202: json(ResendMissingView, 'The events put back in the outbox'),
+    ...pick(problemResponses, [400, 401, 404, 422, 429]),
+  },
+});
+
 const healthz = createRoute({
   method: 'get',
   path: '/healthz',
@@ -334,6 +370,22 @@ export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<Servic
     const record = connector().resend(c.var.actor, c.req.valid('param').id);
     options.onAccepted();
     return c.json(eventView(record), 202);
+  });
+
+  app.openapi(getReconciliation, async (c) => {
+    const query = c.req.valid('query');
+    const report = await connector().reconcile(c.var.actor, {
+      from: query.from,
+      to: query.to,
+      ...(query.school ? { school: query.school.split(',').map(Number) } : {}),
+    });
+    return c.json(report, 200);
+  });
+
+  app.openapi(postResendMissing, async (c) => {
+    const resent = await connector().resendMissing(c.var.actor, c.req.valid('json').ids);
+    if (resent.length > 0) options.onAccepted();
+    return c.json({ resent }, 202);
   });
 
   app.openapi(listSchools, (c) => {

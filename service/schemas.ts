@@ -119,6 +119,65 @@ export const DryRunBody = z
   .object({ dryRun: z.literal(true), events: z.array(EventPreview) })
   .openapi('DryRun');
 
+export const ReconcileQuery = z.object({
+  from: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .openapi({ description: 'First district-local date, YYYY-MM-DD' }),
+  to: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .openapi({ description: 'Last district-local date, YYYY-MM-DD' }),
+  school: z
+    .string()
+    .regex(/^\d+(,\d+)*$/)
+    .optional()
+    .openapi({
+      description: 'School numbers, comma-separated (default: every building the key may see)',
+    }),
+});
+
+const ReconcileItem = z
+  .object({
+    id: z.string(),
+    studentName: z.string(),
+    studentPsId: z.number().int(),
+    schoolNumber: z.number().int(),
+    localDate: z.string(),
+    localTime: z.string(),
+    mode: z.string(),
+    state: z.enum(['present', 'missing', 'changed', 'superseded']),
+    changes: z
+      .array(z.object({ field: z.string(), written: z.string(), now: z.string() }))
+      .optional(),
+  })
+  .openapi('ReconcileItem');
+
+export const ReconcileReportView = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    checkedAt: z.string(),
+    checked: z.number().int(),
+    present: z.number().int(),
+    superseded: z.number().int(),
+    missing: z.array(ReconcileItem),
+    changed: z.array(ReconcileItem),
+  })
+  .openapi('Reconciliation');
+
+export const ResendMissingBody = z
+  .object({ ids: z.array(z.string().min(1)).min(1).max(500) })
+  .openapi('ResendMissing');
+
+export const ResendMissingView = z
+  .object({
+    resent: z.array(z.string()).openapi({
+      description: 'The events put back in the outbox: those still missing when read back again',
+    }),
+  })
+  .openapi('ResendMissingResult');
+
 export const EventPage = z
   .object({
     events: z.array(EventView),

@@ -20,6 +20,7 @@ import { requireApiKey } from './http/auth.ts';
 import { rateLimit } from './http/rate-limit.ts';
 import { requestLog, type LogLine } from './log.ts';
 import { createAdminApp } from './web/app.ts';
+import { Reconciler } from './reconciler.ts';
 import { OutboxWorker } from './worker.ts';
 
 export interface ServiceOptions {
@@ -35,6 +36,8 @@ export interface ServiceOptions {
   rate?: { perSecond: number; burst: number };
   /** Where log lines go (default: nowhere). */
   log?: (line: LogLine) => void;
+  /** How often the scheduled reconciliation runs (default 24 h; 0: never). */
+  reconcileEveryMs?: number;
   now?: () => Date;
 }
 
@@ -47,6 +50,8 @@ export interface RunningService {
   connector(): Connector | undefined;
   /** connector.db: the outbox and log, API keys, users, sessions, the audit log. */
   store: WritebackStore;
+  /** Runs the scheduled reconciliation now; its report shows on the page's Check tab. */
+  reconcile(): Promise<void>;
   health(): HealthReport;
   /** Stops taking requests, stops the workers (their unfinished events go back), closes the db. */
   stop(): Promise<void>;
@@ -106,6 +111,13 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
         }),
     );
     const wake = (): void => workers.forEach((worker) => worker.wake());
+    const reconciler = new Reconciler({
+      connector,
+      settings: () => workspace.settings.get(),
+      everyMs: options.reconcileEveryMs ?? 24 * 3_600_000,
+      now,
+      log,
+    });
     const health = (): HealthReport => healthOf(store, workers, now());
     const app = createServiceApp({
       connector: requireConnector,
@@ -134,6 +146,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
         wake,
         health,
         now,
+        lastCheck: () => reconciler.last(),
         onError: (error) =>
           log({
             level: 'error',
@@ -150,6 +163,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
       server.once('error', reject);
     });
     workers.forEach((worker) => worker.start());
+    reconciler.start();
     if (store.users.count() === 0) {
       log({
         level: 'warn',
@@ -170,10 +184,12 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
       workers: workerCount,
       connector: () => connector(),
       store,
+      reconcile: () => reconciler.runNow(),
       health,
       stop() {
         stopping ??= (async () => {
           await new Promise<void>((resolve) => server!.close(() => resolve()));
+          await reconciler.stop();
           await Promise.all(workers.map((worker) => worker.stop()));
           workspace.close();
         })();

@@ -91,6 +91,78 @@ export async function listDistrictSchools(
   }
 }
 
+const AttendanceRow = z.object({
+  attendance_codeid: optionalLooseInt,
+  att_mode_code: z.string().optional(),
+  periodid: optionalLooseInt,
+  ccid: optionalLooseInt,
+  total_minutes: optionalLooseInt,
+  schoolid: optionalLooseInt,
+  att_comment: z.string().optional(),
+});
+
+/** An attendance record as PowerSchool holds it now (the columns a writeback sets). */
+export interface AttendanceOnDay {
+  /** ATTENDANCE.ID. */
+  id: number;
+  attendanceCodeId?: number;
+  attModeCode?: string;
+  periodId?: number;
+  ccid?: number;
+  totalMinutes?: number;
+  schoolId?: number;
+  comment?: string;
+}
+
+/**
+ * A student's attendance records of one day, read back through the schema table API
+ * (GET /ws/schema/table/attendance?q=studentid==N;att_date==YYYY-MM-DD&projection=..., the
+ * reference's "existing records of a day"; the plugin's FullAccess on these columns lets it read
+ * them). One page of 100: a student has a handful of records a day.
+ */
+export async function attendanceOnDay(
+  client: PowerSchoolClient,
+  studentId: number,
+  date: string,
+  call: CallOptions = {},
+): Promise<AttendanceOnDay[]> {
+  const response = await client.request({
+    ...call,
+    method: 'GET',
+    path: '/ws/schema/table/attendance',
+    query: {
+      q: `studentid==${studentId};att_date==${date}`,
+      projection:
+        'studentid,att_date,attendance_codeid,att_mode_code,periodid,ccid,total_minutes,schoolid,att_comment',
+      pagesize: 100,
+    },
+  });
+  const body = response.body as { record?: unknown } | undefined;
+  return asArray(body?.record).map((item) => {
+    const outer = parseAnswer(
+      z.object({ id: looseInt }),
+      { ...response, body: item },
+      'an attendance record',
+    );
+    const tables = (item as { tables?: { attendance?: unknown } }).tables;
+    const row = parseAnswer(
+      AttendanceRow,
+      { ...response, body: tables?.attendance ?? {} },
+      'an attendance record',
+    );
+    return {
+      id: outer.id,
+      ...(row.attendance_codeid !== undefined ? { attendanceCodeId: row.attendance_codeid } : {}),
+      ...(row.att_mode_code !== undefined ? { attModeCode: row.att_mode_code } : {}),
+      ...(row.periodid !== undefined ? { periodId: row.periodid } : {}),
+      ...(row.ccid !== undefined ? { ccid: row.ccid } : {}),
+      ...(row.total_minutes !== undefined ? { totalMinutes: row.total_minutes } : {}),
+      ...(row.schoolid !== undefined ? { schoolId: row.schoolid } : {}),
+      ...(row.att_comment !== undefined ? { comment: row.att_comment } : {}),
+    };
+  });
+}
+
 /** Paging of a PowerQuery call. */
 export interface PageOptions {
   page?: number;

@@ -10,6 +10,8 @@ export {
 export { requestToken, type AccessToken } from './token.ts';
 export {
   ATTENDANCE_ENDPOINTS,
+  attendanceOnDay,
+  type AttendanceOnDay,
   BATCH_DAILY_TIME_LIMIT,
   BATCH_DAILY_TIME_PATH,
   getDistrictMetadata,

@@ -94,6 +94,9 @@ export class WritebackStore {
       requeue:
         db.prepare(`UPDATE events SET state = 'pending', owner = NULL, retry_at = NULL, updated_at = ?
         WHERE id = ? AND state IN ('failed', 'not_attempted')`),
+      requeueWritten:
+        db.prepare(`UPDATE events SET state = 'pending', owner = NULL, retry_at = NULL, updated_at = ?
+        WHERE id = ? AND state = 'successful'`),
       release: db.prepare(`UPDATE events SET state = 'pending', owner = NULL WHERE id = ?
         AND state = 'sending'`),
       queued: db.prepare<[], { waiting: number; sending: number; oldest: string | null }>(
@@ -305,6 +308,18 @@ export class WritebackStore {
     );
     // IMMEDIATE: the write lock is taken first (waiting up to busy_timeout), so a transaction that
     // reads before it writes never fails at once with SQLITE_BUSY beside another process.
+    return this.#guard(() => run.immediate());
+  }
+
+  /**
+   * Puts successful events back in the outbox, to be written again: only for a record that a
+   * reconciliation found missing from PowerSchool (writeback/reconcile.ts). The number moved.
+   */
+  requeueWritten(ids: readonly string[], now: string): number {
+    this.flush();
+    const run = this.db.transaction(() =>
+      ids.reduce((moved, id) => moved + this.#statements.requeueWritten.run(now, id).changes, 0),
+    );
     return this.#guard(() => run.immediate());
   }
 

@@ -25,6 +25,14 @@ export {
 export { replayEvents, type ReplayFilter, type ReplaySummary } from './replay.ts';
 export { previewWritebacks, type WritebackPreview } from './preview.ts';
 export {
+  MAX_RECONCILE_EVENTS,
+  reconcileWritten,
+  resendMissing,
+  type ReconcileFilter,
+  type ReconcileItem,
+  type ReconcileReport,
+} from './reconcile.ts';
+export {
   acceptEvents,
   parseEvents,
   type AcceptContext,

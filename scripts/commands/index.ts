@@ -119,6 +119,12 @@ export const VERBS: readonly Verb[] = [
     load: async () => (await import('./writeback-replay.ts')).writebackReplayCommand,
   },
   {
+    name: 'writeback check',
+    summary: 'Read back what was written: each record missing from PowerSchool or changed since',
+    load: async () => (await import('./writeback-check.ts')).writebackCheckCommand,
+  },
+
+  {
     name: 'repro list',
     summary: 'List the repro scenarios, one per error in the guide',
     load: async () => (await import('./repro-list.ts')).reproListCommand,

@@ -15,6 +15,7 @@ const OPTIONS = {
   'data-dir': { type: 'string' },
   workers: { type: 'string' },
   'rate-limit': { type: 'string' },
+  'reconcile-hours': { type: 'string' },
   quiet: { type: 'boolean' },
 } as const;
 
@@ -35,6 +36,8 @@ Options:
   --data-dir DIR     Settings, outbox, log and API keys (default: $PSWB_DATA_DIR, else ./data)
   --workers N        Outbox workers in this process, 0-16; 0 serves the API only (default 1)
   --rate-limit N     Requests per second per API key, bursts of 2N (default 200)
+  --reconcile-hours N  Read back from PowerSchool what was written yesterday and today every N
+                     hours, 0-168 (default 24; 0: never); the page's Check tab shows the report
   --quiet            Log only warnings and errors
 
 The page: /admin (sign in at /login). The API: /api/docs (reference), /api/openapi.json
@@ -53,6 +56,10 @@ async function start(argv: string[], io: CliIO): Promise<RunningService> {
   const port = parseIntegerOption('port', values.port, 8080, { min: 0, max: 65_535 });
   const host = values.host ?? '127.0.0.1';
   const workers = parseIntegerOption('workers', values.workers, 1, { min: 0, max: 16 });
+  const reconcileHours = parseIntegerOption('reconcile-hours', values['reconcile-hours'], 24, {
+    min: 0,
+    max: 168,
+  });
   const rate = parseIntegerOption('rate-limit', values['rate-limit'], 200, {
     min: 1,
     max: 100_000,
@@ -63,6 +70,7 @@ async function start(argv: string[], io: CliIO): Promise<RunningService> {
       ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
       port,
       host,
+      reconcileEveryMs: reconcileHours * 3_600_000,
       workers,
       rate: { perSecond: rate, burst: rate * 2 },
       log: values.quiet ? (line) => line.level !== 'info' && write(line) : write,

@@ -19,6 +19,7 @@ import { ASSETS } from './assets.ts';
 import { refusalPage, renderTab, type AdminContext } from './context.ts';
 import { notice, shell, type Markup } from './layout.ts';
 import { registerAudit } from './pages/audit.ts';
+import { registerCheck } from './pages/check.ts';
 import { registerLogs } from './pages/logs.ts';
 import { registerOverview } from './pages/overview.ts';
 import { registerReasons } from './pages/reasons.ts';
@@ -184,6 +185,7 @@ export function createAdminApp(options: AdminAppOptions): Hono<AdminEnv> {
   registerSchools(app, options);
   registerReasons(app, options);
   registerLogs(app, options);
+  registerCheck(app, options);
   registerAudit(app, options);
   app.all('/admin/*', (c) => refusalPage(c, 'overview', 404, `There is no page at ${c.req.path}.`));
 

@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import type {
   Connector,
   NewAuditEntry,
+  ReconcileReport,
   SettingsStore,
   UserRecord,
   WritebackStore,
@@ -26,6 +27,8 @@ export interface AdminContext {
   wake: () => void;
   health: () => HealthReport;
   now: () => Date;
+  /** The service's last scheduled reconciliation, if one ran. */
+  lastCheck?: () => ReconcileReport | undefined;
 }
 
 /** Renders a tab's page for the signed-in user. */

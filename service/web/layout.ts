@@ -19,6 +19,7 @@ export const TABS = [
   { id: 'schools', label: 'School Building Setup', path: '/admin/schools', roles: 'all' },
   { id: 'reasons', label: 'Reasons', path: '/admin/reasons', roles: 'all' },
   { id: 'logs', label: 'Writeback Logs', path: '/admin/logs', roles: 'all' },
+  { id: 'check', label: 'Check', path: '/admin/check', roles: 'all' },
   { id: 'audit', label: 'Audit log', path: '/admin/audit', roles: 'district-admin' },
 ] as const;
 

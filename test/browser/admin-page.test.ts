@@ -224,6 +224,13 @@ describe('the PowerSchool Setup page in chromium', () => {
     await page.getByRole('link', { name: 'Overview' }).click();
     await expectAccessible('overview');
     await screenshot(page, 'admin-overview');
+    await page.getByRole('link', { name: 'Check' }).click();
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await expect
+      .poll(() => page.locator('#check-summary').textContent(), { timeout: 10_000 })
+      .toContain('missing');
+    await expectAccessible('check');
+    await screenshot(page, 'admin-check');
     await page.getByRole('link', { name: 'Audit log' }).click();
     await expectAccessible('audit');
     const text = await page.textContent('main');

@@ -231,6 +231,27 @@ describe('pswb connector verbs', () => {
     expect(cleared.out).toContain('Comment template: none');
   });
 
+  it('writeback check reads back what was written, lists a deleted record, and --resend-missing writes it again', async () => {
+    const day = DEMO_FACTS.dates.inSession;
+    const { daily } = DEMO_FACTS.students;
+    const clean = await pswb('writeback', 'check', '--from', day, '--to', day);
+    expect(clean.code).toBe(0);
+    expect(clean.out).toMatch(/Checked \d+ record\(s\) written .* 0 missing, 0 changed\./);
+    const attendance = sim.district.table('attendance');
+    for (const row of sim.district.attendanceOn(daily.id, day)) attendance.remove(row);
+    const missing = await pswb('writeback', 'check', '--from', day, '--to', day);
+    expect(missing.code).toBe(1);
+    expect(missing.out).toContain('Missing:');
+    expect(missing.out).toContain('not in PowerSchool');
+    const fixed = await pswb('writeback', 'check', '--from', day, '--to', day, '--resend-missing');
+    expect(fixed.out).toContain('Sent again:');
+    expect(fixed.code).toBe(0);
+    expect(sim.district.attendanceOn(daily.id, day)).toHaveLength(1);
+    const usage = await pswb('writeback', 'check', '--from', day);
+    expect(usage.code).toBe(2);
+    expect(usage.err).toContain('--from YYYY-MM-DD --to YYYY-MM-DD');
+  });
+
   it('writeback send rejects a bad --type listing the valid values', async () => {
     const { code, err } = await pswb(
       'writeback',

@@ -321,6 +321,8 @@ describe('health, the OpenAPI document and the reference page', () => {
         '/api/v1/events',
         '/api/v1/events/{id}',
         '/api/v1/events/{id}/resend',
+        '/api/v1/reconciliation',
+        '/api/v1/reconciliation/resend',
         '/api/v1/schools',
         '/api/v1/settings',
         '/healthz',
@@ -361,6 +363,41 @@ describe('health, the OpenAPI document and the reference page', () => {
     await expectProblem(
       await call('/api/v1/events?dry_run=true', { method: 'POST', key: buildingKey, body: other }),
       403,
+    );
+  });
+
+  it('reads back what was written: the reconciliation report, and re-sending what went missing', async () => {
+    const [event] = studentDayEvents(sim, 1, 'recon', [101]).events;
+    expect((await call('/api/v1/events', { method: 'POST', body: event })).status).toBe(202);
+    const written = (await finalState('recon-0')) as {
+      localDate: string;
+      student: { psId: number };
+    };
+    const day = written.localDate;
+    const path = `/api/v1/reconciliation?from=${day}&to=${day}&school=101`;
+    const clean = (await (await call(path)).json()) as { missing: unknown[]; checked: number };
+    expect(clean.checked).toBeGreaterThan(0);
+    expect(clean.missing).toEqual([]);
+    const attendance = sim.district.table('attendance');
+    for (const row of sim.district.attendanceOn(written.student.psId, day)) attendance.remove(row);
+    const report = (await (await call(path)).json()) as { missing: { id: string }[] };
+    expect(report.missing.map((item) => item.id)).toContain('recon-0');
+    const resend = await call('/api/v1/reconciliation/resend', {
+      method: 'POST',
+      body: { ids: ['recon-0'] },
+    });
+    expect(resend.status).toBe(202);
+    expect(await resend.json()).toEqual({ resent: ['recon-0'] });
+    expect(await finalState('recon-0')).toMatchObject({ status: 'successful' });
+    expect(sim.district.attendanceOn(written.student.psId, day)).toHaveLength(1);
+    await expectProblem(await call('/api/v1/reconciliation?from=yesterday&to=2026-01-01'), 422);
+    await expectProblem(
+      await call('/api/v1/reconciliation/resend', {
+        method: 'POST',
+        key: buildingKey,
+        body: { ids: ['recon-0', 'nope'] },
+      }),
+      404,
     );
   });
 

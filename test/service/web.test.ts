@@ -188,6 +188,7 @@ describe('sign-in and sessions', () => {
       '/admin/schools',
       '/admin/reasons',
       '/admin/logs',
+      '/admin/check',
       '/admin/audit',
     ]) {
       const page = await client.get(path);
@@ -422,6 +423,35 @@ describe('the tabs', () => {
     const own = await building.post('/admin/logs/preview', { preview: 'web-0' });
     expect(own.status).toBe(200);
     expect(own.html.match(/Preview: re-sending[^<]*/)?.[0]).toContain('would POST /ws/attendance/');
+  });
+
+  it('Check: reads back what was written, lists a deleted record, re-sends it; scoped by building and role', async () => {
+    const record = service.connector()!.record({ role: 'district_admin' }, 'web-0')!;
+    const day = record.localDate;
+    const client = await signedIn(users.district);
+    const page = await client.get(`/admin/check?from=${day}&to=${day}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toMatch(/0 missing, 0 changed\./);
+    const attendance = sim.district.table('attendance');
+    for (const row of sim.district.attendanceOn(record.studentPsId!, day)) attendance.remove(row);
+    const after = await client.get(`/admin/check?from=${day}&to=${day}`);
+    expect(after.html).toContain('data-id="web-0"');
+    const support = await signedIn(users.support);
+    await support.get('/admin/check');
+    expect((await support.post('/admin/check/resend', { ids: 'web-0' })).status).toBe(403);
+    const resent = await client.post('/admin/check/resend', {
+      ids: 'web-0',
+      back: `from=${day}&to=${day}`,
+    });
+    expect(resent.status).toBe(303);
+    expect(resent.headers.get('location')).toBe(`/admin/check?from=${day}&to=${day}&resent=1`);
+    await settled();
+    expect(sim.district.attendanceOn(record.studentPsId!, day)).toHaveLength(1);
+    const building = await signedIn(users.building);
+    expect((await building.get(`/admin/check?from=${day}&to=${day}&school=102`)).status).toBe(404);
+    await building.get('/admin/check');
+    expect((await building.post('/admin/check/resend', { ids: 'web102-0' })).status).toBe(404);
+    expect((await client.get('/admin/check?from=2026-13-01&to=x')).status).toBe(422);
   });
 
   it('refuses a bad filter value with the valid ones', async () => {
