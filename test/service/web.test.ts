@@ -454,6 +454,15 @@ describe('the tabs', () => {
     expect((await client.get('/admin/check?from=2026-13-01&to=x')).status).toBe(422);
   });
 
+  it('Check without a range shows the last scheduled check (run by the service itself)', async () => {
+    const client = await signedIn(users.district);
+    expect((await client.get('/admin/check')).html).toContain('No check has run yet');
+    await service.reconcile();
+    const page = await client.get('/admin/check');
+    expect(page.html).toContain('Last scheduled check');
+    expect(page.html).toMatch(/record[s]? read back/);
+  });
+
   it('refuses a bad filter value with the valid ones', async () => {
     const client = await signedIn(users.district);
     const response = await client.get('/admin/logs?status=maybe');
