@@ -134,6 +134,7 @@ function checkGroup(group: readonly Written[], rows: readonly AttendanceOnDay[])
     (b.record.completedAt ?? '').localeCompare(a.record.completedAt ?? ''),
   );
   const claimed = new Set<number>();
+  const keys = new Set<string>();
   const items: ReconcileItem[] = [];
   for (const item of latestFirst) {
     const { record, fields } = item;
@@ -167,13 +168,17 @@ function checkGroup(group: readonly Written[], rows: readonly AttendanceOnDay[])
       } else items.push({ ...base, state: 'missing' });
       continue;
     }
+    // Daily and Meeting records are keyed by student, day (and period): of several events that
+    // wrote one key, only the last is what PowerSchool should hold, found or not.
+    const key = `${fields.att_mode_code}|${fields.periodid ?? ''}|${fields.schoolid ?? ''}`;
+    if (keys.has(key)) {
+      items.push({ ...base, state: 'superseded' });
+      continue;
+    }
+    keys.add(key);
     const row = candidates[0];
     if (!row) {
       items.push({ ...base, state: 'missing' });
-      continue;
-    }
-    if (claimed.has(row.id)) {
-      items.push({ ...base, state: 'superseded' });
       continue;
     }
     claimed.add(row.id);

@@ -224,13 +224,31 @@ describe('the PowerSchool Setup page in chromium', () => {
     await page.getByRole('link', { name: 'Overview' }).click();
     await expectAccessible('overview');
     await screenshot(page, 'admin-overview');
+    // Check: the student's Daily record written above (by browser-0, then by live-0 an hour
+    // later, which updated it) is deleted in PowerSchool; the check lists the later event
+    // missing, and sending it again writes the record back.
+    const [written] = studentDayEvents(sim, 1, 'browser', [101]).events;
+    const day = written!.occurredAt.slice(0, 10);
+    const attendance = sim.district.table('attendance');
+    const student = sim.district.studentByDcid(written!.student.dcid)!;
+    for (const row of sim.district.attendanceOn(student.id, day)) attendance.remove(row);
     await page.getByRole('link', { name: 'Check' }).click();
+    await page.getByLabel('From').fill(day);
+    await page.getByLabel('To').fill(day);
     await page.getByRole('button', { name: 'Check', exact: true }).click();
     await expect
       .poll(() => page.locator('#check-summary').textContent(), { timeout: 10_000 })
-      .toContain('missing');
+      .toContain('1 missing');
+    expect(await page.locator('tr[data-id="live-0"]').count()).toBe(1);
     await expectAccessible('check');
     await screenshot(page, 'admin-check');
+    await page.getByRole('button', { name: 'Send the missing records again' }).click();
+    await expect
+      .poll(() => page.locator('.alert.ok').first().textContent(), { timeout: 10_000 })
+      .toContain('sent again');
+    await expect
+      .poll(() => sim.district.attendanceOn(student.id, day).length, { timeout: 10_000 })
+      .toBe(1);
     await page.getByRole('link', { name: 'Audit log' }).click();
     await expectAccessible('audit');
     const text = await page.textContent('main');

@@ -96,5 +96,11 @@ describe('reconciliation', () => {
     const report = await connector.reconcile(DISTRICT_ADMIN, { from: DAY, to: DAY, school: 101 });
     expect(report.superseded).toBe(1);
     expect(report.present).toBe(1);
+    // The record deleted: only the later event, the one PowerSchool should hold, is missing.
+    const attendance = sim.district.table('attendance');
+    for (const row of sim.district.attendanceOn(students.daily.id, DAY)) attendance.remove(row);
+    const gone = await connector.reconcile(DISTRICT_ADMIN, { from: DAY, to: DAY, school: 101 });
+    expect(gone.missing.map((item) => item.id)).toEqual(['rec-daily-late']);
+    expect(gone.superseded).toBe(1);
   });
 });
