@@ -15,6 +15,7 @@ import {
   type Workspace,
   type WritebackStore,
 } from '../connector/index.ts';
+import { AlertNotifier, type AlertTimers } from './alerts.ts';
 import { createServiceApp, type HealthReport } from './app.ts';
 import { requireApiKey } from './http/auth.ts';
 import { rateLimit } from './http/rate-limit.ts';
@@ -36,6 +37,8 @@ export interface ServiceOptions {
   /** Where log lines go (default: nowhere). */
   log?: (line: LogLine) => void;
   now?: () => Date;
+  /** The failure alerts' timers (tests inject their own; default setTimeout). */
+  alertTimers?: AlertTimers;
 }
 
 /** A running service. */
@@ -48,6 +51,8 @@ export interface RunningService {
   /** connector.db: the outbox and log, API keys, users, sessions, the audit log. */
   store: WritebackStore;
   health(): HealthReport;
+  /** The failure alerts (service/alerts.ts): failed writebacks waiting for their digest. */
+  alerts: AlertNotifier;
   /** Stops taking requests, stops the workers (their unfinished events go back), closes the db. */
   stop(): Promise<void>;
 }
@@ -80,7 +85,16 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
       );
     };
     const workerCount = options.workers ?? 1;
-    const onOutcome = (outcome: FinishedEvent): void =>
+    let serviceUrl = '';
+    const alerts = new AlertNotifier({
+      settings: () => workspace.settings.get(),
+      row: (id) => store.get(id),
+      serviceUrl: () => serviceUrl,
+      log,
+      now,
+      ...(options.alertTimers ? { timers: options.alertTimers } : {}),
+    });
+    const onOutcome = (outcome: FinishedEvent): void => {
       log({
         level: outcome.state === 'failed' ? 'warn' : 'info',
         msg: 'writeback',
@@ -90,6 +104,8 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
         ...(outcome.errorCode ? { code: outcome.errorCode } : {}),
         latencyMs: Date.parse(outcome.finishedAt) - Date.parse(outcome.acceptedAt),
       });
+      if (outcome.state === 'failed') alerts.notify(outcome);
+    };
     const workers = Array.from(
       { length: workerCount },
       () =>
@@ -134,6 +150,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
         wake,
         health,
         now,
+        alerts,
         onError: (error) =>
           log({
             level: 'error',
@@ -163,18 +180,22 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
       });
     }
     const host = options.host ?? '127.0.0.1';
+    serviceUrl = `http://${host.includes(':') ? `[${host}]` : host}:${listening.port}`;
     let stopping: Promise<void> | undefined;
     return {
-      url: `http://${host.includes(':') ? `[${host}]` : host}:${listening.port}`,
+      url: serviceUrl,
       port: listening.port,
       workers: workerCount,
       connector: () => connector(),
       store,
       health,
+      alerts,
       stop() {
         stopping ??= (async () => {
           await new Promise<void>((resolve) => server!.close(() => resolve()));
           await Promise.all(workers.map((worker) => worker.stop()));
+          // The failures still waiting for their digest are sent now (bounded wait).
+          await alerts.stop();
           workspace.close();
         })();
         return stopping;
