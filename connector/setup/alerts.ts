@@ -201,7 +201,9 @@ export function applyAlertChange(
   change: AlertChange,
 ): AlertSettings {
   const next: AlertSettings = {
-    intervalMinutes: change.intervalMinutes ?? saved?.intervalMinutes ?? ALERT_INTERVAL.default,
+    intervalMinutes: checkAlertInterval(
+      change.intervalMinutes ?? saved?.intervalMinutes ?? ALERT_INTERVAL.default,
+    ),
   };
   const to = change.emailTo ?? saved?.email?.to ?? [];
   if (to.length > 0) {
