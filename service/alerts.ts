@@ -462,6 +462,34 @@ ${dropped}
 </body></html>`;
 }
 
+/**
+ * nodemailer's SMTP options from the alerts' URL: smtps:// is TLS from the start, smtp:// takes
+ * STARTTLS when the server offers it; user and password percent-decoded; every wait bounded.
+ */
+export function smtpOptions(smtpUrl: string, timeoutMs = SEND_TIMEOUT_MS) {
+  const url = new URL(smtpUrl);
+  const secure = url.protocol === 'smtps:';
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : secure ? 465 : 587,
+    secure,
+    ...(url.username || url.password
+      ? {
+          auth: {
+            user: decodeURIComponent(url.username),
+            pass: decodeURIComponent(url.password),
+          },
+        }
+      : {}),
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+    dnsTimeout: timeoutMs,
+    logger: false,
+    debug: false,
+  };
+}
+
 /** Sends the digest by email (one message to all recipients). */
 export async function sendEmail(
   alerts: AlertSettings,
@@ -470,14 +498,7 @@ export async function sendEmail(
 ): Promise<void> {
   const email = alerts.email;
   if (!email) throw new Error('no email configured');
-  const transport = nodemailer.createTransport(email.smtpUrl, {
-    connectionTimeout: timeoutMs,
-    greetingTimeout: timeoutMs,
-    socketTimeout: timeoutMs,
-    dnsTimeout: timeoutMs,
-    logger: false,
-    debug: false,
-  } as Parameters<typeof nodemailer.createTransport>[1]);
+  const transport = nodemailer.createTransport(smtpOptions(email.smtpUrl, timeoutMs));
   try {
     await transport.sendMail({
       from: email.from,

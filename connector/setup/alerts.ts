@@ -98,10 +98,11 @@ export function checkSmtpUrl(value: string): string {
     (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') ||
     url.hostname === '' ||
     (url.pathname !== '' && url.pathname !== '/') ||
+    url.search !== '' ||
     url.hash !== ''
   ) {
     invalid(
-      'The SMTP URL is not valid: give smtp://host:587 (STARTTLS when the server offers it) or smtps://host:465 (TLS), with user:password@ before the host when the server needs a sign-in, e.g. smtps://alerts%40district.org:PASSWORD@smtp.district.org:465 (percent-encode @ and : in the user and password).',
+      'The SMTP URL is not valid: give smtp://host:587 (STARTTLS when the server offers it) or smtps://host:465 (TLS), with user:password@ before the host when the server needs a sign-in, e.g. smtps://alerts%40district.org:PASSWORD@smtp.district.org:465 (percent-encode @ and : in the user and password; no path or query).',
     );
   }
   return trimmed;

@@ -60,7 +60,7 @@ interface Mail {
 }
 
 const SMTP_USER = 'pswb-alerts';
-const SMTP_PASSWORD = 'sm7p-Pa55w0rd-not-to-leak';
+const SMTP_PASSWORD = 'sm7p:Pa55@w0rd-not-to-leak';
 const WEBHOOK_SECRET = 'whsec-9f8e7d6c5b4a3210-not-to-leak';
 const PASSWORD = 'correct horse battery';
 const users = {
@@ -516,6 +516,68 @@ describe('the buffer', () => {
     expect(mail.body).toContain('3 earlier failures are not listed');
     expect(mail.body).not.toMatch(/event=bulk-2["\r\n]/);
     expect(mail.body).toContain('event=bulk-3');
+  });
+});
+
+describe('failed sends', () => {
+  const settingsWith = (alerts: AlertSettings) => () => ({
+    version: 1 as const,
+    preventSchoolOverrides: false,
+    schools: {},
+    reasons: {},
+    alerts,
+  });
+
+  it('a refused SMTP sign-in is reported and logged without the password', async () => {
+    const wrong = 'wrong:pa55@word-123';
+    const lines: LogLine[] = [];
+    const notifier = new AlertNotifier({
+      settings: settingsWith({
+        intervalMinutes: 1,
+        email: {
+          to: ['office@district.org'],
+          from: 'pswb@district.org',
+          smtpUrl: `smtp://${SMTP_USER}:${encodeURIComponent(wrong)}@127.0.0.1:${smtpPort}`,
+        },
+      }),
+      row: () => undefined,
+      serviceUrl: () => 'http://127.0.0.1:8080',
+      log: (line) => lines.push(line),
+      timers: new ManualTimers(),
+    });
+    const [result] = await notifier.sendTest();
+    expect(result).toMatchObject({ channel: 'email', ok: false });
+    expect(lines).toEqual([expect.objectContaining({ msg: 'alert not sent', channel: 'email' })]);
+    const text = JSON.stringify([result, lines]);
+    expect(text).not.toContain(wrong);
+    expect(text).not.toContain(encodeURIComponent(wrong));
+  });
+
+  it('a webhook that does not answer in time fails the send (timeout injected)', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const notifier = new AlertNotifier({
+        settings: settingsWith({
+          intervalMinutes: 1,
+          webhook: {
+            url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`,
+            secret: WEBHOOK_SECRET,
+          },
+        }),
+        row: () => undefined,
+        serviceUrl: () => 'http://127.0.0.1:8080',
+        timers: new ManualTimers(),
+        timeoutMs: 100,
+      });
+      const started = performance.now();
+      const [result] = await notifier.sendTest();
+      expect(result).toMatchObject({ channel: 'webhook', ok: false });
+      expect(performance.now() - started).toBeLessThan(2000);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });
 
