@@ -9,6 +9,7 @@ import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import {
   ConnectorError,
+  alertsView,
   redactSettings,
   visibleSchools,
   type Actor,
@@ -421,6 +422,7 @@ export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<Servic
         districtTimezone: settings.districtTimezone ?? null,
         preventSchoolOverrides: settings.preventSchoolOverrides,
         commentTemplate: settings.commentTemplate ?? null,
+        alerts: alertsView(settings.alerts),
       },
       200,
     );

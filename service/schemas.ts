@@ -230,6 +230,32 @@ export const SchoolView = z
 
 export const SchoolList = z.object({ schools: z.array(SchoolView) }).openapi('SchoolList');
 
+export const AlertsSettingsView = z
+  .object({
+    intervalMinutes: z
+      .number()
+      .int()
+      .openapi({ description: 'At most one digest per this many minutes (1-1440)' }),
+    email: z
+      .object({
+        to: z.array(z.string()),
+        from: z.string(),
+        smtpHost: z.string().openapi({
+          description: 'The SMTP server (scheme, host, port); never its user or password',
+        }),
+      })
+      .nullable(),
+    webhook: z
+      .object({ url: z.string() })
+      .nullable()
+      .openapi({ description: 'The webhook; its secret is never returned' }),
+    pageUrl: z
+      .string()
+      .nullable()
+      .openapi({ description: "The page's public URL for links; null for the service's own" }),
+  })
+  .openapi('AlertsSettings');
+
 export const SettingsView = z
   .object({
     powerSchoolUrl: z.string().nullable(),
@@ -242,6 +268,9 @@ export const SettingsView = z
     commentTemplate: z.string().nullable().openapi({
       description:
         "The source stamp: att_comment's template ({type}, {date}, {time}, {reason}, {school}, {comment}); null for the default comment",
+    }),
+    alerts: AlertsSettingsView.nullable().openapi({
+      description: 'Failure alerts (email digest, signed webhook), without secrets; null when off',
     }),
   })
   .openapi('Settings');

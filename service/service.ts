@@ -15,6 +15,7 @@ import {
   type Workspace,
   type WritebackStore,
 } from '../connector/index.ts';
+import { AlertNotifier, type AlertTimers } from './alerts.ts';
 import { createServiceApp, type HealthReport } from './app.ts';
 import { requireApiKey } from './http/auth.ts';
 import { rateLimit } from './http/rate-limit.ts';
@@ -39,6 +40,8 @@ export interface ServiceOptions {
   /** How often the scheduled reconciliation runs (default 24 h; 0: never). */
   reconcileEveryMs?: number;
   now?: () => Date;
+  /** The failure alerts' timers (tests inject their own; default setTimeout). */
+  alertTimers?: AlertTimers;
 }
 
 /** A running service. */
@@ -53,6 +56,8 @@ export interface RunningService {
   /** Runs the scheduled reconciliation now; its report shows on the page's Check tab. */
   reconcile(): Promise<void>;
   health(): HealthReport;
+  /** The failure alerts (service/alerts.ts): failed writebacks waiting for their digest. */
+  alerts: AlertNotifier;
   /** Stops taking requests, stops the workers (their unfinished events go back), closes the db. */
   stop(): Promise<void>;
 }
@@ -85,7 +90,16 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
       );
     };
     const workerCount = options.workers ?? 1;
-    const onOutcome = (outcome: FinishedEvent): void =>
+    let serviceUrl = '';
+    const alerts = new AlertNotifier({
+      settings: () => workspace.settings.get(),
+      row: (id) => store.get(id),
+      serviceUrl: () => serviceUrl,
+      log,
+      now,
+      ...(options.alertTimers ? { timers: options.alertTimers } : {}),
+    });
+    const onOutcome = (outcome: FinishedEvent): void => {
       log({
         level: outcome.state === 'failed' ? 'warn' : 'info',
         msg: 'writeback',
@@ -95,6 +109,8 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
         ...(outcome.errorCode ? { code: outcome.errorCode } : {}),
         latencyMs: Date.parse(outcome.finishedAt) - Date.parse(outcome.acceptedAt),
       });
+      if (outcome.state === 'failed') alerts.notify(outcome);
+    };
     const workers = Array.from(
       { length: workerCount },
       () =>
@@ -147,6 +163,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
         health,
         now,
         lastCheck: () => reconciler.last(),
+        alerts,
         onError: (error) =>
           log({
             level: 'error',
@@ -177,20 +194,24 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
       });
     }
     const host = options.host ?? '127.0.0.1';
+    serviceUrl = `http://${host.includes(':') ? `[${host}]` : host}:${listening.port}`;
     let stopping: Promise<void> | undefined;
     return {
-      url: `http://${host.includes(':') ? `[${host}]` : host}:${listening.port}`,
+      url: serviceUrl,
       port: listening.port,
       workers: workerCount,
       connector: () => connector(),
       store,
       reconcile: () => reconciler.runNow(),
       health,
+      alerts,
       stop() {
         stopping ??= (async () => {
           await new Promise<void>((resolve) => server!.close(() => resolve()));
           await reconciler.stop();
           await Promise.all(workers.map((worker) => worker.stop()));
+          // The failures still waiting for their digest are sent now (bounded wait).
+          await alerts.stop();
           workspace.close();
         })();
         return stopping;

@@ -5,6 +5,8 @@ export {
   SettingsStore,
   emptySettings,
   redactSettings,
+  redactUrlPassword,
+  type AlertSettings,
   type ConnectionSettings,
   type ConnectorSettings,
   type ImportedCode,
@@ -42,6 +44,19 @@ export {
   setCommentTemplate,
   type CommentFacts,
 } from './comment-template.ts';
+export {
+  ALERT_INTERVAL,
+  MAX_ALERT_RECIPIENTS,
+  MIN_WEBHOOK_SECRET,
+  alertsView,
+  applyAlertChange,
+  auditedAlerts,
+  checkAlertSettings,
+  setAlertSettings,
+  smtpHostOf,
+  type AlertChange,
+  type AlertsView,
+} from './alerts.ts';
 export {
   checkReasonYears,
   currentYearid,

@@ -45,6 +45,16 @@ const SchoolReasonsSchema = z.object({
   earlyCheckout: z.array(z.string()),
 });
 
+/** Failure alerts (alerts.ts checks each field; this is the stored shape only). */
+const AlertSettingsSchema = z.object({
+  intervalMinutes: z.number().int().min(1).max(1440),
+  email: z
+    .object({ to: z.array(z.string()).min(1).max(20), from: z.string(), smtpUrl: z.string() })
+    .optional(),
+  webhook: z.object({ url: z.string(), secret: z.string().min(16) }).optional(),
+  pageUrl: z.string().optional(),
+});
+
 /** The settings document's version this code reads and writes. */
 const SETTINGS_VERSION = 1;
 
@@ -57,6 +67,8 @@ const SettingsSchema = z.object({
   preventSchoolOverrides: z.boolean(),
   /** The source stamp: att_comment's template (comment-template.ts); the default when absent. */
   commentTemplate: z.string().optional(),
+  /** Failure alerts (alerts.ts): an email digest and/or a signed webhook; none when absent. */
+  alerts: AlertSettingsSchema.optional(),
   schools: z.record(z.string(), SchoolSetupSchema),
   reasons: z.record(z.string(), SchoolReasonsSchema),
 });
@@ -67,6 +79,7 @@ export type SchoolSetup = z.infer<typeof SchoolSetupSchema>;
 export type ImportedCode = z.infer<typeof ImportedCodeSchema>;
 export type SchoolReasons = z.infer<typeof SchoolReasonsSchema>;
 export type ConnectorSettings = z.infer<typeof SettingsSchema>;
+export type AlertSettings = z.infer<typeof AlertSettingsSchema>;
 
 /** Settings before anything is saved: overrides allowed, no schools, no reasons. */
 export function emptySettings(): ConnectorSettings {
@@ -171,11 +184,27 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** The settings with the Client Secret replaced, for printing and --json. */
+/**
+ * The settings with every secret replaced, for printing, --json and the audit log: the Client
+ * Secret, the SMTP password inside the alerts' SMTP URL and the alerts' webhook secret.
+ */
 export function redactSettings(settings: ConnectorSettings): ConnectorSettings {
   const copy = structuredClone(settings);
   if (copy.connection) copy.connection.clientSecret = REDACTED;
+  if (copy.alerts?.email) copy.alerts.email.smtpUrl = redactUrlPassword(copy.alerts.email.smtpUrl);
+  if (copy.alerts?.webhook) copy.alerts.webhook.secret = REDACTED;
   return copy;
+}
+
+/** A URL with its password (user:password@) replaced by REDACTED; unparsable: all of it. */
+export function redactUrlPassword(text: string): string {
+  try {
+    const url = new URL(text);
+    if (url.password) url.password = REDACTED;
+    return url.toString();
+  } catch {
+    return REDACTED;
+  }
 }
 
 /** What a redacted secret looks like. */

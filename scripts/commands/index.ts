@@ -99,6 +99,26 @@ export const VERBS: readonly Verb[] = [
     load: async () => (await import('./comment-template.ts')).commentTemplateCommand,
   },
   {
+    name: 'alerts',
+    summary: 'Show the failure alerts (email digest, signed webhook), without secrets',
+    load: async () => (await import('./alerts.ts')).alertsCommand,
+  },
+  {
+    name: 'alerts set',
+    summary: 'Set the failure alerts: interval, email (SMTP), webhook (HMAC-signed), page URL',
+    load: async () => (await import('./alerts.ts')).alertsSetCommand,
+  },
+  {
+    name: 'alerts clear',
+    summary: 'Turn the failure alerts off',
+    load: async () => (await import('./alerts.ts')).alertsClearCommand,
+  },
+  {
+    name: 'alerts test',
+    summary: 'Send a test digest with one sample failure now, by each configured channel',
+    load: async () => (await import('./alerts.ts')).alertsTestCommand,
+  },
+  {
     name: 'codes import',
     summary: "Import schools' PowerSchool attendance codes and map them as check-in/out reasons",
     load: async () => (await import('./codes-import.ts')).codesImportCommand,

@@ -18,6 +18,7 @@ import {
 import { ASSETS } from './assets.ts';
 import { refusalPage, renderTab, type AdminContext } from './context.ts';
 import { notice, shell, type Markup } from './layout.ts';
+import { registerAlerts } from './pages/alerts.ts';
 import { registerAudit } from './pages/audit.ts';
 import { registerCheck } from './pages/check.ts';
 import { registerLogs } from './pages/logs.ts';
@@ -182,6 +183,7 @@ export function createAdminApp(options: AdminAppOptions): Hono<AdminEnv> {
   registerOverview(app, options);
   registerSettings(app, options);
   registerCommentTemplate(app, options);
+  registerAlerts(app, options);
   registerSchools(app, options);
   registerReasons(app, options);
   registerLogs(app, options);

@@ -11,6 +11,7 @@ import type {
   UserRecord,
   WritebackStore,
 } from '../../connector/index.ts';
+import type { AlertSendResult } from '../alerts.ts';
 import type { HealthReport } from '../app.ts';
 import { adminPage, notice, type Markup, type TabId } from './layout.ts';
 import type { AdminEnv } from './session.ts';
@@ -29,6 +30,8 @@ export interface AdminContext {
   now: () => Date;
   /** The service's last scheduled reconciliation, if one ran. */
   lastCheck?: () => ReconcileReport | undefined;
+  /** The failure alerts: "Send a test alert" (absent where nothing can send, e.g. some tests). */
+  alerts?: { sendTest(): Promise<AlertSendResult[]> };
 }
 
 /** Renders a tab's page for the signed-in user. */

@@ -1,4 +1,7 @@
+import { createHmac } from 'node:crypto';
 import { mkdtemp, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +23,20 @@ async function pswb(...argv: string[]): Promise<{ code: number; out: string; err
   return { code, out, err };
 }
 
+async function pswbWithStdin(
+  stdin: string,
+  ...argv: string[]
+): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main([...argv, '--data-dir', dataDir], {
+    stdout: (text) => void (out += `${text}\n`),
+    stderr: (text) => void (err += `${text}\n`),
+    stdin: () => Promise.resolve(stdin),
+  });
+  return { code, out, err };
+}
+
 beforeAll(async () => {
   // The CLI uses the real clock: import codes for a date given explicitly.
   sim = await startDemoSimulator();
@@ -31,6 +48,10 @@ afterAll(async () => {
 });
 
 const VERBS = [
+  'alerts',
+  'alerts set',
+  'alerts clear',
+  'alerts test',
   'connect',
   'schools',
   'schools set',
@@ -250,6 +271,83 @@ describe('pswb connector verbs', () => {
     const usage = await pswb('writeback', 'check', '--from', day);
     expect(usage.code).toBe(2);
     expect(usage.err).toContain('--from YYYY-MM-DD --to YYYY-MM-DD');
+  });
+
+  it('alerts sets, shows, tests and clears the failure alerts; secrets are never printed or audited', async () => {
+    const secret = 'cli-webhook-secret-0123456789';
+    const password = 'cli-smtp-pa55word';
+    const received: { signature: string; body: string }[] = [];
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      request.on('end', () => {
+        received.push({ signature: String(request.headers['x-pswb-signature']), body });
+        response.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', () => resolve()));
+    const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    try {
+      expect((await pswb('alerts')).out).toContain('Failure alerts: off');
+      const bad = await pswb('alerts', 'set', '--interval', '0', '--webhook', hookUrl);
+      expect(bad.code).toBe(3);
+      expect(bad.err).toContain('from 1 to 1440');
+      const building = await pswb('alerts', 'set', '--interval', '5', '--as', 'building:101');
+      expect(building.code).toBe(3);
+      expect(building.err).toContain('Only a district admin can change the failure alerts');
+      const noSecret = await pswb('alerts', 'set', '--webhook', hookUrl);
+      expect(noSecret.code).toBe(3);
+      expect(noSecret.err).toContain('needs a secret');
+
+      const set = await pswbWithStdin(
+        `${secret}\n`,
+        ...['alerts', 'set', '--interval', '10', '--webhook', hookUrl, '--webhook-secret-stdin'],
+        ...['--email-to', 'office@district.org', '--email-from', 'pswb@district.org'],
+        ...['--smtp', `smtp://pswb:${password}@127.0.0.1:1`, '--json'],
+      );
+      expect(set.code).toBe(0);
+      expect(JSON.parse(set.out)).toEqual({
+        alerts: {
+          intervalMinutes: 10,
+          email: {
+            to: ['office@district.org'],
+            from: 'pswb@district.org',
+            smtpHost: 'smtp://127.0.0.1:1',
+          },
+          webhook: { url: hookUrl },
+          pageUrl: null,
+        },
+      });
+      const shown = await pswb('alerts');
+      expect(shown.out).toContain('at most one digest every 10 minutes');
+      expect(shown.out).toContain(`${hookUrl} (secret saved, never shown)`);
+
+      // The test digest: the webhook gets it, signed; the email's server is not there (exit 1).
+      const tested = await pswb('alerts', 'test');
+      expect(tested.code).toBe(1);
+      expect(tested.out).toContain('Webhook: sent');
+      expect(tested.out).toMatch(/Email: not sent: /);
+      expect(received).toHaveLength(1);
+      const expected = createHmac('sha256', secret).update(received[0]!.body).digest('hex');
+      expect(received[0]!.signature).toBe(`sha256=${expected}`);
+
+      const cleared = await pswb('alerts', 'clear');
+      expect(cleared.out).toContain('Failure alerts: off');
+
+      const workspace = await openWorkspace({ dataDir });
+      const entries = workspace
+        .store()
+        .audit.list({ limit: 5 })
+        .filter((entry) => entry.action === 'settings.alerts');
+      workspace.close();
+      expect(entries).toHaveLength(2);
+      expect(entries[0]!.actor).toMatch(/^cli/);
+      const everything = JSON.stringify([entries, set, shown, tested, cleared]);
+      expect(everything).not.toContain(secret);
+      expect(everything).not.toContain(password);
+    } finally {
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
   });
 
   it('writeback send rejects a bad --type listing the valid values', async () => {

@@ -16,6 +16,7 @@ import {
   EVENT_TYPE_LABELS,
   LOG_STATUS_FILTERS,
   readLogPage,
+  toWritebackRecord,
   viewSchools,
   type EventType,
   type LogFilter,
@@ -49,6 +50,8 @@ interface LogQueryView {
   from: string;
   to: string;
   type: string;
+  /** One event's id (a failure alert's link): only that row, its chevron open. */
+  event: string;
   page: number;
 }
 
@@ -62,6 +65,7 @@ function queryOf(c: Context): LogQueryView {
     from: q('from'),
     to: q('to'),
     type: q('type'),
+    event: q('event'),
     page: Number.isSafeInteger(page) && page >= 1 ? page : 1,
   };
 }
@@ -70,7 +74,7 @@ function queryOf(c: Context): LogQueryView {
 export function searchOf(view: LogQueryView, page = view.page): string {
   const params = new URLSearchParams();
   if (view.status && view.status !== 'all') params.set('status', view.status);
-  for (const key of ['search', 'school', 'from', 'to', 'type'] as const) {
+  for (const key of ['search', 'school', 'from', 'to', 'type', 'event'] as const) {
     if (view[key]) params.set(key, view[key]);
   }
   if (page > 1) params.set('page', String(page));
@@ -106,6 +110,7 @@ function readPage(
   page: number,
   pageSize: number,
 ): LogPage {
+  if (view.event) return eventPage(context, who, view.event, pageSize);
   try {
     return readLogPage(context.store(), who.actor, filterOf(view, page, pageSize));
   } catch (error) {
@@ -114,6 +119,26 @@ function readPage(
     }
     throw error;
   }
+}
+
+/**
+ * The page of one event (?event=<id>, the link of a failure alert): another building's event, or
+ * none, answers 404 as an id of another building does everywhere on the page.
+ */
+function eventPage(
+  context: AdminContext,
+  who: AdminEnv['Variables'],
+  id: string,
+  pageSize: number,
+): LogPage {
+  const row = context.store().get(id);
+  if (!row || !canSeeSchool(who.actor, row.school_number)) {
+    throw new ConnectorError(
+      'event_not_found',
+      `No event with id "${id}" among your buildings’ events.`,
+    );
+  }
+  return { records: [toWritebackRecord(row)], total: 1, page: 1, pageSize, pages: 1 };
 }
 
 export function registerLogs(app: Hono<AdminEnv>, context: AdminContext): void {
@@ -151,7 +176,8 @@ export function registerLogs(app: Hono<AdminEnv>, context: AdminContext): void {
           <span id="log-total">${totalText(page)}</span>`,
       );
     } catch (error) {
-      if (error instanceof ConnectorError) return c.text(error.message, 422);
+      if (error instanceof ConnectorError)
+        return c.text(error.message, error.code === 'event_not_found' ? 404 : 422);
       throw error;
     }
   });
@@ -306,6 +332,7 @@ function backView(search: string): LogQueryView {
     from: params.get('from') ?? '',
     to: params.get('to') ?? '',
     type: params.get('type') ?? '',
+    event: params.get('event') ?? '',
     page: Number.isSafeInteger(page) && page >= 1 ? page : 1,
   };
 }
@@ -346,7 +373,14 @@ function logsBody(
     <span>Page ${page.pages === 0 ? 0 : page.page} of ${page.pages}</span>
     ${page.page < page.pages ? html`<a href="/admin/logs${searchOf(view, page.page + 1)}">Next page</a>` : ''}
   </nav>`;
-  return html`<form
+  const single = view.event
+    ? html`<p class="alert ok" role="status">
+        Showing one event, <code>${view.event}</code>.
+        <a href="/admin/logs">Show all events</a>
+      </p>`
+    : '';
+  return html`${single}
+    <form
       method="get"
       action="/admin/logs"
       class="card"
@@ -445,12 +479,12 @@ function rowsBody(who: AdminEnv['Variables'], page: LogPage, view: LogQueryView)
         ? html`<tr>
             <td colspan="${columns}">No events match these filters.</td>
           </tr>`
-        : page.records.map((record) => logRow(record, changer))
+        : page.records.map((record) => logRow(record, changer, record.id === view.event))
     }
   </tbody>`;
 }
 
-function logRow(record: WritebackRecord, changer: boolean): Markup {
+function logRow(record: WritebackRecord, changer: boolean, open = false): Markup {
   const resendable = record.status === 'failed' || record.status === 'not_attempted';
   return html`<tr data-id="${record.id}">
     ${
@@ -476,11 +510,11 @@ function logRow(record: WritebackRecord, changer: boolean): Markup {
     <td>${record.localDate} ${record.localTime}</td>
     <td>${record.grade ?? ''}</td>
     <td>${record.reason}</td>
-    <td>${statusCell(record)}</td>
+    <td>${statusCell(record, open)}</td>
   </tr>`;
 }
 
-function statusCell(record: WritebackRecord): Markup {
+function statusCell(record: WritebackRecord, open: boolean): Markup {
   const label = html`<span class="status-${record.status}">${record.statusLabel}</span>`;
   const error = record.error;
   if (!error) {
@@ -489,7 +523,12 @@ function statusCell(record: WritebackRecord): Markup {
           <div class="hint">PowerSchool unavailable; tried again at ${record.retryAt}</div>`
       : label;
   }
-  return html`<details class="why" data-id="${record.id}">
+  // A failure alert's link (?event=<id>) lands on the row with its chevron open.
+  // prettier-ignore
+  const opening = open
+    ? html`<details class="why" data-id="${record.id}" open>`
+    : html`<details class="why" data-id="${record.id}">`;
+  return html`${opening}
     <summary>
       ${label} <span aria-hidden="true">∨</span
       ><span class="visually-hidden"> — show PowerSchool’s error</span>

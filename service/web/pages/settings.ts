@@ -5,7 +5,7 @@
  * plugin disabled, the v1 access level). The Client Secret is write-only: never sent to the
  * browser; an empty field keeps the saved one. District admins change it; support reads it.
  */
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import {
   COMMENT_PLACEHOLDERS,
@@ -22,6 +22,7 @@ import {
 import { audit, refusalPage, renderTab, type AdminContext } from '../context.ts';
 import { csrfField, mayOpen, notice, type Markup } from '../layout.ts';
 import { canChange, field, type AdminEnv } from '../session.ts';
+import { savedAlertsSection } from './alerts-form.ts';
 
 const VISIBLE_LABELS: Record<(typeof VISIBLE_STUDENT_IDS)[number], string> = {
   sis_id: 'SIS ID',
@@ -64,6 +65,7 @@ export function registerSettings(app: Hono<AdminEnv>, context: AdminContext): vo
         connection !== undefined,
         undefined,
         templateOf(context),
+        savedAlertsSection(c.var, context),
       ),
     );
   });
@@ -102,6 +104,7 @@ export function registerSettings(app: Hono<AdminEnv>, context: AdminContext): vo
             saved !== undefined,
             failedCheck(result.report),
             templateOf(context),
+            savedAlertsSection(c.var, context),
           ),
           502,
         );
@@ -123,6 +126,7 @@ export function registerSettings(app: Hono<AdminEnv>, context: AdminContext): vo
           true,
           passedCheck(result.report),
           templateOf(context),
+          savedAlertsSection(c.var, context),
         ),
       );
     } catch (error) {
@@ -138,6 +142,7 @@ export function registerSettings(app: Hono<AdminEnv>, context: AdminContext): vo
           saved !== undefined,
           notice('error', 'Settings not saved.', items),
           templateOf(context),
+          savedAlertsSection(c.var, context),
         ),
         422,
       );
@@ -180,6 +185,7 @@ export function registerCommentTemplate(app: Hono<AdminEnv>, context: AdminConte
           connection !== undefined,
           notice('ok', message),
           templateOf(context),
+          savedAlertsSection(c.var, context),
         ),
       );
     } catch (error) {
@@ -194,11 +200,36 @@ export function registerCommentTemplate(app: Hono<AdminEnv>, context: AdminConte
           connection !== undefined,
           notice('error', 'Comment template not saved.', [error.message]),
           text,
+          savedAlertsSection(c.var, context),
         ),
         422,
       );
     }
   });
+}
+
+/** The Settings tab as saved, with the alerts card given (the alerts' routes show results in it). */
+export function renderSettings(
+  c: Context<AdminEnv>,
+  context: AdminContext,
+  alerts: Markup,
+  status: 200 | 422 | 502 = 200,
+): Response | Promise<Response> {
+  const connection = context.settings.get().connection;
+  return renderTab(
+    c,
+    'settings',
+    'Settings',
+    settingsBody(
+      c.var,
+      formOf(connection),
+      connection !== undefined,
+      undefined,
+      templateOf(context),
+      alerts,
+    ),
+    status,
+  );
 }
 
 function notForBuildingAdmins(c: Parameters<typeof refusalPage>[0]) {
@@ -249,6 +280,7 @@ function settingsBody(
   secretSaved: boolean,
   result: Markup | undefined,
   template: string,
+  alerts: Markup,
 ): Markup {
   const editable = who.user.role === 'district_admin';
   const disabled = editable ? '' : html`disabled`;
@@ -364,5 +396,6 @@ function settingsBody(
         </div>
       </div>
       ${editable ? html`<button type="submit" class="secondary">Save comment</button>` : ''}
-    </form>`;
+    </form>
+    ${alerts}`;
 }
