@@ -97,20 +97,20 @@ export function registerAlerts(app: Hono<AdminEnv>, context: AdminContext): void
       const message = off
         ? 'Failure alerts turned off: nothing is sent.'
         : 'Failure alerts saved. Send a test alert to check they arrive.';
-      return renderSettings(c, context, savedAlertsSection(c.var, context, notice('ok', message)));
+      return renderSettings(c, context, {
+        alerts: savedAlertsSection(c.var, context, notice('ok', message)),
+      });
     } catch (error) {
       if (!(error instanceof ConnectorError)) throw error;
-      return renderSettings(
-        c,
-        context,
-        savedAlertsSection(
+      return renderSettings(c, context, {
+        alerts: savedAlertsSection(
           c.var,
           context,
           notice('error', 'Failure alerts not saved.', [error.message]),
           enteredOf(form),
         ),
-        422,
-      );
+        status: 422,
+      });
     }
   });
 
@@ -118,24 +118,20 @@ export function registerAlerts(app: Hono<AdminEnv>, context: AdminContext): void
     const refused = refuse(c);
     if (refused) return refused;
     if (!context.settings.get().alerts || !context.alerts) {
-      return renderSettings(
-        c,
-        context,
-        savedAlertsSection(
+      return renderSettings(c, context, {
+        alerts: savedAlertsSection(
           c.var,
           context,
           notice('error', 'No alerts are configured: save them first.'),
         ),
-        422,
-      );
+        status: 422,
+      });
     }
     const results = await context.alerts.sendTest();
     const ok = results.length > 0 && results.every((result) => result.ok);
-    return renderSettings(
-      c,
-      context,
-      savedAlertsSection(c.var, context, resultNotice(results)),
-      ok ? 200 : 502,
-    );
+    return renderSettings(c, context, {
+      alerts: savedAlertsSection(c.var, context, resultNotice(results)),
+      status: ok ? 200 : 502,
+    });
   });
 }

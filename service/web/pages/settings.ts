@@ -54,20 +54,7 @@ function formOf(connection: ConnectionSettings | undefined): SettingsForm {
 export function registerSettings(app: Hono<AdminEnv>, context: AdminContext): void {
   app.get('/admin/settings', (c) => {
     if (!mayOpen(c.var.user, 'settings')) return notForBuildingAdmins(c);
-    const connection = context.settings.get().connection;
-    return renderTab(
-      c,
-      'settings',
-      'Settings',
-      settingsBody(
-        c.var,
-        formOf(connection),
-        connection !== undefined,
-        undefined,
-        templateOf(context),
-        savedAlertsSection(c.var, context),
-      ),
-    );
+    return renderSettings(c, context);
   });
 
   app.post('/admin/settings', async (c) => {
@@ -94,20 +81,11 @@ export function registerSettings(app: Hono<AdminEnv>, context: AdminContext): vo
         clock: { now: context.now },
       });
       if (!result.saved) {
-        return renderTab(
-          c,
-          'settings',
-          'Settings',
-          settingsBody(
-            c.var,
-            entered,
-            saved !== undefined,
-            failedCheck(result.report),
-            templateOf(context),
-            savedAlertsSection(c.var, context),
-          ),
-          502,
-        );
+        return renderSettings(c, context, {
+          values: entered,
+          result: failedCheck(result.report),
+          status: 502,
+        });
       }
       audit(context, c.var.user, {
         action: 'settings.save',
@@ -116,36 +94,15 @@ export function registerSettings(app: Hono<AdminEnv>, context: AdminContext): vo
         after: result.settings.connection ?? null,
       });
       context.reconnect();
-      return renderTab(
-        c,
-        'settings',
-        'Settings',
-        settingsBody(
-          c.var,
-          formOf(context.settings.get().connection),
-          true,
-          passedCheck(result.report),
-          templateOf(context),
-          savedAlertsSection(c.var, context),
-        ),
-      );
+      return renderSettings(c, context, { result: passedCheck(result.report) });
     } catch (error) {
       if (!(error instanceof ConnectorError)) throw error;
       const items = error.details.length > 0 ? [...error.details] : [error.message];
-      return renderTab(
-        c,
-        'settings',
-        'Settings',
-        settingsBody(
-          c.var,
-          entered,
-          saved !== undefined,
-          notice('error', 'Settings not saved.', items),
-          templateOf(context),
-          savedAlertsSection(c.var, context),
-        ),
-        422,
-      );
+      return renderSettings(c, context, {
+        values: entered,
+        result: notice('error', 'Settings not saved.', items),
+        status: 422,
+      });
     }
   });
 }
@@ -157,7 +114,6 @@ export function registerCommentTemplate(app: Hono<AdminEnv>, context: AdminConte
     if (c.var.user.role !== 'district_admin') {
       return refusalPage(c, 'settings', 403, 'Only a district admin can change the settings.');
     }
-    const connection = context.settings.get().connection;
     const text = field(c.var.form, 'commentTemplate');
     const before = context.settings.get().commentTemplate ?? null;
     try {
@@ -175,60 +131,50 @@ export function registerCommentTemplate(app: Hono<AdminEnv>, context: AdminConte
       const message = saved.commentTemplate
         ? 'Saved: each new record’s comment follows the template.'
         : 'Saved: records get the default comment (the event’s own, else “Late Check-in at 08:40”).';
-      return renderTab(
-        c,
-        'settings',
-        'Settings',
-        settingsBody(
-          c.var,
-          formOf(connection),
-          connection !== undefined,
-          notice('ok', message),
-          templateOf(context),
-          savedAlertsSection(c.var, context),
-        ),
-      );
+      return renderSettings(c, context, { result: notice('ok', message) });
     } catch (error) {
       if (!(error instanceof ConnectorError)) throw error;
-      return renderTab(
-        c,
-        'settings',
-        'Settings',
-        settingsBody(
-          c.var,
-          formOf(connection),
-          connection !== undefined,
-          notice('error', 'Comment template not saved.', [error.message]),
-          text,
-          savedAlertsSection(c.var, context),
-        ),
-        422,
-      );
+      return renderSettings(c, context, {
+        result: notice('error', 'Comment template not saved.', [error.message]),
+        template: text,
+        status: 422,
+      });
     }
   });
 }
 
-/** The Settings tab as saved, with the alerts card given (the alerts' routes show results in it). */
+/** What a Settings page shows beyond what is saved: entered values, a result, a status. */
+interface SettingsView {
+  /** The connection form's values (default: as saved). */
+  values?: SettingsForm;
+  /** A notice above the forms. */
+  result?: Markup;
+  /** The comment template field's text (default: as saved). */
+  template?: string;
+  /** The failure alerts card (default: as saved). */
+  alerts?: Markup;
+  status?: 200 | 422 | 502;
+}
+
+/** The Settings tab: what is saved, with what the request changed or was refused. */
 export function renderSettings(
   c: Context<AdminEnv>,
   context: AdminContext,
-  alerts: Markup,
-  status: 200 | 422 | 502 = 200,
+  view: SettingsView = {},
 ): Response | Promise<Response> {
   const connection = context.settings.get().connection;
   return renderTab(
     c,
     'settings',
     'Settings',
-    settingsBody(
-      c.var,
-      formOf(connection),
-      connection !== undefined,
-      undefined,
-      templateOf(context),
-      alerts,
-    ),
-    status,
+    settingsBody(c.var, {
+      values: view.values ?? formOf(connection),
+      secretSaved: connection !== undefined,
+      result: view.result,
+      template: view.template ?? context.settings.get().commentTemplate ?? '',
+      alerts: view.alerts ?? savedAlertsSection(c.var, context),
+    }),
+    view.status ?? 200,
   );
 }
 
@@ -270,17 +216,21 @@ function failedCheck(report: ConnectionReport | undefined): Markup {
   </div>`;
 }
 
-function templateOf(context: AdminContext): string {
-  return context.settings.get().commentTemplate ?? '';
-}
-
 function settingsBody(
   who: AdminEnv['Variables'],
-  values: SettingsForm,
-  secretSaved: boolean,
-  result: Markup | undefined,
-  template: string,
-  alerts: Markup,
+  {
+    values,
+    secretSaved,
+    result,
+    template,
+    alerts,
+  }: {
+    values: SettingsForm;
+    secretSaved: boolean;
+    result: Markup | undefined;
+    template: string;
+    alerts: Markup;
+  },
 ): Markup {
   const editable = who.user.role === 'district_admin';
   const disabled = editable ? '' : html`disabled`;
