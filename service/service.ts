@@ -37,6 +37,11 @@ export interface ServiceOptions {
   rate?: { perSecond: number; burst: number };
   /** Where log lines go (default: nowhere). */
   log?: (line: LogLine) => void;
+  /**
+   * The URL users and links reach the service at, when it is not the listening address (a
+   * TLS-terminating proxy in front): https makes the page's cookies Secure, and alert links use it.
+   */
+  publicUrl?: string;
   /** How often the scheduled reconciliation runs (default 24 h; 0: never). */
   reconcileEveryMs?: number;
   now?: () => Date;
@@ -94,7 +99,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     const alerts = new AlertNotifier({
       settings: () => workspace.settings.get(),
       row: (id) => store.get(id),
-      serviceUrl: () => serviceUrl,
+      serviceUrl: () => options.publicUrl?.replace(/\/+$/, '') ?? serviceUrl,
       log,
       now,
       ...(options.alertTimers ? { timers: options.alertTimers } : {}),
@@ -152,6 +157,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
       health,
       requestLog: requestLog(log),
       admin: createAdminApp({
+        ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
         settings: workspace.settings,
         store: () => store,
         connector,

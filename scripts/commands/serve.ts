@@ -5,7 +5,7 @@
  */
 import { startService, type RunningService } from '../../service/service.ts';
 import { jsonLines } from '../../service/log.ts';
-import { CliError, type CliIO, type Command } from '../cli/command.ts';
+import { CliError, UsageError, type CliIO, type Command } from '../cli/command.ts';
 import { parseIntegerOption, parseOptions } from '../cli/parse-options.ts';
 import { stopOnSignals } from '../cli/stop-signal.ts';
 
@@ -16,6 +16,7 @@ const OPTIONS = {
   workers: { type: 'string' },
   'rate-limit': { type: 'string' },
   'reconcile-hours': { type: 'string' },
+  'public-url': { type: 'string' },
   quiet: { type: 'boolean' },
 } as const;
 
@@ -36,6 +37,9 @@ Options:
   --data-dir DIR     Settings, outbox, log and API keys (default: $PSWB_DATA_DIR, else ./data)
   --workers N        Outbox workers in this process, 0-16; 0 serves the API only (default 1)
   --rate-limit N     Requests per second per API key, bursts of 2N (default 200)
+  --public-url URL   Where users reach the service when a proxy is in front, e.g.
+                     https://pswb.district.org: https makes the page's cookies Secure, and
+                     failure alerts link to it
   --reconcile-hours N  Read back from PowerSchool what was written yesterday and today every N
                      hours, 0-168 (default 24; 0: never); the page's Check tab shows the report
   --quiet            Log only warnings and errors
@@ -56,6 +60,12 @@ async function start(argv: string[], io: CliIO): Promise<RunningService> {
   const port = parseIntegerOption('port', values.port, 8080, { min: 0, max: 65_535 });
   const host = values.host ?? '127.0.0.1';
   const workers = parseIntegerOption('workers', values.workers, 1, { min: 0, max: 16 });
+  const publicUrl = values['public-url'];
+  if (publicUrl !== undefined && !/^https?:\/\/[^/\s]+(\/[^\s]*)?$/.test(publicUrl)) {
+    throw new UsageError(
+      `--public-url must be an http(s) URL such as https://pswb.district.org; got "${publicUrl}".`,
+    );
+  }
   const reconcileHours = parseIntegerOption('reconcile-hours', values['reconcile-hours'], 24, {
     min: 0,
     max: 168,
@@ -71,6 +81,7 @@ async function start(argv: string[], io: CliIO): Promise<RunningService> {
       port,
       host,
       reconcileEveryMs: reconcileHours * 3_600_000,
+      ...(publicUrl ? { publicUrl } : {}),
       workers,
       rate: { perSecond: rate, burst: rate * 2 },
       log: values.quiet ? (line) => line.level !== 'info' && write(line) : write,

@@ -42,6 +42,8 @@ import {
 } from './session.ts';
 
 export interface AdminAppOptions extends AdminContext {
+  /** Where users reach the service (behind a proxy); an https one makes every cookie Secure. */
+  publicUrl?: string;
   limits?: SessionLimits;
   loginLimiter?: LoginLimiter;
   /** Logs an unexpected error of a page (the page itself says only that it failed). */
@@ -66,6 +68,12 @@ export function createAdminApp(options: AdminAppOptions): Hono<AdminEnv> {
   const limits = options.limits ?? DEFAULT_SESSION_LIMITS;
   const limiter = options.loginLimiter ?? new LoginLimiter();
   const app = new Hono<AdminEnv>();
+  if (options.publicUrl?.startsWith('https://')) {
+    app.use('*', async (c, next) => {
+      c.set('securePublicUrl', true);
+      await next();
+    });
+  }
 
   app.use('/login', secureHeaders({ contentSecurityPolicy: CSP, referrerPolicy: 'no-referrer' }));
   app.use('/logout', secureHeaders({ contentSecurityPolicy: CSP, referrerPolicy: 'no-referrer' }));

@@ -35,6 +35,8 @@ export interface AdminVariables {
   csrf: string;
   /** The form fields of a POST, read once by the CSRF check. */
   form: Record<string, string | string[]>;
+  /** The service is reached at an https public URL (its cookies are then always Secure). */
+  securePublicUrl?: boolean;
 }
 
 export type AdminEnv = { Variables: AdminVariables };
@@ -51,9 +53,15 @@ export function canChange(user: UserRecord): boolean {
   return user.role !== 'support';
 }
 
-/** True when the request reached us over https (the cookie is then Secure). */
+/**
+ * True when the cookie must be Secure: the request reached us over https, or the service's public
+ * URL is https (a TLS-terminating proxy in front: the request here is plain http).
+ */
 function isHttps(c: Context): boolean {
-  return new URL(c.req.url).protocol === 'https:';
+  return (
+    (c as Context<AdminEnv>).get('securePublicUrl') === true ||
+    new URL(c.req.url).protocol === 'https:'
+  );
 }
 
 /** Sets the session cookie; it lives as long as the session may. */

@@ -143,6 +143,28 @@ describe('sign-in and sessions', () => {
     expect((await current.get('/login')).status).toBe(303);
   });
 
+  it('makes the cookies Secure behind a TLS proxy when the public URL is https', async () => {
+    const proxied = await startService({
+      dataDir,
+      port: 0,
+      workers: 0,
+      publicUrl: 'https://pswb.district.example',
+    });
+    try {
+      const client = new PageClient(proxied.url);
+      await client.get('/login');
+      const response = await client.post('/login', { email: users.district, password: PASSWORD });
+      expect(response.status).toBe(303);
+      const header = response.headers
+        .getSetCookie()
+        .find((line) => line.startsWith('pswb_session='));
+      expect(header).toMatch(/;\s*Secure/i);
+      expect(header).toMatch(/HttpOnly/i);
+    } finally {
+      await proxied.stop();
+    }
+  });
+
   it('refuses a sign-in form without its CSRF token', async () => {
     const client = new PageClient(service.url);
     await client.get('/login');
