@@ -258,6 +258,40 @@ describe('the PowerSchool Setup page in chromium', () => {
     await screenshot(page, 'admin-audit');
   });
 
+  it('works from the keyboard: skip link first, then the header, the tabs in order, and Enter follows a tab', async () => {
+    await page.goto(`${service.url}/admin`);
+    const focused = () =>
+      page.evaluate(() => {
+        const element = (
+          globalThis as unknown as {
+            document: { activeElement: { textContent: string | null } | null };
+          }
+        ).document.activeElement;
+        return element?.textContent?.trim() ?? '';
+      });
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Skip to content');
+    const order: string[] = [];
+    for (let step = 0; step < 9; step += 1) {
+      await page.keyboard.press('Tab');
+      order.push(await focused());
+    }
+    // The brand, Sign out, then every tab the district admin may open, in the nav's order.
+    expect(order.slice(0, 2)).toEqual(['PowerSchool Setup', 'Sign out']);
+    expect(order.slice(2)).toEqual([
+      'Overview',
+      'Settings',
+      'School Building Setup',
+      'Reasons',
+      'Writeback Logs',
+      'Check',
+      'Audit log',
+    ]);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/admin\/audit$/);
+    expect((await page.getByRole('heading', { level: 1 }).textContent())?.trim()).toBe('Audit log');
+  });
+
   it('refuses a form posted without its CSRF token', async () => {
     await page.getByRole('link', { name: 'School Building Setup' }).click();
     // What a forged form from another site would lack: the page's CSRF token.
