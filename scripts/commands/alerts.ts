@@ -28,7 +28,7 @@ import {
   COMMON_HELP,
   COMMON_OPTIONS,
   actorOption,
-  cliActor,
+  auditCliChange,
   toJson,
   withWorkspace,
 } from './connector-options.ts';
@@ -105,9 +105,7 @@ async function runSet(argv: string[], io: CliIO): Promise<number> {
   return withWorkspace(values['data-dir'], async (workspace) => {
     const before = auditedAlerts(workspace.settings.get());
     const saved = await setAlertSettings(workspace.settings, actor, change);
-    workspace.store().audit.record({
-      at: new Date(),
-      actor: cliActor(),
+    auditCliChange(workspace.store(), {
       action: 'settings.alerts',
       target: 'settings',
       before: { alerts: before },
@@ -126,9 +124,7 @@ async function runClear(argv: string[], io: CliIO): Promise<number> {
     const before = auditedAlerts(workspace.settings.get());
     await setAlertSettings(workspace.settings, actor, null);
     if (before !== null) {
-      workspace.store().audit.record({
-        at: new Date(),
-        actor: cliActor(),
+      auditCliChange(workspace.store(), {
         action: 'settings.alerts',
         target: 'settings',
         before: { alerts: before },

@@ -5,7 +5,7 @@ import {
   COMMON_HELP,
   COMMON_OPTIONS,
   actorOption,
-  cliActor,
+  auditCliChange,
   dateOption,
   numberListOption,
   toJson,
@@ -62,9 +62,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
           ...(early ? { early } : {}),
         }),
       );
-      workspace.store().audit.record({
-        at: new Date(),
-        actor: cliActor(),
+      auditCliChange(workspace.store(), {
         action: 'reasons.import',
         target: `school ${schoolNumber}`,
         before: summary(before) ?? null,

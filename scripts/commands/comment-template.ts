@@ -14,7 +14,7 @@ import {
   COMMON_HELP,
   COMMON_OPTIONS,
   actorOption,
-  cliActor,
+  auditCliChange,
   toJson,
   withWorkspace,
 } from './connector-options.ts';
@@ -40,9 +40,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         values.clear ? null : positionals[0]!,
       );
       current = saved.commentTemplate ?? null;
-      workspace.store().audit.record({
-        at: new Date(),
-        actor: cliActor(),
+      auditCliChange(workspace.store(), {
         action: 'settings.comment_template',
         target: 'settings',
         before: { commentTemplate: before },

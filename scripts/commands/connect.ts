@@ -18,7 +18,7 @@ import {
   COMMON_HELP,
   COMMON_OPTIONS,
   actorOption,
-  cliActor,
+  auditCliChange,
   choiceOption,
   toJson,
   withWorkspace,
@@ -93,9 +93,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       check: !values['no-check'],
     });
     if (result.saved) {
-      workspace.store().audit.record({
-        at: new Date(),
-        actor: cliActor(),
+      auditCliChange(workspace.store(), {
         action: 'settings.save',
         target: 'settings',
         before,

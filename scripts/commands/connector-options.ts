@@ -10,7 +10,9 @@ import {
   openWorkspace,
   parseActor,
   type Actor,
+  type NewAuditEntry,
   type Workspace,
+  type WritebackStore,
 } from '../../connector/index.ts';
 import { isCalendarDate } from '../../contract/district-date.ts';
 import { CliError, UsageError } from '../cli/command.ts';
@@ -91,7 +93,7 @@ export function toCliError(error: unknown): unknown {
 }
 
 /** Who the audit log names for a change made with the CLI: cli:<OS user name>, else cli. */
-export function cliActor(): string {
+function cliActor(): string {
   try {
     const { username } = userInfo();
     return username ? `cli:${username}` : 'cli';
@@ -99,6 +101,14 @@ export function cliActor(): string {
     // No user name for this uid (a container's arbitrary user): the CLI, unnamed.
     return 'cli';
   }
+}
+
+/** Records a change made with the CLI in the audit log: by cliActor(), at `at` or now. */
+export function auditCliChange(
+  store: WritebackStore,
+  entry: Omit<NewAuditEntry, 'actor' | 'at'> & { at?: Date | string },
+): void {
+  store.audit.record({ ...entry, at: entry.at ?? new Date(), actor: cliActor() });
 }
 
 /** JSON for stdout, two-space indented. */

@@ -6,7 +6,8 @@ import type { ApiKeyRecord } from '../../connector/index.ts';
 import { createApiKey } from '../../service/keys.ts';
 import { UsageError, type CliIO, type Command } from '../cli/command.ts';
 import { parseOptions } from '../cli/parse-options.ts';
-import { cliActor, numberListOption, toJson, withWorkspace } from './connector-options.ts';
+import { renderTextTable } from '../cli/text-table.ts';
+import { auditCliChange, numberListOption, toJson, withWorkspace } from './connector-options.ts';
 
 const DATA_DIR_HELP = `  --data-dir DIR     Where settings, the log and the keys live (default: $PSWB_DATA_DIR, else ./data)`;
 
@@ -27,12 +28,11 @@ async function runCreate(argv: string[], io: CliIO): Promise<number> {
   const schools = values.school === undefined ? null : numberListOption('school', values.school);
   return withWorkspace(values['data-dir'], async (workspace) => {
     const { key, record } = createApiKey(workspace, { name: values.name!, schools });
-    workspace.store().audit.record({
-      at: record.createdAt,
-      actor: cliActor(),
+    auditCliChange(workspace.store(), {
       action: 'key.create',
       target: record.id,
       after: record,
+      at: record.createdAt,
     });
     if (values.json) {
       io.stdout(toJson({ key, ...record }));
@@ -72,16 +72,9 @@ async function runList(argv: string[], io: CliIO): Promise<number> {
       key.lastUsedAt ? key.lastUsedAt.slice(0, 16).replace('T', ' ') : '-',
       key.revokedAt ? `revoked ${key.revokedAt.slice(0, 10)}` : 'active',
     ]);
-    const header = ['Id', 'Name', 'Scope', 'Created (UTC)', 'Last used', 'Status'];
-    const widths = header.map((title, column) =>
-      Math.max(title.length, ...rows.map((row) => row[column]!.length)),
+    io.stdout(
+      renderTextTable(['Id', 'Name', 'Scope', 'Created (UTC)', 'Last used', 'Status'], rows),
     );
-    const line = (cells: string[]) =>
-      cells
-        .map((cell, i) => cell.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd();
-    io.stdout([line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
     return 0;
   });
 }
@@ -98,13 +91,12 @@ async function runRevoke(argv: string[], io: CliIO): Promise<number> {
     const revoked = keys.revoke(id);
     if (revoked) {
       const after = keys.get(id)!;
-      workspace.store().audit.record({
-        at: after.revokedAt!,
-        actor: cliActor(),
+      auditCliChange(workspace.store(), {
         action: 'key.revoke',
         target: id,
         before,
         after,
+        at: after.revokedAt!,
       });
     }
     io.stdout(

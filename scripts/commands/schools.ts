@@ -5,7 +5,7 @@ import {
   COMMON_HELP,
   COMMON_OPTIONS,
   actorOption,
-  cliActor,
+  auditCliChange,
   choiceOption,
   numberListOption,
   toJson,
@@ -110,9 +110,7 @@ async function runSet(argv: string[], io: CliIO): Promise<number> {
     const connector = workspace.connector();
     const before = workspace.settings.get();
     const audit = (action: string, target: string, from: unknown, to: unknown): void => {
-      workspace.store().audit.record({
-        at: new Date(),
-        actor: cliActor(),
+      auditCliChange(workspace.store(), {
         action,
         target,
         before: from,

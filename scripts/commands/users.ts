@@ -12,9 +12,10 @@ import {
 } from '../../connector/index.ts';
 import { UsageError, readProcessStdin, type CliIO, type Command } from '../cli/command.ts';
 import { parseOptions } from '../cli/parse-options.ts';
+import { renderTextTable } from '../cli/text-table.ts';
 import {
   choiceOption,
-  cliActor,
+  auditCliChange,
   numberListOption,
   toJson,
   withWorkspace,
@@ -120,12 +121,11 @@ async function runAdd(argv: string[], io: CliIO): Promise<number> {
       },
       now,
     );
-    store.audit.record({
-      at: now,
-      actor: cliActor(),
+    auditCliChange(store, {
       action: 'user.add',
       target: user.email,
       after: user,
+      at: now,
     });
     if (values.json) {
       io.stdout(toJson({ user, ...(generated ? { password } : {}) }));
@@ -167,16 +167,12 @@ async function runList(argv: string[], io: CliIO): Promise<number> {
       stamp(user.createdAt),
       stamp(user.lastLoginAt),
     ]);
-    const header = ['Id', 'Email', 'Name', 'Role', 'Schools', 'Created (UTC)', 'Last sign-in'];
-    const widths = header.map((title, column) =>
-      Math.max(title.length, ...rows.map((row) => row[column]!.length)),
+    io.stdout(
+      renderTextTable(
+        ['Id', 'Email', 'Name', 'Role', 'Schools', 'Created (UTC)', 'Last sign-in'],
+        rows,
+      ),
     );
-    const line = (cells: string[]) =>
-      cells
-        .map((cell, i) => cell.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd();
-    io.stdout([line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
     return 0;
   });
 }
@@ -195,9 +191,7 @@ async function runRemove(argv: string[], io: CliIO): Promise<number> {
     const store = workspace.store();
     const removed = store.users.remove(emailOrId);
     if (!removed) throw userNotFound(emailOrId);
-    store.audit.record({
-      at: new Date(),
-      actor: cliActor(),
+    auditCliChange(store, {
       action: 'user.remove',
       target: removed.email,
       before: removed,
@@ -230,13 +224,12 @@ async function runResetPassword(argv: string[], io: CliIO): Promise<number> {
     const now = new Date();
     const after = await store.users.setPassword(before.id, password, now);
     if (!after) throw userNotFound(emailOrId);
-    store.audit.record({
-      at: now,
-      actor: cliActor(),
+    auditCliChange(store, {
       action: 'user.reset_password',
       target: before.email,
       before,
       after,
+      at: now,
     });
     const done = `New password set for ${describeUser(after)}; their sessions are ended (they sign in again).`;
     if (generated) {
