@@ -58,6 +58,8 @@ export {
   parseActor,
   visibleSchools,
   mapReasonCodes,
+  reasonsAuditView,
+  schoolAuditView,
   COMMENT_PLACEHOLDERS,
   MAX_COMMENT_TEMPLATE,
   checkCommentTemplate,

@@ -29,6 +29,7 @@ export {
 export {
   mergeSchools,
   refreshSchools,
+  schoolAuditView,
   setPreventSchoolOverrides,
   updateSchools,
   viewSchools,
@@ -63,6 +64,7 @@ export {
   districtToday,
   importAttendanceCodes,
   mapReasonCodes,
+  reasonsAuditView,
   schoolYearLabel,
   type CodeImportOptions,
   type CodeImportResult,

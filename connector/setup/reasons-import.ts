@@ -152,6 +152,16 @@ export async function mapReasonCodes(
   return saved.reasons[String(schoolNumber)]!;
 }
 
+/** What the audit log keeps of a school's reasons: the year, the codes and the mapping. */
+export function reasonsAuditView(reasons: SchoolReasons) {
+  return {
+    yearid: reasons.yearid,
+    codes: reasons.codes.map((code) => code.attCode),
+    lateCheckin: reasons.lateCheckin,
+    earlyCheckout: reasons.earlyCheckout,
+  };
+}
+
 /** A school's codes for one year; refuses plainly when PowerSchool has none. */
 async function fetchAttendanceCodes(
   context: ReasonsContext,

@@ -33,6 +33,16 @@ export interface SchoolChange {
   mode?: AttendanceMode | null;
 }
 
+/** What the audit log keeps of a school's writeback settings. */
+export function schoolAuditView(school: SchoolSetup) {
+  return {
+    schoolNumber: school.schoolNumber,
+    name: school.name,
+    enabled: school.enabled,
+    mode: school.mode ?? null,
+  };
+}
+
 /** Adds schools PowerSchool lists that the settings do not know yet (enabled, no mode). */
 export function mergeSchools(
   settings: ConnectorSettings,

@@ -1,6 +1,6 @@
 import { parseIntegerOption, parseOptions } from '../cli/parse-options.ts';
 import { UsageError, type CliIO, type Command } from '../cli/command.ts';
-import { schoolYearLabel } from '../../connector/index.ts';
+import { reasonsAuditView, schoolYearLabel } from '../../connector/index.ts';
 import {
   COMMON_HELP,
   COMMON_OPTIONS,
@@ -46,13 +46,6 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     const results = [];
     for (const schoolNumber of schools) {
       const before = workspace.settings.get().reasons[String(schoolNumber)];
-      const summary = (reasons: typeof before) =>
-        reasons && {
-          yearid: reasons.yearid,
-          codes: reasons.codes.map((code) => code.attCode),
-          lateCheckin: reasons.lateCheckin,
-          earlyCheckout: reasons.earlyCheckout,
-        };
       results.push(
         await connector.importAttendanceCodes(actor, {
           schoolNumber,
@@ -65,8 +58,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       auditCliChange(workspace.store(), {
         action: 'reasons.import',
         target: `school ${schoolNumber}`,
-        before: summary(before) ?? null,
-        after: summary(workspace.settings.get().reasons[String(schoolNumber)]) ?? null,
+        before: before ? reasonsAuditView(before) : null,
+        after: reasonsAuditView(workspace.settings.get().reasons[String(schoolNumber)]!),
       });
     }
     const warnings = await connector.checkReasonYears(actor);

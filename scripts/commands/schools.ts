@@ -1,4 +1,9 @@
-import { ATTENDANCE_MODES, type SchoolChange, type SchoolView } from '../../connector/index.ts';
+import {
+  ATTENDANCE_MODES,
+  schoolAuditView,
+  type SchoolChange,
+  type SchoolView,
+} from '../../connector/index.ts';
 import { UsageError, type CliIO, type Command } from '../cli/command.ts';
 import { parseOptions } from '../cli/parse-options.ts';
 import {
@@ -139,24 +144,13 @@ async function runSet(argv: string[], io: CliIO): Promise<number> {
       }));
       schools = await connector.updateSchools(actor, changes);
       const changed = new Set(numbers);
-      const pick = (school: {
-        schoolNumber: number;
-        name: string;
-        enabled: boolean;
-        mode?: string;
-      }) => ({
-        schoolNumber: school.schoolNumber,
-        name: school.name,
-        enabled: school.enabled,
-        mode: school.mode ?? null,
-      });
       audit(
         'school.update',
         `schools ${numbers.join(', ')}`,
         Object.values(before.schools)
           .filter((school) => changed.has(school.schoolNumber))
-          .map(pick),
-        schools.filter((school) => changed.has(school.schoolNumber)).map(pick),
+          .map(schoolAuditView),
+        schools.filter((school) => changed.has(school.schoolNumber)).map(schoolAuditView),
       );
     } else {
       schools = await connector.listSchools(actor, { refresh: false });

@@ -10,6 +10,7 @@ import {
   ConnectorError,
   canSeeSchool,
   mapReasonCodes,
+  reasonsAuditView,
   schoolYearLabel,
   viewSchools,
   type ReasonYearWarning,
@@ -48,8 +49,8 @@ export function registerReasons(app: Hono<AdminEnv>, context: AdminContext): voi
       audit(context, c.var.user, {
         action: 'reasons.import',
         target: `school ${school}`,
-        before: before && summary(before),
-        after: summary(context.settings.get().reasons[String(school)]!),
+        before: before && reasonsAuditView(before),
+        after: reasonsAuditView(context.settings.get().reasons[String(school)]!),
       });
       const items = [
         `Late Check-in: ${result.lateCheckin.join(', ') || '(none)'}; Early Check-out: ${result.earlyCheckout.join(', ') || '(none)'}.`,
@@ -97,8 +98,8 @@ export function registerReasons(app: Hono<AdminEnv>, context: AdminContext): voi
       audit(context, c.var.user, {
         action: 'reasons.map',
         target: `school ${school}`,
-        before: before && summary(before),
-        after: summary(saved),
+        before: before && reasonsAuditView(before),
+        after: reasonsAuditView(saved),
       });
       return renderTab(
         c,
@@ -155,16 +156,6 @@ function knownSchool(
   return (
     context.settings.get().schools[String(school)] !== undefined && canSeeSchool(actor, school)
   );
-}
-
-/** What the audit log keeps of a school's reasons: the year and the mapping. */
-function summary(reasons: SchoolReasons) {
-  return {
-    yearid: reasons.yearid,
-    codes: reasons.codes.map((code) => code.attCode),
-    lateCheckin: reasons.lateCheckin,
-    earlyCheckout: reasons.earlyCheckout,
-  };
 }
 
 async function body(

@@ -11,6 +11,7 @@ import {
   ATTENDANCE_MODES,
   ConnectorError,
   canSeeSchool,
+  schoolAuditView,
   setPreventSchoolOverrides,
   updateSchools,
   viewSchools,
@@ -77,14 +78,14 @@ export function registerSchools(app: Hono<AdminEnv>, context: AdminContext): voi
     }
     try {
       if (changes.length > 0) {
-        const before = changes.map((change) => pickSchool(views.get(change.schoolNumber)!));
+        const before = changes.map((change) => schoolAuditView(views.get(change.schoolNumber)!));
         const after = await updateSchools(context.settings, c.var.actor, changes);
         const changed = new Set(changes.map((change) => change.schoolNumber));
         audit(context, c.var.user, {
           action: 'school.update',
           target: `schools ${[...changed].join(', ')}`,
           before,
-          after: after.filter((view) => changed.has(view.schoolNumber)).map(pickSchool),
+          after: after.filter((view) => changed.has(view.schoolNumber)).map(schoolAuditView),
         });
       }
       const message =
@@ -126,15 +127,6 @@ export function registerSchools(app: Hono<AdminEnv>, context: AdminContext): voi
       body(c.var, context, notice('ok', message)),
     );
   });
-}
-
-function pickSchool(view: SchoolView) {
-  return {
-    schoolNumber: view.schoolNumber,
-    name: view.name,
-    enabled: view.enabled,
-    mode: view.mode ?? null,
-  };
 }
 
 function body(who: AdminEnv['Variables'], context: AdminContext, result?: Markup): Markup {
