@@ -79,6 +79,11 @@ const STATUS_OF_CODE: Partial<Record<ConnectorErrorCode, [ContentfulStatusCode, 
   disk_full: [503, 'The disk is full'],
 };
 
+/** The status a connector code answers with, where the API maps it (the page uses it too). */
+export function statusOfCode(code: ConnectorErrorCode): ContentfulStatusCode | undefined {
+  return STATUS_OF_CODE[code]?.[0];
+}
+
 /** The answer for an error thrown by a route. */
 export function problemFromError(c: Context, error: unknown): Response {
   if (error instanceof ConnectorError) {

@@ -10,11 +10,13 @@ import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import { secureHeaders } from 'hono/secure-headers';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import {
   ConnectorError,
   DEFAULT_SESSION_LIMITS,
   type SessionLimits,
 } from '../../connector/index.ts';
+import { statusOfCode } from '../http/problem.ts';
 import { ASSETS } from './assets.ts';
 import { refusalPage, renderTab, type AdminContext } from './context.ts';
 import { notice, shell, type Markup } from './layout.ts';
@@ -229,25 +231,14 @@ export function createAdminApp(options: AdminAppOptions): Hono<AdminEnv> {
   return app;
 }
 
-/** The page's status for a connector refusal (the API's mapping is service/http/problem.ts). */
-function statusOfRefusal(error: ConnectorError): 403 | 404 | 409 | 422 | 503 {
-  switch (error.code) {
-    case 'event_not_found':
-    case 'unknown_school':
-      return 404;
-    case 'permission_denied':
-      return 403;
-    case 'event_not_resendable':
-    case 'event_conflict':
-      return 409;
-    case 'store_unreadable':
-    case 'store_busy':
-    case 'disk_full':
-    case 'not_connected':
-      return 503;
-    default:
-      return 422;
-  }
+/**
+ * The page's status for a connector refusal: the API's (service/http/problem.ts), except that a
+ * school the user may not name is "not found" on the page, and any other refusal is a 422 (the
+ * page explains it), never a 500.
+ */
+function statusOfRefusal(error: ConnectorError): ContentfulStatusCode {
+  if (error.code === 'unknown_school') return 404;
+  return statusOfCode(error.code) ?? 422;
 }
 
 function stores(options: AdminContext) {

@@ -3,6 +3,7 @@
  * the saved connection (none before one is saved), and the service's hooks.
  */
 import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type {
   Connector,
   NewAuditEntry,
@@ -40,7 +41,7 @@ export function renderTab(
   tab: TabId,
   title: string,
   body: Markup,
-  status: 200 | 400 | 403 | 404 | 409 | 422 | 502 | 503 = 200,
+  status: ContentfulStatusCode = 200,
 ): Response | Promise<Response> {
   return c.html(adminPage({ title, tab, user: c.var.user, csrf: c.var.csrf, body }), status);
 }
