@@ -84,15 +84,19 @@ export function checkAlertRecipients(values: readonly string[]): string[] {
   return to.map((address) => checkAddress('The alert recipient', address));
 }
 
+/** The URL the text is, or undefined when it is not one. */
+function urlOf(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The SMTP URL, or invalid_settings (the message never repeats a password). */
 export function checkSmtpUrl(value: string): string {
   const trimmed = value.trim();
-  let url: URL | undefined;
-  try {
-    url = new URL(trimmed);
-  } catch {
-    url = undefined;
-  }
+  const url = urlOf(trimmed);
   if (
     !url ||
     (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') ||
@@ -115,12 +119,7 @@ function isLocalHost(hostname: string): boolean {
 /** The webhook URL, or invalid_settings: https, or http only for localhost/127.0.0.1. */
 export function checkWebhookUrl(value: string): string {
   const trimmed = value.trim();
-  let url: URL | undefined;
-  try {
-    url = new URL(trimmed);
-  } catch {
-    url = undefined;
-  }
+  const url = urlOf(trimmed);
   const ok =
     url !== undefined &&
     url.username === '' &&
@@ -147,12 +146,7 @@ export function checkWebhookSecret(value: string): string {
 /** The page's public URL, without a trailing slash, or invalid_settings. */
 export function checkPageUrl(value: string): string {
   const trimmed = value.trim().replace(/\/+$/, '');
-  let url: URL | undefined;
-  try {
-    url = new URL(trimmed);
-  } catch {
-    url = undefined;
-  }
+  const url = urlOf(trimmed);
   if (
     !url ||
     (url.protocol !== 'https:' && url.protocol !== 'http:') ||
