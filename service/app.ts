@@ -23,6 +23,7 @@ import {
 import { docsPage, docsAsset } from './docs-page.ts';
 import type { AuthVariables } from './http/auth.ts';
 import { problem, problemFromError } from './http/problem.ts';
+import { visibleRecord } from './visible-record.ts';
 import type { AdminEnv } from './web/session.ts';
 import {
   AcceptedBody,
@@ -506,12 +507,8 @@ function refuseForeignBuildings(actor: Actor, items: readonly unknown[]): void {
 
 /** The event, or event_not_found (also for a building the caller may not see: ids do not leak). */
 function findRecord(connector: Connector, actor: Actor, id: string): WritebackRecord {
-  try {
-    const record = connector.record(actor, id);
-    if (record) return record;
-  } catch (error) {
-    if (!(error instanceof ConnectorError && error.code === 'permission_denied')) throw error;
-  }
+  const record = visibleRecord(connector, actor, id);
+  if (record) return record;
   throw new ConnectorError('event_not_found', `No event with id "${id}" in the log.`);
 }
 

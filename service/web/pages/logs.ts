@@ -25,6 +25,7 @@ import {
   type WritebackPreview,
   type WritebackRecord,
 } from '../../../connector/index.ts';
+import { visibleRecord } from '../../visible-record.ts';
 import { refusalPage, renderTab, type AdminContext } from '../context.ts';
 import { csrfField, notice, type Markup } from '../layout.ts';
 import { canChange, fieldList, field, type AdminEnv } from '../session.ts';
@@ -262,7 +263,7 @@ export function registerLogs(app: Hono<AdminEnv>, context: AdminContext): void {
     }
     // Every id first: one of another building (or none at all) answers 404 before any is sent.
     for (const id of ids) {
-      const record = findVisible(connector, c.var.actor, id);
+      const record = visibleRecord(connector, c.var.actor, id);
       if (!record)
         return refusalPage(
           c,
@@ -306,19 +307,6 @@ function previewNotice(student: string, preview: WritebackPreview): Markup {
       ? [preview.error.message, preview.error.meaning, ...preview.error.resolution]
       : [],
   );
-}
-
-function findVisible(
-  connector: NonNullable<ReturnType<AdminContext['connector']>>,
-  actor: AdminEnv['Variables']['actor'],
-  id: string,
-): WritebackRecord | undefined {
-  try {
-    return connector.record(actor, id);
-  } catch (error) {
-    if (error instanceof ConnectorError && error.code === 'permission_denied') return undefined;
-    throw error;
-  }
 }
 
 /** The view a re-send came from (its query string, from the form). */
