@@ -31,6 +31,7 @@ import { registerCommentTemplate, registerSettings } from './pages/settings.ts';
 import {
   CSRF_FIELD,
   LOGIN_COOKIE,
+  SESSION_COOKIE,
   LoginLimiter,
   clearSessionCookie,
   currentSession,
@@ -161,7 +162,7 @@ export function createAdminApp(options: AdminAppOptions): Hono<AdminEnv> {
     limiter.succeeded(email);
     // A new session at every sign-in (any earlier one on this browser ends): a session id
     // planted before sign-in is never the signed-in one.
-    const old = getCookie(c, 'pswb_session');
+    const old = getCookie(c, SESSION_COOKIE);
     if (old) options.store().sessions.delete(old);
     // Sessions nobody came back to are deleted here, at each sign-in (one indexed DELETE).
     options.store().sessions.prune(options.now(), limits);
@@ -180,7 +181,7 @@ export function createAdminApp(options: AdminAppOptions): Hono<AdminEnv> {
   });
   app.use('/logout', session);
   app.post('/logout', (c) => {
-    const token = getCookie(c, 'pswb_session');
+    const token = getCookie(c, SESSION_COOKIE);
     if (token) options.store().sessions.delete(token);
     clearSessionCookie(c);
     return c.redirect('/login', 303);
