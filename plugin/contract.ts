@@ -35,10 +35,13 @@ export { CORE_DCID_ID_MAP_QUERY, QUERIES, QUERY_NAMES, type QueryKey } from './c
 /**
  * ATTENDANCE fields a writeback sets: FullAccess is needed on each (D118 README for the first
  * nine; CCID and PERIODID for meeting records and TOTAL_MINUTES for Time records are inferred).
+ * DCID names the Time record an update changes (MT: "an update of a Time record names its
+ * dcid"): a return to school recomputes the minutes of the early check-out's record.
  */
 export const ATTENDANCE_WRITE_FIELDS: readonly string[] = [
   'ATTENDANCE_CODEID',
   'CALENDAR_DAYID',
+  'DCID',
   'SCHOOLID',
   'YEARID',
   'STUDENTID',

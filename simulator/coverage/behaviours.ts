@@ -210,6 +210,11 @@ const ATTENDANCE_BEHAVIOURS: readonly Behaviour[] = [
     rule: '200 answers the v1 results envelope: insert_count, update_count, delete_count, result[] with status, action and success_message {id, ref}',
     source: 'inferred from a v1 insert (reference section 4; GH tests/PowerSchoolTest.php, PSU pre_built_post_spec.rb)',
   },
+  {
+    area: 'attendance',
+    rule: 'DELETE /ws/schema/table/attendance/{id} removes one record (204) with the access a write needs (403 without); 404 for an unknown id; other core tables answer 403',
+    source: 'inferred: MT says the generic DELETE "is only available to extension tables and a few core tables" without naming them; PSDOCS time-attendance: Time entries are voided with 0 minutes instead',
+  },
 ];
 
 /** Every behaviour the simulator copies, by area. */

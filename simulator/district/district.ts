@@ -236,6 +236,15 @@ export class District {
     return { action: existing ? 'UPDATE' : 'INSERT', row };
   }
 
+  /** Removes an attendance row by id (DELETE /ws/schema/table/attendance/{id}); false if none. */
+  removeAttendance(id: number): boolean {
+    const row = this.#tables.attendance.get(id);
+    if (!row) return false;
+    this.#removeAttendance(row);
+    this.#onChange?.();
+    return true;
+  }
+
   /** An attendance row by its DCID (Time-mode updates may name the record by dcid). */
   attendanceByDcid(dcid: number): AttendanceRow | undefined {
     return this.#tables.attendance.first('dcid', dcid);

@@ -17,6 +17,7 @@ import { tableMetadata, type ColumnAccess } from '../district/table-metadata.ts'
 import type { TableName } from '../district/schema.ts';
 import {
   assertReadAccess,
+  assertWriteAccess,
   grantedAccess,
   requireBearer,
   type Platform,
@@ -77,6 +78,23 @@ export function schemaRoutes(platform: Platform, district: District): Hono<Platf
         : undefined;
     if (!row) throw psError(404, `Not Found: ${table} has no record with id ${id}.`);
     return c.json(toSchemaRecord(table, row, prepared.projection));
+  });
+  route('DELETE', '/ws/schema/table/:table/:id', (c) => {
+    const table = resolveTable(c.req.param('table') ?? '');
+    // Inferred (reference section 7): the one core table this simulator lets a plugin delete
+    // from is ATTENDANCE, and only with FullAccess on it, as for writing.
+    if (table !== 'attendance') {
+      throw psError(403, `Insufficient permission: records of ${table} cannot be deleted.`, [
+        { resource: table, code: 'DeleteNotAllowed' },
+      ]);
+    }
+    // Inferred: removing a record needs the access writing one does.
+    assertWriteAccess(c.get('plugin'), 'ATTENDANCE', ['studentid']);
+    const id = c.req.param('id') ?? '';
+    const row = /^\d+$/.test(id) ? district.table('attendance').get(Number(id)) : undefined;
+    if (!row) throw psError(404, `Not Found: attendance has no record with id ${id}.`);
+    district.removeAttendance(row.id);
+    return c.body(null, 204);
   });
   route('GET', '/ws/schema/table/:table', (c) => {
     const query = c.req.query();

@@ -139,6 +139,17 @@ export const SCHEMA_ROUTES: readonly RouteSpec[] = [
     tableQuery,
   ),
   {
+    method: 'DELETE',
+    path: '/ws/schema/table/:table/:id',
+    area: 'schema-table',
+    auth: 'bearer',
+    summary: 'remove one attendance record by id (other core tables: 403)',
+    // MT: the generic DELETE "is only available to extension tables and a few core tables";
+    // whether ATTENDANCE is one of them is not public. The simulator allows it for attendance.
+    source: `inferred (MT: DELETE /ws/schema/table/{table}/{id} on "a few core tables"; ${SCHEMA_REF})`,
+    answers: { 204: { description: 'Removed.', schema: z.undefined() } },
+  },
+  {
     method: 'GET',
     path: '/ws/schema/query/api',
     area: 'powerquery',

@@ -200,3 +200,36 @@ describe('the ATTENDANCE columns PowerSchool fills', () => {
     expect(refused.status).toBe(403);
   });
 });
+
+describe('removing an attendance record (DELETE /ws/schema/table/attendance/{id}, inferred)', () => {
+  it('removes the record with the write access, 404 for an unknown id, 403 for other tables', async () => {
+    const written = await sim.json('POST', '/ws/attendance/meeting_interval', {
+      body: attendanceBody(demoMeetingFields(date)),
+    });
+    const id = written.body.results.result[0].success_message.id as number;
+    expect(sim.district.table('attendance').get(id)).toBeDefined();
+    const removed = await sim.call('DELETE', `/ws/schema/table/attendance/${id}`);
+    expect(removed.status).toBe(204);
+    expect(await removed.text()).toBe('');
+    expect(sim.district.table('attendance').get(id)).toBeUndefined();
+    expect((await sim.json('DELETE', `/ws/schema/table/attendance/${id}`)).status).toBe(404);
+    const students = await sim.json('DELETE', `/ws/schema/table/students/${F.students.time.id}`);
+    expect(students.status).toBe(403);
+    expect(students.body.message).toMatch(/students cannot be deleted/);
+  });
+
+  it('refuses a plugin without write access to ATTENDANCE (403, the record kept)', async () => {
+    const definition = defaultPluginDefinition({ psVersion: '25.3.0' });
+    definition.accessRequest = definition.accessRequest.filter(
+      (field) => field.table !== 'ATTENDANCE' || field.field !== 'STUDENTID',
+    );
+    const written = await sim.json('POST', '/ws/attendance/meeting_interval', {
+      body: attendanceBody(demoMeetingFields(date)),
+    });
+    const id = written.body.results.result[0].success_message.id as number;
+    const reader = await demoSimulator({ definition });
+    const refused = await reader.json('DELETE', `/ws/schema/table/attendance/${id}`);
+    expect(refused.status).toBe(403);
+    expect(sim.district.table('attendance').get(id)).toBeDefined();
+  });
+});
