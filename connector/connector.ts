@@ -22,6 +22,7 @@ import {
   importAttendanceCodes,
   refreshSchools,
   setPreventSchoolOverrides,
+  setSchoolBehaviours,
   updateSchools,
   viewSchools,
   SettingsStore,
@@ -30,6 +31,8 @@ import {
   type CodeImportResult,
   type ConnectionReport,
   type ReasonYearWarning,
+  type BehavioursChange,
+  type SchoolBehaviours,
   type SchoolChange,
   type SchoolView,
 } from './setup/index.ts';
@@ -132,6 +135,12 @@ export interface Connector {
   listSchools(actor: Actor, options?: { refresh?: boolean }): Promise<SchoolView[]>;
   updateSchools(actor: Actor, changes: readonly SchoolChange[]): Promise<SchoolView[]>;
   setPreventSchoolOverrides(actor: Actor, prevent: boolean): Promise<void>;
+  /** Changes one school's behaviours beyond the guide (setup/school-behaviours.ts). */
+  setSchoolBehaviours(
+    actor: Actor,
+    schoolNumber: number,
+    change: BehavioursChange,
+  ): Promise<SchoolBehaviours>;
   importAttendanceCodes(actor: Actor, options: CodeImportOptions): Promise<CodeImportResult>;
   checkReasonYears(actor: Actor, date?: string): Promise<ReasonYearWarning[]>;
   /**
@@ -258,6 +267,14 @@ class WritebackConnector implements Connector {
       await refreshSchools(this.client, this.settings);
     }
     return updateSchools(this.settings, actor, changes);
+  }
+
+  setSchoolBehaviours(
+    actor: Actor,
+    schoolNumber: number,
+    change: BehavioursChange,
+  ): Promise<SchoolBehaviours> {
+    return setSchoolBehaviours(this.settings, actor, schoolNumber, change);
   }
 
   async setPreventSchoolOverrides(actor: Actor, prevent: boolean): Promise<void> {

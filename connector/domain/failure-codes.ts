@@ -54,6 +54,10 @@ export const WRITEBACK_FAILURE_CODES = [
   'reason_not_mapped',
   'student_id_not_found',
   'student_period_not_found',
+  'kept_existing_record',
+  'waiting_for_checkout',
+  'checkout_record_missing',
+  'remove_refused',
   'no_school_year',
   'not_school_day',
   'stored_event_unreadable',
@@ -224,6 +228,26 @@ export const CONNECTOR_FAILURES: Record<ConnectorErrorCode, FailureText> = {
     meaning:
       "The time is not a scheduled period for the student in PowerSchool (Meeting mode writes the student's period at that time).",
     fix: `Confirm that the student had an active class/period at that time, ${REPLAY}.`,
+  },
+  kept_existing_record: {
+    meaning:
+      "PowerSchool already held a record for the student's day or period that pswb did not write (a teacher's mark), and the school's Existing attendance setting keeps such marks: nothing was written. Not a failure.",
+    fix: "Nothing to do if the teacher's mark is right. To let pswb overwrite it, set Existing attendance to overwrite (pswb schools behaviours --school <number> --existing overwrite), then re-send the event.",
+  },
+  waiting_for_checkout: {
+    meaning:
+      "A check-in after the student's early check-out of the same day waits for the check-out to be written first, since the school's Return to school setting updates what the check-out wrote.",
+    fix: 'Nothing to do: it is tried again in a few seconds. If the check-out failed, fix and re-send it first.',
+  },
+  checkout_record_missing: {
+    meaning:
+      "A return to school could not find, in PowerSchool, the record the student's early check-out wrote that day (someone changed or removed it), so there was nothing to update.",
+    fix: "Check the student's attendance for the day in PowerSchool and correct it by hand.",
+  },
+  remove_refused: {
+    meaning:
+      'PowerSchool refused to remove an attendance record (DELETE on the attendance table); whether PowerSchool allows it is not public, so pswb tries it and reports the refusal.',
+    fix: "Remove the record by hand on the student's attendance page in PowerSchool, or set Return to school to change (pswb schools behaviours --return-to-school change --return-code <code>), then re-send.",
   },
   no_school_year: {
     meaning: 'PowerSchool has no year term covering the date at the school.',

@@ -30,6 +30,32 @@ export const ATT_MODE_CODES: Record<AttendanceMode, string> = {
   meeting: 'ATT_ModeMeeting',
 };
 
+/**
+ * A school's choice when PowerSchool already holds a record pswb did not write (a teacher's
+ * mark): overwrite it (the guide's create-or-update), keep it, or overwrite only listed codes.
+ */
+export const EXISTING_POLICIES = ['overwrite', 'keep', 'overwrite_listed'] as const;
+export type ExistingPolicy = (typeof EXISTING_POLICIES)[number];
+export const EXISTING_POLICY_LABELS: Record<ExistingPolicy, string> = {
+  overwrite: 'Overwrite it (the guide)',
+  keep: "Keep the teacher's mark",
+  overwrite_listed: 'Overwrite only the listed codes',
+};
+
+/**
+ * A school's choice for a check-in after an early check-out the same day: write it as its own
+ * late check-in (the guide), or update what the check-out wrote: remove its records of the
+ * periods (or the day) the student is back for, or change them to a code. Time mode recomputes
+ * the check-out's minutes with either.
+ */
+export const RETURN_POLICIES = ['separate', 'remove', 'change'] as const;
+export type ReturnPolicy = (typeof RETURN_POLICIES)[number];
+export const RETURN_POLICY_LABELS: Record<ReturnPolicy, string> = {
+  separate: 'Write it as a late check-in (the guide)',
+  remove: "Remove the check-out's records",
+  change: "Change the check-out's records to a code",
+};
+
 /** Settings tab "Visible Student ID": cosmetic, which id VM shows and searches. */
 export const VISIBLE_STUDENT_IDS = ['sis_id', 'student_number'] as const;
 export type VisibleStudentId = (typeof VISIBLE_STUDENT_IDS)[number];

@@ -6,7 +6,7 @@ import type { PowerSchoolError, PowerSchoolErrorCode } from './powerschool-error
 
 /** What one attempt sends. */
 export interface SendRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   url: string;
   headers: Record<string, string>;
   body?: string;

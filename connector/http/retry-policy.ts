@@ -21,9 +21,10 @@ export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([
 /**
  * POST is retried too: /ws/attendance/daily_time and meeting_interval create OR update the one
  * record for a student, date (and period), so sending the same record twice updates it and never
- * duplicates it (reference section 4). Token and PowerQuery POSTs only read.
+ * duplicates it (reference section 4). Token and PowerQuery POSTs only read. DELETE of an
+ * attendance record is idempotent: a retry finds it gone (404), which the caller takes as done.
  */
-export const RETRYABLE_METHODS: ReadonlySet<string> = new Set(['GET', 'POST']);
+export const RETRYABLE_METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'DELETE']);
 
 /** The knobs of the retry loop; random and sleep are injectable so tests run instantly. */
 export interface RetryOptions {

@@ -61,6 +61,9 @@ export interface LogPage {
   pages: number;
 }
 
+/** The status of an event not written because PowerSchool held a teacher's mark it keeps. */
+export const KEPT_EXISTING_LABEL = 'Kept existing record';
+
 /** Turns a stored row into the log's record, explaining any failure. */
 export function toWritebackRecord(row: EventRow): WritebackRecord {
   const type = isEventType(row.type) ? row.type : 'late_checkin';
@@ -78,7 +81,11 @@ export function toWritebackRecord(row: EventRow): WritebackRecord {
     localTime: row.local_time,
     reason: row.reason,
     status: row.state,
-    statusLabel: EVENT_STATE_LABELS[row.state] ?? String(row.state),
+    // A kept teacher's mark is Not attempted for the status filter, named for what it is.
+    statusLabel:
+      row.error_code === 'kept_existing_record'
+        ? KEPT_EXISTING_LABEL
+        : (EVENT_STATE_LABELS[row.state] ?? String(row.state)),
     ...(row.error_message !== null ? { error: explainRow(row) } : {}),
     runs: row.runs,
     ...(row.state === 'pending' && row.retry_at ? { retryAt: row.retry_at } : {}),

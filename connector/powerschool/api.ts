@@ -99,6 +99,7 @@ const AttendanceRow = z.object({
   total_minutes: optionalLooseInt,
   schoolid: optionalLooseInt,
   att_comment: z.string().optional(),
+  dcid: optionalLooseInt,
 });
 
 /** An attendance record as PowerSchool holds it now (the columns a writeback sets). */
@@ -112,7 +113,12 @@ export interface AttendanceOnDay {
   totalMinutes?: number;
   schoolId?: number;
   comment?: string;
+  /** ATTENDANCE.DCID, when asked for (withDcid): an update of a Time record names it. */
+  dcid?: number;
 }
+
+const ATTENDANCE_PROJECTION =
+  'studentid,att_date,attendance_codeid,att_mode_code,periodid,ccid,total_minutes,schoolid,att_comment';
 
 /**
  * A student's attendance records of one day, read back through the schema table API
@@ -124,7 +130,7 @@ export async function attendanceOnDay(
   client: PowerSchoolClient,
   studentId: number,
   date: string,
-  call: CallOptions = {},
+  { withDcid = false, ...call }: CallOptions & { withDcid?: boolean } = {},
 ): Promise<AttendanceOnDay[]> {
   const response = await client.request({
     ...call,
@@ -132,8 +138,8 @@ export async function attendanceOnDay(
     path: '/ws/schema/table/attendance',
     query: {
       q: `studentid==${studentId};att_date==${date}`,
-      projection:
-        'studentid,att_date,attendance_codeid,att_mode_code,periodid,ccid,total_minutes,schoolid,att_comment',
+      // DCID only when needed: a plugin installed before pswb asked FullAccess on it cannot read it.
+      projection: withDcid ? `${ATTENDANCE_PROJECTION},dcid` : ATTENDANCE_PROJECTION,
       pagesize: 100,
     },
   });
@@ -159,6 +165,7 @@ export async function attendanceOnDay(
       ...(row.total_minutes !== undefined ? { totalMinutes: row.total_minutes } : {}),
       ...(row.schoolid !== undefined ? { schoolId: row.schoolid } : {}),
       ...(row.att_comment !== undefined ? { comment: row.att_comment } : {}),
+      ...(row.dcid !== undefined ? { dcid: row.dcid } : {}),
     };
   });
 }
@@ -256,6 +263,26 @@ export async function postAttendanceBatch(
   return records.map((_, index) =>
     index < results.length ? results[index]! : readResult(undefined),
   );
+}
+
+/**
+ * Removes one attendance record: DELETE /ws/schema/table/attendance/{id}. Inferred: PowerSchool's
+ * generic DELETE is "only available to extension tables and a few core tables" (MT) and no public
+ * source names ATTENDANCE among them; a refusal comes back as the PowerSchoolError it raises.
+ * Resolves false when the record is already gone (404), so a retried removal is not a failure.
+ */
+export async function removeAttendance(
+  client: PowerSchoolClient,
+  id: number,
+  call: CallOptions = {},
+): Promise<boolean> {
+  try {
+    await client.request({ ...call, method: 'DELETE', path: `/ws/schema/table/attendance/${id}` });
+    return true;
+  } catch (error) {
+    if (error instanceof PowerSchoolError && error.status === 404) return false;
+    throw error;
+  }
 }
 
 /** POSTs attendance records; resolves with PowerSchool's answer, throws on a refusal. */

@@ -38,7 +38,7 @@ export interface PowerSchoolClientOptions {
 
 /** One call: method, path, query, JSON body, auth, and the call's listener and signal. */
 export interface RequestOptions extends CallOptions {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** Path from the server root, e.g. /ws/v1/metadata. */
   path: string;
   query?: Record<string, string | number>;

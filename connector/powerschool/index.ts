@@ -17,6 +17,7 @@ export {
   getDistrictMetadata,
   listDistrictSchools,
   postAttendance,
+  removeAttendance,
   postAttendanceBatch,
   runPowerQuery,
   runPowerQueryAllPages,

@@ -10,6 +10,7 @@ export {
   type ConnectionSettings,
   type ConnectorSettings,
   type ImportedCode,
+  type SchoolBehaviours,
   type SchoolReasons,
   type SchoolSetup,
 } from './settings.ts';
@@ -83,3 +84,12 @@ export {
   type SaveConnectionOptions,
   type SaveConnectionResult,
 } from './save-connection.ts';
+export {
+  applyBehavioursChange,
+  behavioursAuditView,
+  codeByAttCode,
+  effectiveBehaviours,
+  setSchoolBehaviours,
+  type BehavioursChange,
+  type EffectiveBehaviours,
+} from './school-behaviours.ts';

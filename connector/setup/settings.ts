@@ -8,6 +8,8 @@ import { z } from 'zod';
 import {
   ATTENDANCE_MODES,
   ConnectorError,
+  EXISTING_POLICIES,
+  RETURN_POLICIES,
   STUDENT_ID_SOURCES,
   VISIBLE_STUDENT_IDS,
 } from '../domain/index.ts';
@@ -21,12 +23,32 @@ const ConnectionSchema = z.object({
   studentIdSource: z.enum(STUDENT_ID_SOURCES),
 });
 
+/**
+ * A school's writeback behaviours beyond the guide (school-behaviours.ts checks each field; this
+ * is the stored shape only). Every one absent is the guide's behaviour.
+ */
+const SchoolBehavioursSchema = z.object({
+  /** Meeting mode: the att_code written for each period missed before a late check-in. */
+  missedBefore: z.string().optional(),
+  /** Meeting mode: the att_code written for each period missed after an early check-out. */
+  missedAfter: z.string().optional(),
+  /** A record PowerSchool already holds that pswb did not write: overwrite (the guide), keep. */
+  existing: z.enum(EXISTING_POLICIES).optional(),
+  /** With existing "overwrite_listed": the att_codes that may be overwritten. */
+  overwritable: z.array(z.string()).optional(),
+  /** A check-in after an early check-out the same day: separate (the guide), remove, change. */
+  returnToSchool: z.enum(RETURN_POLICIES).optional(),
+  /** With returnToSchool "change": the att_code the early check-out's records are changed to. */
+  returnCode: z.string().optional(),
+});
+
 const SchoolSetupSchema = z.object({
   schoolNumber: z.number().int(),
   name: z.string(),
   dcid: z.number().int().optional(),
   enabled: z.boolean(),
   mode: z.enum(ATTENDANCE_MODES).optional(),
+  behaviours: SchoolBehavioursSchema.optional(),
 });
 
 const ImportedCodeSchema = z.object({
@@ -76,6 +98,7 @@ const SettingsSchema = z.object({
 /** The Settings tab; SchoolSetup one school; ImportedCode/SchoolReasons the reasons. */
 export type ConnectionSettings = z.infer<typeof ConnectionSchema>;
 export type SchoolSetup = z.infer<typeof SchoolSetupSchema>;
+export type SchoolBehaviours = z.infer<typeof SchoolBehavioursSchema>;
 export type ImportedCode = z.infer<typeof ImportedCodeSchema>;
 export type SchoolReasons = z.infer<typeof SchoolReasonsSchema>;
 export type ConnectorSettings = z.infer<typeof SettingsSchema>;

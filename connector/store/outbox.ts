@@ -97,6 +97,14 @@ export class WritebackStore {
       requeueWritten:
         db.prepare(`UPDATE events SET state = 'pending', owner = NULL, retry_at = NULL, updated_at = ?
         WHERE id = ? AND state = 'successful'`),
+      // events_state_day and events_day_student both lead with the day: a day's events, filtered.
+      studentDay: db.prepare<[string, number | null, number | null], EventRow>(
+        `SELECT * FROM events WHERE local_date = ?
+          AND (student_ps_id = ? OR student_dcid = ?) ORDER BY occurred_ms, seq`,
+      ),
+      linkReturn: db.prepare<[string, string]>(
+        `UPDATE events SET result = json_set(coalesce(result, '{}'), '$.returnedBy', ?) WHERE id = ?`,
+      ),
       release: db.prepare(`UPDATE events SET state = 'pending', owner = NULL WHERE id = ?
         AND state = 'sending'`),
       queued: db.prepare<[], { waiting: number; sending: number; oldest: string | null }>(
@@ -321,6 +329,21 @@ export class WritebackStore {
       ids.reduce((moved, id) => moved + this.#statements.requeueWritten.run(now, id).changes, 0),
     );
     return this.#guard(() => run.immediate());
+  }
+
+  /**
+   * A student's events of one district-local day, by STUDENTS.ID or DCID, in the order they
+   * happened: the check-outs a return to school updates, and the records pswb itself wrote (a
+   * teacher's mark is one pswb did not write).
+   */
+  studentDay(localDate: string, student: { psId?: number; dcid?: number }): EventRow[] {
+    this.flush();
+    return this.#statements.studentDay.all(localDate, student.psId ?? null, student.dcid ?? null);
+  }
+
+  /** Records on an early check-out the check-in that returned from it (the log links both). */
+  linkReturn(checkoutId: string, returnId: string): void {
+    this.#writes.write(() => this.#statements.linkReturn.run(returnId, checkoutId));
   }
 
   /** Every attempt journaled for an event, in order. */

@@ -3,12 +3,29 @@
  * a disabled school, a missing mode or reason mapping, a date outside the school year, no saved
  * connection. Part of the one catalogue in troubleshooting.ts.
  */
+import { CONNECTOR_FAILURES, type ConnectorErrorCode } from '../domain/index.ts';
 import type { FailureFacts, TroubleshootingEntry } from './entry.ts';
 
 const byCode =
   (code: string) =>
   (failure: FailureFacts): boolean =>
     failure.code === code;
+
+/** An entry whose meaning and fix are the code's own (failure-codes.ts), said once. */
+function entryOf(
+  code: ConnectorErrorCode,
+  facts: Pick<TroubleshootingEntry, 'title' | 'source' | 'example' | 'causes'>,
+): TroubleshootingEntry {
+  const { meaning, fix } = CONNECTOR_FAILURES[code];
+  return {
+    id: code,
+    kind: 'connector',
+    ...facts,
+    meaning,
+    resolution: [fix],
+    matches: byCode(code),
+  };
+}
 
 /** The connector's own entries, in catalogue order. */
 export const CONNECTOR_ENTRIES: readonly TroubleshootingEntry[] = [
@@ -57,6 +74,39 @@ export const CONNECTOR_ENTRIES: readonly TroubleshootingEntry[] = [
     ],
     matches: byCode('reason_not_mapped'),
   },
+  entryOf('kept_existing_record', {
+    title: "A teacher's mark was kept (existing attendance)",
+    source: 'inferred',
+    example:
+      'Kept existing record: PowerSchool already holds Period 2: TE for this student on 2026-10-14, entered by someone other than pswb, and school 103 keeps existing marks. Nothing was written.',
+    causes: [
+      "A teacher took attendance for the period or day before the visitor-management event was written, and the school's Existing attendance setting is keep (or overwrite only listed codes).",
+    ],
+  }),
+  entryOf('waiting_for_checkout', {
+    title: "A return to school waits for the student's early check-out",
+    source: 'inferred',
+    example:
+      "Waiting for the student's early check-out of the day to be written first (return to school).",
+    causes: [
+      'The check-out and the check-in arrived close together, or the check-out waits for PowerSchool.',
+    ],
+  }),
+  entryOf('checkout_record_missing', {
+    title: 'A return to school found no check-out record to update',
+    source: 'inferred',
+    example:
+      'The early check-out at 10:00 wrote a Time record of 200 minutes, which PowerSchool no longer holds for this student on 2026-10-14, so the return to school had nothing to update.',
+    causes: ["Someone changed or removed the check-out's record in PowerSchool."],
+  }),
+  entryOf('remove_refused', {
+    title: 'PowerSchool refused to remove an attendance record',
+    source: 'inferred',
+    example: 'PowerSchool refused to remove attendance record 812 (The day: ED): HTTP 403.',
+    causes: [
+      'This PowerSchool does not allow deleting ATTENDANCE rows through the API (PowerSchool documents DELETE for extension tables and "a few core tables" only), or the plugin lacks write access to ATTENDANCE.',
+    ],
+  }),
   {
     id: 'no_school_year',
     title: 'No school year or school day for the date',

@@ -51,7 +51,8 @@ export async function writeBatch(
   );
   let results;
   try {
-    const records = items.map((item) => item.prepared.written.fields);
+    // Only single Daily/Time records come here (written.ts isSingleRecord).
+    const records = items.map((item) => item.prepared.written.fields!);
     results = await postAttendanceBatch(run.client, records, call);
   } catch (error) {
     // A batch refused as a whole (e.g. 400 on the envelope): send each alone for its own answer.

@@ -7,8 +7,8 @@ export {
   prepareWriteback,
   type PreparedWriteback,
   type ReadyRecord,
-  type WrittenRecord,
 } from './prepare.ts';
+export { postedRecords, type HeldRecord, type RecordLine, type WrittenRecord } from './written.ts';
 export { minutesMissed, pickPeriodAt } from './attendance-record.ts';
 export { describeFailure } from './failure.ts';
 export { postPrepared } from './post.ts';

@@ -14,8 +14,15 @@ import {
   type StudentIdSource,
   type WritebackEvent,
 } from '../domain/index.ts';
-import type { AttendanceEndpoint, AttendanceFields, SchoolDayRow } from '../powerschool/index.ts';
-import { findReasonCode, renderComment, type ConnectorSettings } from '../setup/index.ts';
+import type { AttendanceFields, PeriodRow, SchoolDayRow } from '../powerschool/index.ts';
+import {
+  codeByAttCode,
+  effectiveBehaviours,
+  findReasonCode,
+  renderComment,
+  type ConnectorSettings,
+  type EffectiveBehaviours,
+} from '../setup/index.ts';
 import type { EventOutcome } from '../store/index.ts';
 import {
   buildDailyRecord,
@@ -26,19 +33,18 @@ import {
 } from './attendance-record.ts';
 import type { EventContext } from './context.ts';
 import { planEvent } from './decide.ts';
+import { applyExistingRule, attCodeOf } from './existing-attendance.ts';
 import { describeFailure } from './failure.ts';
+import { missedPeriods } from './meeting-coverage.ts';
+import { planReturn } from './return-to-school.ts';
+import { postedRecords, type RecordLine, type WrittenRecord } from './written.ts';
+
+export type { WrittenRecord } from './written.ts';
 
 /** The guide's plain-text message when no student has the DCID, word for word. */
 export const STUDENT_ID_NOT_FOUND = "Could not find student's PowerSchool id.";
 /** The guide's plain-text message when no period covers the time, word for word. */
 export const STUDENT_PERIOD_NOT_FOUND = "Could not find student's period.";
-
-/** What was written, kept with a successful event. */
-export interface WrittenRecord {
-  mode: AttendanceMode;
-  endpoint: AttendanceEndpoint;
-  fields: AttendanceFields;
-}
 
 /** A record ready to post, with the student id it resolved to. */
 export interface ReadyRecord {
@@ -47,8 +53,14 @@ export interface ReadyRecord {
   studentPsId: number;
 }
 
-/** An event ready to post, or already decided (skipped or failed before any write). */
-export type PreparedWriteback = { kind: 'decided'; outcome: EventOutcome } | ReadyRecord;
+/**
+ * An event ready to post, already decided (skipped or failed before any write), or waiting for
+ * the student's early check-out of the day to be written first (a return to school).
+ */
+export type PreparedWriteback =
+  | { kind: 'decided'; outcome: EventOutcome }
+  | { kind: 'wait'; checkoutId: string; studentPsId: number }
+  | ReadyRecord;
 
 /** Resolves everything the event's record needs and builds it; never throws. */
 export async function prepareWriteback(event: EventContext): Promise<PreparedWriteback> {
@@ -56,10 +68,10 @@ export async function prepareWriteback(event: EventContext): Promise<PreparedWri
   try {
     return await buildWriteback(event, progress);
   } catch (error) {
-    return {
-      kind: 'decided',
-      outcome: { state: 'failed', ...progress, error: describeFailure(error) },
-    };
+    const failure = describeFailure(error);
+    // A kept teacher's mark is the school's choice, not a failure.
+    const state = failure.code === 'kept_existing_record' ? 'not_attempted' : 'failed';
+    return { kind: 'decided', outcome: { state, ...progress, error: failure } };
   }
 }
 
@@ -83,11 +95,12 @@ async function buildWriteback(
   if (row.local_date !== local.date || row.local_time !== time) {
     context.stamp({ date: local.date, time });
   }
+  const reasonCode = requireReasonCode(settings, event);
   const basics: RecordBasics = {
     studentId,
     schoolNumber,
     date: local.date,
-    attendanceCodeId: requireReasonCode(settings, event).id,
+    attendanceCodeId: reasonCode.id,
     // The district's source stamp, else the event's comment, else "Late Check-in at 08:40".
     comment: renderComment(settings.commentTemplate, {
       type: event.type,
@@ -98,8 +111,117 @@ async function buildWriteback(
       ...(event.comment !== undefined ? { comment: event.comment } : {}),
     }),
   };
-  const written = await buildRecord(context, plan.mode, event, basics, local);
-  return { kind: 'ready', written, studentPsId: studentId };
+  const behaviours = effectiveBehaviours(settings, schoolNumber);
+  const facts = new EventFacts(context, plan.mode, event, basics, local, settings, behaviours);
+  let written: WrittenRecord | undefined;
+  if (event.type === 'late_checkin' && behaviours.returnToSchool !== 'separate') {
+    const returning = await planReturn(context, {
+      mode: plan.mode,
+      event,
+      basics,
+      local,
+      timezone: districtTimezone,
+      policy: behaviours.returnToSchool,
+      ...(behaviours.returnCode
+        ? { returnCodeId: facts.behaviourCode(behaviours.returnCode, 'Return to school').id }
+        : {}),
+      periods: () => facts.periods(),
+      yearid: async () => (await requireSchoolDay(context, basics, false)).yearid,
+      describe: (fields) => facts.describe(fields),
+    });
+    if (returning?.kind === 'wait') {
+      return { kind: 'wait', checkoutId: returning.checkoutId, studentPsId: studentId };
+    }
+    written = returning?.written;
+  }
+  written ??= await buildRecord(facts);
+  if (behaviours.existing !== 'overwrite' && !written.returnOf) {
+    written = await applyExistingRule(
+      context,
+      written,
+      { policy: behaviours.existing, overwritable: behaviours.overwritable },
+      {
+        studentId,
+        date: local.date,
+        school: schoolNumber,
+        describe: (fields) => facts.describe(fields, false),
+      },
+    );
+  }
+  return { kind: 'ready', written: withLines(written, facts), studentPsId: studentId };
+}
+
+/** Every record of the writeback in words, for the log. */
+function withLines(written: WrittenRecord, facts: EventFacts): WrittenRecord {
+  const lines: RecordLine[] = [
+    ...postedRecords(written).map((fields) => ({
+      action: 'written' as const,
+      what: facts.describe(fields),
+    })),
+    ...(written.kept ?? []).map((held) => ({ action: 'kept' as const, what: held.what })),
+    ...(written.removed ?? []).map((held) => ({ action: 'removed' as const, what: held.what })),
+  ];
+  return { ...written, lines };
+}
+
+/**
+ * What the records of one event are built from, looked up at most once each: the student's
+ * periods of the day, names for the periods, and the school's codes.
+ */
+class EventFacts {
+  #periods: Promise<readonly PeriodRow[]> | undefined;
+  readonly #names = new Map<number, string>();
+
+  constructor(
+    readonly context: EventContext,
+    readonly mode: AttendanceMode,
+    readonly event: WritebackEvent,
+    readonly basics: RecordBasics,
+    readonly local: DistrictLocalTime,
+    readonly settings: ConnectorSettings,
+    readonly behaviours: EffectiveBehaviours,
+  ) {}
+
+  periods(): Promise<readonly PeriodRow[]> {
+    const { run, call } = this.context;
+    this.#periods ??= run.lookups
+      .studentPeriods(this.basics.studentId, this.local.date, call)
+      .then((periods) => {
+        for (const period of periods) {
+          const label = period.period_number ?? period.period_abbreviation ?? period.periodid;
+          this.#names.set(period.periodid, `Period ${label}`);
+        }
+        return periods;
+      });
+    return this.#periods;
+  }
+
+  /** A school code a behaviour names; fails plainly when the school's codes no longer have it. */
+  behaviourCode(attCode: string, what: string) {
+    const code = codeByAttCode(this.settings, this.basics.schoolNumber, attCode);
+    if (code) return code;
+    throw new ConnectorError(
+      'reason_not_mapped',
+      `${what}: the code "${attCode}" set in School Building Setup is not among school ${this.basics.schoolNumber}'s imported attendance codes any more. Import the codes again or choose another code.`,
+    );
+  }
+
+  /** "Period P3: A", "The day: T", "Time record: 35 minutes of T" (with the code unless told). */
+  describe(fields: AttendanceFields, withCode = true): string {
+    const code = attCodeOf(
+      this.settings,
+      this.basics.schoolNumber,
+      Number(fields.attendance_codeid),
+    );
+    const what =
+      fields.att_mode_code === 'ATT_ModeTime'
+        ? `Time record: ${fields.total_minutes} minutes`
+        : Number(fields.periodid ?? 0) > 0
+          ? (this.#names.get(Number(fields.periodid)) ?? `Period ${fields.periodid}`)
+          : 'The day';
+    if (!withCode) return what;
+    return fields.att_mode_code === 'ATT_ModeTime' ? `${what} of ${code}` : `${what}: ${code}`;
+  }
 }
 
 function requireReasonCode(settings: ConnectorSettings, event: WritebackEvent) {
@@ -126,13 +248,8 @@ async function resolveStudentId(
   throw new ConnectorError('student_id_not_found', STUDENT_ID_NOT_FOUND);
 }
 
-async function buildRecord(
-  context: EventContext,
-  mode: AttendanceMode,
-  event: WritebackEvent,
-  basics: RecordBasics,
-  local: DistrictLocalTime,
-): Promise<WrittenRecord> {
+async function buildRecord(facts: EventFacts): Promise<WrittenRecord> {
+  const { context, mode, event, basics, local } = facts;
   switch (mode) {
     case 'daily': {
       const day = await requireSchoolDay(context, basics, false);
@@ -149,16 +266,26 @@ async function buildRecord(
       return { mode, endpoint: 'daily_time', fields };
     }
     case 'meeting': {
-      const { run, call } = context;
-      const periods = await run.lookups.studentPeriods(basics.studentId, local.date, call);
+      const periods = await facts.periods();
       const period = pickPeriodAt(periods, local.secondsSinceMidnight);
       if (!period) throw new ConnectorError('student_period_not_found', STUDENT_PERIOD_NOT_FOUND);
       const yearid = period.yearid ?? (await requireSchoolDay(context, basics, false)).yearid;
-      return {
-        mode,
-        endpoint: 'meeting_interval',
-        fields: buildMeetingRecord(basics, period, yearid),
-      };
+      const fields = buildMeetingRecord(basics, period, yearid);
+      // Period coverage (a school setting): also the periods missed before or after, one call.
+      const missedCode =
+        event.type === 'late_checkin'
+          ? facts.behaviours.missedBefore
+          : facts.behaviours.missedAfter;
+      if (!missedCode) return { mode, endpoint: 'meeting_interval', fields };
+      const what =
+        event.type === 'late_checkin'
+          ? 'Periods missed before a late check-in'
+          : 'Periods missed after an early check-out';
+      const missed = { ...basics, attendanceCodeId: facts.behaviourCode(missedCode, what).id };
+      const also = missedPeriods(periods, period, event.type).map((other) =>
+        buildMeetingRecord(missed, other, yearid),
+      );
+      return { mode, endpoint: 'meeting_interval', fields, ...(also.length ? { also } : {}) };
     }
     default:
       throw new Error(`Unknown attendance mode "${String(mode)}"; valid: daily, time, meeting.`);

@@ -9,7 +9,7 @@
  */
 import type { WritebackEvent } from '../domain/index.ts';
 import { explainFailure } from '../troubleshooting/index.ts';
-import type { EventRow } from '../store/index.ts';
+import type { EventOutcome, EventRow } from '../store/index.ts';
 import type { RunContext } from './context.ts';
 import { prepareWriteback, type WrittenRecord } from './prepare.ts';
 
@@ -51,7 +51,17 @@ export async function previewWritebacks(
       });
       continue;
     }
-    const { outcome } = prepared;
+    const outcome: EventOutcome =
+      prepared.kind === 'wait'
+        ? {
+            state: 'not_attempted',
+            studentPsId: prepared.studentPsId,
+            error: {
+              code: 'waiting_for_checkout',
+              message: `It would wait for the student's early check-out ${prepared.checkoutId} to be written first (return to school).`,
+            },
+          }
+        : prepared.outcome;
     const error = outcome.error;
     const entry = error ? explainFailure(error) : undefined;
     previews.push({

@@ -11,6 +11,7 @@ import { isOwnerAlive } from './owner.ts';
 import { postPrepared } from './post.ts';
 import { prefetchPeriods, prefetchStudents } from './prefetch.ts';
 import { prepareWriteback } from './prepare.ts';
+import { isSingleRecord } from './written.ts';
 
 /** Progress of a run, reported after each event. */
 export interface RunProgress {
@@ -45,6 +46,9 @@ export const DEFAULT_RETRY_LATER: RetryLater = {
   delaysMs: [60_000, 300_000, 900_000, 3_600_000],
   maxRuns: 12,
 };
+
+/** How long a check-in waits, back in the outbox, for its early check-out (return to school). */
+const CHECKOUT_WAIT_MS = 5_000;
 
 /** The failures worth trying again later: PowerSchool or the way to it was unavailable. */
 const UNAVAILABLE_CODES: ReadonlySet<string> = new Set([
@@ -153,6 +157,18 @@ async function drainPending(run: RunContext, options: DrainOptions): Promise<Run
     }
     options.onProgress?.({ ...progress });
   };
+  // Check-ins that wait for the student's early check-out, held until this run's posts are done;
+  // any still waiting then go back to the outbox for a few seconds.
+  const waiting: EventRow[] = [];
+  const waitForCheckout = (row: EventRow): void => {
+    const now = run.clock.now();
+    const retryAt = new Date(now.getTime() + CHECKOUT_WAIT_MS).toISOString();
+    const message =
+      "Waiting for the student's early check-out of the day to be written first (return to school).";
+    run.store.defer(row.id, retryAt, { code: 'waiting_for_checkout', message }, now.toISOString());
+    progress.deferred += 1;
+    options.onProgress?.({ ...progress });
+  };
   // A two-stage pipeline: while one chunk's records are posted, the next chunk is claimed, its
   // students and periods looked up and its records built. Waiting for each chunk's posts before
   // the next chunk's lookups left both sides idle (docs/benchmarks.md, figure 3).
@@ -166,12 +182,23 @@ async function drainPending(run: RunContext, options: DrainOptions): Promise<Run
       progress.total = Math.max(progress.total, progress.done + claimed.length);
       await prefetchStudents(run, claimed);
       await prefetchPeriods(run, claimed);
-      const ready = await prepareClaimed(run, options, claimed, finish);
+      const ready = await prepareClaimed(run, options, claimed, finish, waiting);
       const previous = posting;
       posting = previous.then(() => postReady(run, options, ready, finish));
       await previous;
     }
     await posting;
+    // A return to school whose check-out was still in flight: its check-out is written now.
+    if (waiting.length > 0 && !run.signal?.aborted) {
+      const again = waiting.splice(0);
+      await postReady(
+        run,
+        options,
+        await prepareClaimed(run, options, again, finish, waiting),
+        finish,
+      );
+    }
+    for (const row of waiting.splice(0)) waitForCheckout(row);
   } catch (error) {
     await posting.catch(() => undefined);
     throw error;
@@ -179,18 +206,23 @@ async function drainPending(run: RunContext, options: DrainOptions): Promise<Run
   return progress;
 }
 
-/** Builds the claimed events' records; the ones decided before any write are finished here. */
+/**
+ * Builds the claimed events' records; the ones decided before any write are finished here, the
+ * ones waiting for a check-out are added to `waiting`.
+ */
 async function prepareClaimed(
   run: RunContext,
   options: DrainOptions,
   claimed: readonly EventRow[],
   finish: (row: EventRow, outcome: EventOutcome) => void,
+  waiting: EventRow[],
 ): Promise<ReadyWriteback[]> {
   const ready: ReadyWriteback[] = [];
   await runWithConcurrency(claimed, options.concurrency, async (row) => {
     const event = eventContext(run, row);
     const prepared = await prepareWriteback(event);
     if (prepared.kind === 'decided') finish(row, prepared.outcome);
+    else if (prepared.kind === 'wait') waiting.push(row);
     else ready.push({ event, prepared });
   });
   return ready;
@@ -206,7 +238,10 @@ async function postReady(
   ready: readonly ReadyWriteback[],
   finish: (row: EventRow, outcome: EventOutcome) => void,
 ): Promise<void> {
-  const batchable = ready.filter((item) => item.prepared.written.endpoint === 'daily_time');
+  const batchable = ready.filter(
+    (item) =>
+      item.prepared.written.endpoint === 'daily_time' && isSingleRecord(item.prepared.written),
+  );
   const useBatch = options.batchWrites && batchable.length > 1 && (await serverSupportsBatch(run));
   const onOutcome = (item: ReadyWriteback, outcome: EventOutcome): void =>
     finish(item.event.row, outcome);
