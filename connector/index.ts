@@ -63,6 +63,7 @@ export {
   applyBehavioursChange,
   behavioursAuditView,
   effectiveBehaviours,
+  setSchoolBehaviours,
   type BehavioursChange,
   type EffectiveBehaviours,
   type SchoolBehaviours,

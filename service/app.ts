@@ -11,6 +11,7 @@ import {
   ConnectorError,
   alertsView,
   redactSettings,
+  effectiveBehaviours,
   visibleSchools,
   type Actor,
   type Connector,
@@ -19,6 +20,7 @@ import {
   type LogFilter,
   type LogStatusFilter,
   type WritebackRecord,
+  type WrittenRecord,
 } from '../connector/index.ts';
 import { docsPage, docsAsset } from './docs-page.ts';
 import type { AuthVariables } from './http/auth.ts';
@@ -403,6 +405,7 @@ export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<Servic
           name: school.name,
           writebackEnabled: school.enabled,
           attendanceMode: school.mode ?? null,
+          behaviours: effectiveBehaviours(settings, school.schoolNumber),
           reasons: reasons
             ? { lateCheckin: reasons.lateCheckin, earlyCheckout: reasons.earlyCheckout }
             : null,
@@ -514,6 +517,7 @@ function findRecord(connector: Connector, actor: Actor, id: string): WritebackRe
 
 /** A stored record as the API shows it. */
 export function eventView(record: WritebackRecord): z.infer<typeof EventView> {
+  const written = (record.written ?? {}) as WrittenRecord & { returnedBy?: string };
   return {
     id: record.id,
     type: record.type,
@@ -533,6 +537,7 @@ export function eventView(record: WritebackRecord): z.infer<typeof EventView> {
     retryAt: record.retryAt ?? null,
     acceptedAt: record.createdAt,
     completedAt: record.completedAt,
+    statusLabel: record.statusLabel,
     error: record.error
       ? {
           code: record.error.code,
@@ -543,6 +548,9 @@ export function eventView(record: WritebackRecord): z.infer<typeof EventView> {
           resolution: [...record.error.resolution],
         }
       : null,
+    records: [...(written.lines ?? [])],
+    returnOf: written.returnOf ?? null,
+    returnedBy: written.returnedBy ?? null,
     links: { self: eventPath(record.id), resend: `${eventPath(record.id)}/resend` },
   };
 }

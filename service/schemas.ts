@@ -9,7 +9,9 @@ import {
   ATTENDANCE_MODES,
   EVENT_STATES,
   EVENT_TYPES,
+  EXISTING_POLICIES,
   EventSchema,
+  RETURN_POLICIES,
   LOG_STATUS_FILTERS,
   STUDENT_ID_SOURCES,
 } from '../connector/index.ts';
@@ -38,6 +40,13 @@ const ErrorExplained = z
   })
   .openapi('WritebackError');
 
+const RecordLineView = z
+  .object({
+    action: z.enum(['written', 'kept', 'removed']),
+    what: z.string().openapi({ example: 'Period 3: A' }),
+  })
+  .openapi('RecordLine');
+
 export const EventView = z
   .object({
     id: z.string(),
@@ -64,7 +73,23 @@ export const EventView = z
     }),
     acceptedAt: z.string(),
     completedAt: z.string().nullable(),
+    statusLabel: z.string().openapi({
+      description:
+        'The status in words; "Kept existing record" for a not_attempted event whose school keeps a teacher\'s mark',
+    }),
     error: ErrorExplained.nullable(),
+    records: z.array(RecordLineView).openapi({
+      description:
+        'What a successful writeback did in PowerSchool, one line per record (written, kept, removed); empty before',
+    }),
+    returnOf: z.string().nullable().openapi({
+      description:
+        'For a return to school: the early check-out whose records this check-in updated',
+    }),
+    returnedBy: z.string().nullable().openapi({
+      description:
+        'For an early check-out: the check-in (return to school) that updated its records',
+    }),
     links: z.object({ self: z.string(), resend: z.string() }),
   })
   .openapi('Event');
@@ -98,9 +123,14 @@ export const EventPreview = z
       .object({
         mode: z.string(),
         endpoint: z.string().openapi({ description: 'POST /ws/attendance/<endpoint>' }),
-        fields: z.record(z.string(), z.unknown()).openapi({
-          description: 'The attendance record exactly as it would be posted',
+        fields: z.record(z.string(), z.unknown()).optional().openapi({
+          description:
+            'The attendance record exactly as it would be posted (the first, when several are); absent when a return to school only removes records',
         }),
+        also: z.array(z.record(z.string(), z.unknown())).optional().openapi({
+          description: 'The other records posted in the same call (Meeting mode)',
+        }),
+        lines: z.array(RecordLineView).optional(),
       })
       .optional(),
     error: z
@@ -225,6 +255,19 @@ export const SchoolView = z
       .object({ lateCheckin: z.array(z.string()), earlyCheckout: z.array(z.string()) })
       .nullable()
       .openapi({ description: 'Attendance codes mapped to each event type; null until imported' }),
+    behaviours: z
+      .object({
+        missedBefore: z.string().optional(),
+        missedAfter: z.string().optional(),
+        existing: z.enum(EXISTING_POLICIES),
+        overwritable: z.array(z.string()),
+        returnToSchool: z.enum(RETURN_POLICIES),
+        returnCode: z.string().optional(),
+      })
+      .openapi({
+        description:
+          "Behaviours beyond the guide (pswb schools behaviours): codes for the periods missed in Meeting mode, what to do with a teacher's existing mark, what a return to school updates",
+      }),
   })
   .openapi('School');
 

@@ -35,7 +35,7 @@ export interface EffectiveBehaviours {
   missedBefore?: string;
   missedAfter?: string;
   existing: ExistingPolicy;
-  overwritable: readonly string[];
+  overwritable: string[];
   returnToSchool: ReturnPolicy;
   returnCode?: string;
 }

@@ -94,6 +94,12 @@ export const VERBS: readonly Verb[] = [
     load: async () => (await import('./schools.ts')).schoolsSetCommand,
   },
   {
+    name: 'schools behaviours',
+    summary:
+      "Show or change a school's behaviours beyond the guide (missed periods, teachers' marks, returns)",
+    load: async () => (await import('./school-behaviours.ts')).schoolBehavioursCommand,
+  },
+  {
     name: 'comment-template',
     summary: 'Show or set the comment each PowerSchool record carries (the source stamp)',
     load: async () => (await import('./comment-template.ts')).commentTemplateCommand,

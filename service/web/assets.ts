@@ -66,6 +66,9 @@ pre { white-space: pre-wrap; word-break: break-word; font-size: .85rem; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .login { max-width: 26rem; margin: 3rem auto; }
 label.inline { display: inline; }
+.inline-choice { display: inline-block; margin-right: 1rem; }
+details.card > summary { cursor: pointer; font-weight: 600; }
+ul.records { margin: .3rem 0; padding-left: 1.2rem; }
 fieldset { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 1rem; }
 legend { font-weight: 600; }
 code { background: var(--bg); padding: .05rem .3rem; border-radius: 3px; }

@@ -55,6 +55,7 @@ const VERBS = [
   'connect',
   'schools',
   'schools set',
+  'schools behaviours',
   'codes import',
   'writeback send',
   'writeback logs',
@@ -250,6 +251,55 @@ describe('pswb connector verbs', () => {
     expect(building.err).toContain('Only a district admin can change the comment template');
     const cleared = await pswb('comment-template', '--clear');
     expect(cleared.out).toContain('Comment template: none');
+  });
+
+  it('schools behaviours shows the defaults, changes only what is given, refuses a bad code, audits', async () => {
+    const shown = await pswb('schools', 'behaviours', '--school', '103');
+    expect(shown.code).toBe(0);
+    expect(shown.out).toContain('Existing attendance: Overwrite it (the guide)');
+    const set = await pswb(
+      'schools',
+      'behaviours',
+      '--school',
+      '103',
+      '--missed-before',
+      'a',
+      '--existing',
+      'keep',
+    );
+    expect(set.code).toBe(0);
+    expect(set.out).toContain('Periods missed before a late check-in (Meeting): A');
+    expect(set.out).toContain("Existing attendance: Keep the teacher's mark");
+    const json = JSON.parse((await pswb('schools', 'behaviours', '--school', '103', '--json')).out);
+    expect(json.behaviours).toMatchObject({
+      missedBefore: 'A',
+      existing: 'keep',
+      returnToSchool: 'separate',
+    });
+    const bad = await pswb('schools', 'behaviours', '--school', '103', '--return-code', 'ZZ');
+    expect(bad.code).toBe(3);
+    expect(bad.err).toContain('"ZZ" is not one of school 103\'s attendance codes');
+    const choice = await pswb('schools', 'behaviours', '--school', '103', '--existing', 'maybe');
+    expect(choice.code).toBe(2);
+    expect(choice.err).toContain('overwrite, keep, overwrite_listed');
+    const reset = await pswb(
+      'schools',
+      'behaviours',
+      '--school',
+      '103',
+      '--missed-before',
+      'current',
+      '--existing',
+      'overwrite',
+    );
+    expect(reset.out).toContain('current period only (the guide)');
+    const workspace = await openWorkspace({ dataDir });
+    const entry = workspace
+      .store()
+      .audit.list()
+      .find((e) => e.action === 'school.behaviours');
+    workspace.close();
+    expect(entry).toMatchObject({ target: 'school 103' });
   });
 
   it('writeback check reads back what was written, lists a deleted record, and --resend-missing writes it again', async () => {

@@ -394,6 +394,66 @@ describe('the tabs', () => {
     ).toBe(true);
   });
 
+  it('School Building Setup: behaviours beyond the guide are saved per school, checked, audited and scoped', async () => {
+    const building = await signedIn(users.building);
+    const page = await building.get('/admin/schools');
+    expect(page.html).toContain('Beyond the guide');
+    expect(page.html).toContain('the guide’s behaviour');
+    const saved = await building.post('/admin/schools/behaviours', {
+      school: '101',
+      existing: 'overwrite_listed',
+      overwritable: ['T', 'ED'],
+      returnToSchool: 'remove',
+    });
+    expect(saved.status).toBe(200);
+    expect(saved.html).toContain('Saved: the behaviours of school 101.');
+    expect(service.connector()!.settings.get().schools['101']!.behaviours).toEqual({
+      existing: 'overwrite_listed',
+      overwritable: ['T', 'ED'],
+      returnToSchool: 'remove',
+    });
+    const api = await fetch(`${service.url}/api/v1/schools`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    const school101 = (
+      (await api.json()) as { schools: { schoolNumber: number; behaviours: unknown }[] }
+    ).schools.find((s) => s.schoolNumber === 101);
+    expect(school101!.behaviours).toMatchObject({
+      existing: 'overwrite_listed',
+      returnToSchool: 'remove',
+    });
+    const bad = await building.post('/admin/schools/behaviours', {
+      school: '101',
+      returnToSchool: 'change',
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain('needs the code the early check-out');
+    const other = await building.post('/admin/schools/behaviours', {
+      school: '102',
+      existing: 'keep',
+    });
+    expect(other.status).toBe(404);
+    expect(service.connector()!.settings.get().schools['102']!.behaviours).toBeUndefined();
+    const support = await signedIn(users.support);
+    await support.get('/admin/schools');
+    expect((await support.post('/admin/schools/behaviours', { school: '101' })).status).toBe(403);
+    const back = await building.post('/admin/schools/behaviours', { school: '101' });
+    expect(back.status).toBe(200);
+    expect(service.connector()!.settings.get().schools['101']!.behaviours).toBeUndefined();
+    expect(
+      service.store.audit
+        .list({ limit: 10 })
+        .filter((entry) => entry.action === 'school.behaviours'),
+    ).toHaveLength(2);
+  });
+
+  it('Writeback Logs: a successful row lists the records it wrote beneath it', async () => {
+    const client = await signedIn(users.district);
+    const page = await client.get('/admin/logs?status=successful&school=101');
+    expect(page.html).toContain('show the records in PowerSchool');
+    expect(page.html).toMatch(/Written: The day: T/);
+  });
+
   it('Writeback Logs: a failed row’s chevron explains the error; re-send puts it back; CSV has the filtered rows', async () => {
     const client = await signedIn(users.district);
     const failed = await client.get('/admin/logs?status=failed');

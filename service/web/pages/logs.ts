@@ -23,6 +23,7 @@ import {
   type LogPage,
   type LogStatusFilter,
   type WritebackPreview,
+  type RecordLine,
   type WritebackRecord,
 } from '../../../connector/index.ts';
 import { visibleRecord } from '../../visible-record.ts';
@@ -502,6 +503,43 @@ function logRow(record: WritebackRecord, changer: boolean, open = false): Markup
   </tr>`;
 }
 
+/** What the log keeps of a writeback's records (connector/writeback/written.ts). */
+interface WrittenView {
+  lines?: RecordLine[];
+  returnOf?: string;
+  returnedBy?: string;
+}
+
+const LINE_VERBS: Record<RecordLine['action'], string> = {
+  written: 'Written',
+  kept: 'Kept (already in PowerSchool)',
+  removed: 'Removed',
+};
+
+/** A successful event's records beneath its status, with the event it is linked to. */
+function recordsOf(record: WritebackRecord, label: Markup, open: boolean): Markup {
+  const written = (record.written ?? {}) as WrittenView;
+  const lines = written.lines ?? [];
+  const link = (id: string) =>
+    html`<a href="/admin/logs?event=${encodeURIComponent(id)}">${id}</a>`;
+  if (lines.length === 0 && !written.returnOf && !written.returnedBy) return label;
+  // prettier-ignore
+  const opening = open
+    ? html`<details class="why" data-id="${record.id}" open>`
+    : html`<details class="why" data-id="${record.id}">`;
+  return html`${opening}
+    <summary>
+      ${label} <span aria-hidden="true">∨</span
+      ><span class="visually-hidden"> — show the records in PowerSchool</span>
+    </summary>
+    <ul class="records">
+      ${lines.map((line) => html`<li>${LINE_VERBS[line.action]}: ${line.what}</li>`)}
+    </ul>
+    ${written.returnOf ? html`<p>Return to school after the early check-out ${link(written.returnOf)}.</p>` : ''}
+    ${written.returnedBy ? html`<p>The student returned: ${link(written.returnedBy)} updated these records.</p>` : ''}
+  </details>`;
+}
+
 function statusCell(record: WritebackRecord, open: boolean): Markup {
   const label = html`<span class="status-${record.status}">${record.statusLabel}</span>`;
   const error = record.error;
@@ -509,7 +547,7 @@ function statusCell(record: WritebackRecord, open: boolean): Markup {
     return record.retryAt
       ? html`${label}
           <div class="hint">PowerSchool unavailable; tried again at ${record.retryAt}</div>`
-      : label;
+      : recordsOf(record, label, open);
   }
   // A failure alert's link (?event=<id>) lands on the row with its chevron open.
   // prettier-ignore

@@ -22,6 +22,7 @@ import {
 import { audit, refusalPage, renderTab, type AdminContext } from '../context.ts';
 import { csrfField, notice, type Markup } from '../layout.ts';
 import { canChange, field, type AdminEnv } from '../session.ts';
+import { behavioursSection, registerSchoolBehaviours } from './school-behaviours.ts';
 
 const MODE_LABELS: Record<AttendanceMode, string> = {
   daily: 'Daily',
@@ -98,6 +99,10 @@ export function registerSchools(app: Hono<AdminEnv>, context: AdminContext): voi
       return page(notice('error', 'Not saved.', [error.message]), 422);
     }
   });
+
+  registerSchoolBehaviours(app, context, (c, result, status) =>
+    renderTab(c, 'schools', 'School Building Setup', body(c.var, context, result), status),
+  );
 
   app.post('/admin/schools/overrides', async (c) => {
     if (c.var.user.role !== 'district_admin') {
@@ -188,7 +193,8 @@ function body(who: AdminEnv['Variables'], context: AdminContext, result?: Markup
         </tbody>
       </table>
       ${anyEditable ? html`<p><button type="submit">Save</button></p>` : ''}
-    </form>`;
+    </form>
+    ${behavioursSection(settings, who)}`;
 }
 
 function schoolRow(school: SchoolView, changer: boolean): Markup {
