@@ -69,6 +69,7 @@ export {
   redactUrlPassword,
   SECRET_FIELDS,
   SECRET_KEY_FILE,
+  SecretKeyring,
   rotateSecrets,
   secretsStatus,
   type RotationResult,
