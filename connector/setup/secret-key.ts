@@ -153,13 +153,12 @@ export async function writeKeyFile(
  */
 export class SecretKeyring {
   readonly source: SecretKeySource;
+  readonly #env: NodeJS.ProcessEnv;
 
   constructor(dataDir: string, env: NodeJS.ProcessEnv = process.env) {
     this.source = secretKeySource(dataDir, env);
     this.#env = env;
   }
-
-  readonly #env: NodeJS.ProcessEnv;
 
   /**
    * The key secrets are sealed with; undefined when there is none yet (only the default key
