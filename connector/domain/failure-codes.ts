@@ -36,6 +36,9 @@ export const SETUP_ERROR_CODES = [
   'invalid_filter',
   'no_current_year',
   'settings_unreadable',
+  'invalid_secret_key',
+  'secret_key_missing',
+  'secret_undecryptable',
   'store_newer',
   'store_unreadable',
   'store_busy',
@@ -162,6 +165,21 @@ export const CONNECTOR_FAILURES: Record<ConnectorErrorCode, FailureText> = {
     meaning:
       'The settings file is not valid JSON, or not a pswb settings document; it was left as it is.',
     fix: 'Restore it from a backup or correct the place the message names; or move it away and run pswb connect again.',
+  },
+  invalid_secret_key: {
+    meaning:
+      "The key that seals the settings' secrets is not usable: PSWB_SECRET_KEY or the key file does not hold a 32-byte key, or the key file can be read by group or others; nothing was read or saved with it.",
+    fix: 'Give 32 random bytes as base64 or 64 hex characters (openssl rand -base64 32) in PSWB_SECRET_KEY or a key file only its owner can read (chmod 600 FILE); pswb secrets status shows which source is used.',
+  },
+  secret_key_missing: {
+    meaning:
+      'A secret in the settings is sealed (encrypted), but the key it needs is not there: no data directory secret.key, or PSWB_SECRET_KEY_FILE names a file that does not exist; nothing was changed.',
+    fix: 'Restore secret.key from the backup it was kept with, or set PSWB_SECRET_KEY / PSWB_SECRET_KEY_FILE to the key; if the key is lost, save the secrets again (pswb connect, pswb alerts set).',
+  },
+  secret_undecryptable: {
+    meaning:
+      'A sealed secret in the settings does not open: it needs another key than the one given (the message names both key ids), or the stored value was changed or damaged; nothing was changed.',
+    fix: "Give pswb the key with the id the message names (PSWB_SECRET_KEY, PSWB_SECRET_KEY_FILE or the data directory's secret.key); pswb secrets status shows the key in use and what each secret needs.",
   },
   store_newer: {
     meaning:

@@ -15,6 +15,20 @@ export {
   type SchoolSetup,
 } from './settings.ts';
 export { SecretJsonFile } from './secret-json-file.ts';
+export { SECRET_FIELDS, SealedSettingsFile, type SecretField } from './sealed-settings-file.ts';
+export {
+  SECRET_KEY_FILE,
+  SecretKeyring,
+  describeKeySource,
+  type SecretKeySource,
+} from './secret-key.ts';
+export {
+  rotateSecrets,
+  secretsStatus,
+  type RotationResult,
+  type SecretState,
+  type SecretsStatus,
+} from './secrets.ts';
 export { URL_EXAMPLES, findPowerSchoolUrlProblem, isLoopbackHost } from './powerschool-url.ts';
 export {
   DISTRICT_ADMIN,

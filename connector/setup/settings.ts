@@ -1,6 +1,7 @@
 /**
  * The connector's settings (the guide's Settings tab, School Building Setup and reason
- * mappings) in a small lowdb JSON file created 0600, since it holds the Client Secret.
+ * mappings) in a small lowdb JSON file created 0600, its secrets sealed with the data
+ * directory's key (sealed-settings-file.ts, decision 081).
  */
 import { join } from 'node:path';
 import { Low, Memory } from 'lowdb';
@@ -13,7 +14,7 @@ import {
   STUDENT_ID_SOURCES,
   VISIBLE_STUDENT_IDS,
 } from '../domain/index.ts';
-import { SecretJsonFile } from './secret-json-file.ts';
+import { SealedSettingsFile } from './sealed-settings-file.ts';
 
 const ConnectionSchema = z.object({
   url: z.string(),
@@ -129,7 +130,7 @@ export class SettingsStore {
 
   /** Opens data-dir/connector-settings.json (created 0600 on first save). */
   static async openFile(path: string): Promise<SettingsStore> {
-    const db = new Low<ConnectorSettings>(new SecretJsonFile(path), emptySettings());
+    const db = new Low<ConnectorSettings>(new SealedSettingsFile(path), emptySettings());
     await db.read();
     const parsed = SettingsSchema.safeParse(db.data);
     if (!parsed.success) {

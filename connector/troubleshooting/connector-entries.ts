@@ -137,4 +137,27 @@ export const CONNECTOR_ENTRIES: readonly TroubleshootingEntry[] = [
     ],
     matches: byCode('not_connected'),
   },
+  {
+    id: 'secret_key',
+    title: "The settings' secrets cannot be opened",
+    kind: 'connector',
+    source: 'inferred',
+    example:
+      'connection.clientSecret in /srv/pswb/data/connector-settings.json is sealed with key id 1f3a9c2e, but the key given (PSWB_SECRET_KEY) has key id 7b0d44a1; nothing was changed.',
+    meaning:
+      "The Client Secret, the alerts' SMTP URL and webhook secret are sealed (AES-256-GCM) in the settings file with a key kept apart from it; pswb could not open them, so it did not start and changed nothing.",
+    causes: [
+      'The key given is not the one the secrets were sealed with (the message names both key ids): PSWB_SECRET_KEY or PSWB_SECRET_KEY_FILE points at another key, or the data directory was copied without its secret.key.',
+      'The key file can be read by group or others (pswb refuses it, as ssh refuses such a private key), or does not hold a 32-byte key.',
+      'The settings file was changed by hand or damaged after it was written.',
+    ],
+    resolution: [
+      'Run pswb secrets status: it names the key source in use, its key id, and the key id each secret needs.',
+      'Give pswb that key (PSWB_SECRET_KEY, PSWB_SECRET_KEY_FILE, or restore secret.key beside the settings; chmod 600 it). If the key is lost, save the secrets again: pswb connect, pswb alerts set.',
+    ],
+    matches: (failure) =>
+      failure.code === 'secret_undecryptable' ||
+      failure.code === 'secret_key_missing' ||
+      failure.code === 'invalid_secret_key',
+  },
 ];

@@ -125,6 +125,16 @@ export const VERBS: readonly Verb[] = [
     load: async () => (await import('./alerts.ts')).alertsTestCommand,
   },
   {
+    name: 'secrets status',
+    summary: "Show where the secrets' key comes from and which secrets are sealed, never a secret",
+    load: async () => (await import('./secrets.ts')).secretsStatusCommand,
+  },
+  {
+    name: 'secrets rotate',
+    summary: "Re-seal the settings' secrets (Client Secret, SMTP URL, webhook) under a new key",
+    load: async () => (await import('./secrets.ts')).secretsRotateCommand,
+  },
+  {
     name: 'codes import',
     summary: "Import schools' PowerSchool attendance codes and map them as check-in/out reasons",
     load: async () => (await import('./codes-import.ts')).codesImportCommand,

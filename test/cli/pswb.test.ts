@@ -56,15 +56,23 @@ describe('pswb help and version', () => {
     expect(out).toMatch(/^Usage: (pswb|npm run contract)/);
   });
 
-  it.each(['plugin', 'sim', 'codes', 'writeback', 'schools', 'repro', 'keys', 'users', 'db'])(
-    'pswb %s --help lists the group and pswb help <verb> shows a verb',
-    async (group) => {
-      const { code, out } = await pswb([group, '--help']);
-      expect(code).toBe(0);
-      const members = VERBS.filter((verb) => verb.name.startsWith(`${group} `));
-      for (const member of members) expect(out).toContain(member.name);
-    },
-  );
+  it.each([
+    'plugin',
+    'sim',
+    'codes',
+    'writeback',
+    'schools',
+    'repro',
+    'keys',
+    'users',
+    'db',
+    'secrets',
+  ])('pswb %s --help lists the group and pswb help <verb> shows a verb', async (group) => {
+    const { code, out } = await pswb([group, '--help']);
+    expect(code).toBe(0);
+    const members = VERBS.filter((verb) => verb.name.startsWith(`${group} `));
+    for (const member of members) expect(out).toContain(member.name);
+  });
 
   it('pswb help writeback send is the verb help', async () => {
     const { code, out } = await pswb(['help', 'writeback', 'send']);

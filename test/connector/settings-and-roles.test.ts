@@ -67,7 +67,7 @@ describe("PowerSchool URL (the guide's Settings rule)", () => {
 });
 
 describe('settings file', () => {
-  it('is created with mode 0600 and holds the secret, which redaction hides', async () => {
+  it('is created with mode 0600 and holds the secret sealed, which redaction hides', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pswb-settings-'));
     const store = await SettingsStore.openDataDir(dir);
     const saved = await saveConnectionSettings({
@@ -80,7 +80,9 @@ describe('settings file', () => {
     expect(JSON.stringify(saved)).not.toContain('very-secret');
     const file = join(dir, 'connector-settings.json');
     expect((await stat(file)).mode & 0o777).toBe(0o600);
-    expect(await readFile(file, 'utf8')).toContain('very-secret');
+    // Sealed at rest (decision 081; test/connector/secrets-at-rest.test.ts), open in memory.
+    expect(await readFile(file, 'utf8')).not.toContain('very-secret');
+    expect(store.get().connection?.clientSecret).toBe('very-secret');
     expect(JSON.stringify(redactSettings(store.get()))).not.toContain('very-secret');
     const reopened = await SettingsStore.openDataDir(dir);
     expect(reopened.get().connection?.studentIdSource).toBe('dcid');

@@ -1,0 +1,174 @@
+/**
+ * `pswb secrets status|rotate`: the settings' secrets sealed at rest (connector/setup/secrets.ts,
+ * decision 081): where the key comes from and how each secret is stored; re-sealing them all
+ * under a new key, written to the audit log. No secret and no key is ever printed. Wiring only.
+ */
+import { resolve } from 'node:path';
+import {
+  SECRET_KEY_FILE,
+  SecretKeyring,
+  resolveDataDir,
+  rotateSecrets,
+  secretsStatus,
+  type SecretState,
+  type SecretsStatus,
+} from '../../connector/index.ts';
+import { UsageError, type CliIO, type Command } from '../cli/command.ts';
+import { parseOptions } from '../cli/parse-options.ts';
+import { auditCliChange, toCliError, toJson, withWorkspace } from './connector-options.ts';
+
+const STATUS_OPTIONS = { 'data-dir': { type: 'string' }, json: { type: 'boolean' } } as const;
+const ROTATE_OPTIONS = { ...STATUS_OPTIONS, 'new-key-file': { type: 'string' } } as const;
+
+const DATA_DIR_HELP = `  --data-dir DIR     Where settings and the log live (default: $PSWB_DATA_DIR, else ./data)`;
+
+const KEY_SOURCES = `The key comes from PSWB_SECRET_KEY (32 bytes as base64 or 64 hex characters), else the file
+PSWB_SECRET_KEY_FILE names, else the data directory's ${SECRET_KEY_FILE} (made, 0600, the first time a
+secret is saved). A key file group or others can read is refused (chmod 600 it).`;
+
+/** A secret is as it should be: absent, or sealed with the key in use and opening with it. */
+function isSettled(secret: SecretState, keyId: string | null): boolean {
+  return secret.stored === 'absent' || (secret.opens === true && secret.keyId === keyId);
+}
+
+function describeSecret(secret: SecretState, keyId: string | null): string {
+  if (secret.stored === 'absent') return 'not set';
+  if (secret.stored === 'plain') {
+    return 'PLAIN TEXT (saved by an older pswb): the next save seals it, or run pswb secrets rotate';
+  }
+  if (!secret.opens) return `sealed, but does not open: ${secret.problem ?? 'unknown'}`;
+  if (secret.keyId !== keyId) {
+    return `sealed with key id ${secret.keyId}, a key an unfinished rotation left: run pswb secrets rotate`;
+  }
+  return `sealed (key id ${secret.keyId})`;
+}
+
+function statusText(status: SecretsStatus): string {
+  const { key } = status;
+  const keyLine =
+    key.keyId === null
+      ? `Key: ${key.description}: not made yet (made the first time a secret is saved)`
+      : `Key: ${key.description}, key id ${key.keyId}`;
+  const width = Math.max(...status.secrets.map((secret) => secret.field.length));
+  return [
+    keyLine,
+    `Secrets in ${status.settingsFile}:`,
+    ...status.secrets.map(
+      (secret) => `  ${secret.field.padEnd(width)}  ${describeSecret(secret, key.keyId)}`,
+    ),
+  ].join('\n');
+}
+
+async function runStatus(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseOptions(argv, STATUS_OPTIONS);
+  // Not through openWorkspace: it opens the secrets, and status must also explain why they
+  // do not open.
+  let status: SecretsStatus;
+  try {
+    status = await secretsStatus(resolveDataDir(values['data-dir']));
+  } catch (error) {
+    throw toCliError(error);
+  }
+  const settled = status.secrets.every((secret) => isSettled(secret, status.key.keyId));
+  if (values.json) io.stdout(toJson({ ...status, settled }));
+  else io.stdout(statusText(status));
+  return settled ? 0 : 1;
+}
+
+async function runRotate(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseOptions(argv, ROTATE_OPTIONS);
+  const newKeyFile = values['new-key-file'];
+  const source = new SecretKeyring(resolveDataDir(values['data-dir'])).source;
+  if (source.kind === 'default' && newKeyFile !== undefined) {
+    throw new UsageError(
+      `--new-key-file is for a key given by PSWB_SECRET_KEY or PSWB_SECRET_KEY_FILE; this data directory's key is ${source.path}, which pswb replaces with a new random key itself: run it without --new-key-file.`,
+    );
+  }
+  if (source.kind !== 'default' && newKeyFile === undefined) {
+    throw new UsageError(
+      `the key comes from ${source.kind}, which pswb does not change: make a new key file (openssl rand -base64 32 > FILE; chmod 600 FILE) and give it with --new-key-file FILE.`,
+    );
+  }
+  return withWorkspace(values['data-dir'], async (workspace) => {
+    const result = await rotateSecrets(
+      workspace.dataDir,
+      newKeyFile === undefined ? {} : { newKeyFile: resolve(newKeyFile) },
+    );
+    // Key ids, the key file's path and which fields were re-sealed: never a value.
+    auditCliChange(workspace.store(), {
+      action: 'settings.secrets_rotated',
+      target: 'settings',
+      before: { keyId: result.from },
+      after: { keyId: result.to, keyFile: result.keyFile, resealed: result.resealed },
+    });
+    if (values.json) {
+      io.stdout(toJson(result));
+      return 0;
+    }
+    const what =
+      result.resealed.length === 0
+        ? 'No secret is saved yet; new secrets will be sealed'
+        : `Re-sealed ${result.resealed.join(', ')}`;
+    const was = result.from === null ? '' : ` (was ${result.from})`;
+    if (result.source === 'default') {
+      io.stdout(
+        `${what} with key id ${result.to}${was}, in ${result.keyFile}. Back up the new key file, apart from the settings.`,
+      );
+    } else {
+      io.stdout(
+        `${what} with key id ${result.to}${was} from ${result.keyFile}.\nNow point PSWB_SECRET_KEY_FILE at ${result.keyFile} (or set PSWB_SECRET_KEY to its contents) wherever pswb runs, and restart it: the old key no longer opens the settings.`,
+      );
+    }
+    return 0;
+  });
+}
+
+export const secretsStatusCommand: Command = {
+  name: 'secrets status',
+  help: `Usage: pswb secrets status [--data-dir DIR] [--json]
+
+Shows where the key that seals the settings' secrets comes from, its key id, and for each secret
+(the Client Secret, the alerts' SMTP URL, the alerts' webhook secret) whether it is sealed, in
+plain text (saved by an older pswb) or not set. Never prints a secret or the key. Reads only.
+${KEY_SOURCES}
+
+Exit code 0 when every saved secret is sealed with the key in use; 1 when one is in plain text,
+needs another key, or does not open (the line says which and why).
+
+Options:
+${DATA_DIR_HELP}
+  --json             Print JSON: settingsFile, key (source, path, keyId), secrets, settled
+
+Example:
+  npx pswb secrets status
+`,
+  run: runStatus,
+};
+
+export const secretsRotateCommand: Command = {
+  name: 'secrets rotate',
+  help: `Usage: pswb secrets rotate [--new-key-file FILE] [--data-dir DIR] [--json]
+
+Re-seals every secret of the settings under a new key (plain-text ones too), so the old key no
+longer opens them. Written to the audit log (key ids only). Stop pswb serve first, or make no
+settings change while it runs.
+${KEY_SOURCES}
+
+With the data directory's ${SECRET_KEY_FILE}, pswb makes the new key and puts it in place; the old one
+is kept as ${SECRET_KEY_FILE}.old until the settings are re-sealed. With PSWB_SECRET_KEY or
+PSWB_SECRET_KEY_FILE, make the new key yourself and give it with --new-key-file; then point
+PSWB_SECRET_KEY_FILE at it (or PSWB_SECRET_KEY to its contents) before pswb starts again.
+
+Options:
+  --new-key-file FILE  The new key (32 bytes, raw, base64 or hex; mode 600), only when the key
+                       comes from PSWB_SECRET_KEY or PSWB_SECRET_KEY_FILE
+${DATA_DIR_HELP}
+  --json             Print JSON: from, to (key ids), keyFile, source, resealed
+
+Examples:
+  npx pswb secrets rotate
+  openssl rand -base64 32 > /etc/pswb/key.2; chmod 600 /etc/pswb/key.2
+  PSWB_SECRET_KEY_FILE=/etc/pswb/key.1 npx pswb secrets rotate --new-key-file /etc/pswb/key.2
+`,
+  run: runRotate,
+};
