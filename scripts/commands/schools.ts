@@ -72,7 +72,9 @@ ${COMMON_HELP}
 Example:
   pswb schools --as building:101
 
-See also: pswb schools set, to change a school's status, mode or Prevent School Overrides.
+See also: pswb schools set, to change a school's status, mode or Prevent School Overrides;
+pswb schools behaviours, for a school's behaviours beyond the guide (missed periods, teachers'
+marks, returns to school).
 `,
   run: runList,
 };
