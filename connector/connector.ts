@@ -36,7 +36,12 @@ import {
   type SchoolChange,
   type SchoolView,
 } from './setup/index.ts';
-import { WritebackStore, type ApiKeyStore, type AttemptRow } from './store/index.ts';
+import {
+  WritebackStore,
+  type ApiKeyStore,
+  type AttemptRow,
+  type EventVersionRow,
+} from './store/index.ts';
 import {
   readLogPage,
   toWritebackRecord,
@@ -46,6 +51,8 @@ import {
 } from './log/index.ts';
 import {
   acceptEvents,
+  cancelEvent,
+  correctEvent,
   drainOutbox,
   parseEvents,
   previewWritebacks,
@@ -65,6 +72,8 @@ import {
   type FinishedEvent,
   type RetryLater,
   type RunProgress,
+  type EventCorrection,
+  type HeldRecord,
 } from './writeback/index.ts';
 
 /** What createConnector needs: the connection, and optionally transport, clock, stores, tuning. */
@@ -125,6 +134,12 @@ export interface ConnectorStats extends ClientStats {
   writebacks: number;
 }
 
+/** A correction or cancellation done: the records removed from PowerSchool, the event now. */
+export interface CorrectionResult {
+  removed: HeldRecord[];
+  record: WritebackRecord;
+}
+
 /** The connector's API. */
 export interface Connector {
   readonly client: PowerSchoolClient;
@@ -179,6 +194,21 @@ export interface Connector {
    * looked up again) without sending it: a running worker picks it up. Returns it, pending.
    */
   resend(actor: Actor, id: string): WritebackRecord;
+  /**
+   * Corrects a stored event (student, time, reason, type): what it wrote is removed from
+   * PowerSchool, the version before is kept, and the corrected event goes back in the outbox
+   * (writeback/correct.ts). `by` names who did it in the event's history (default: the actor).
+   */
+  correct(
+    actor: Actor,
+    id: string,
+    change: EventCorrection,
+    by?: string,
+  ): Promise<CorrectionResult>;
+  /** Cancels a stored event: what it wrote is removed from PowerSchool, it is kept as it was. */
+  cancel(actor: Actor, id: string, by?: string): Promise<CorrectionResult>;
+  /** An event's earlier versions, oldest first (none when the actor may not see it). */
+  versions(actor: Actor, id: string): EventVersionRow[];
   stats(): ConnectorStats;
   /** The outbox's depth: waiting, being sent, and when the oldest waiting event was accepted. */
   queue(): OutboxDepth;
@@ -401,6 +431,28 @@ class WritebackConnector implements Connector {
     this.lookups.forgetResolutions();
     this.store.requeue([id], this.#clock.now().toISOString());
     return toWritebackRecord(this.store.get(id)!);
+  }
+
+  async correct(
+    actor: Actor,
+    id: string,
+    change: EventCorrection,
+    by?: string,
+  ): Promise<CorrectionResult> {
+    const done = await correctEvent(this.#runContext(), actor, id, change, by);
+    this.lookups.forgetResolutions();
+    return { ...done, record: toWritebackRecord(this.store.get(id)!) };
+  }
+
+  async cancel(actor: Actor, id: string, by?: string): Promise<CorrectionResult> {
+    const done = await cancelEvent(this.#runContext(), actor, id, by);
+    return { ...done, record: toWritebackRecord(this.store.get(id)!) };
+  }
+
+  versions(actor: Actor, id: string): EventVersionRow[] {
+    const row = this.store.get(id);
+    if (!row || !canSeeSchool(actor, row.school_number)) return [];
+    return this.store.versions(id);
   }
 
   stats(): ConnectorStats {

@@ -29,6 +29,7 @@ export const SETUP_ERROR_CODES = [
   'event_conflict',
   'event_not_found',
   'event_not_resendable',
+  'event_busy',
   'api_key_not_found',
   'user_exists',
   'user_not_found',
@@ -61,6 +62,7 @@ export const WRITEBACK_FAILURE_CODES = [
   'waiting_for_checkout',
   'checkout_record_missing',
   'remove_refused',
+  'cancelled',
   'no_school_year',
   'not_school_day',
   'stored_event_unreadable',
@@ -131,6 +133,11 @@ export const CONNECTOR_FAILURES: Record<ConnectorErrorCode, FailureText> = {
   event_not_found: {
     meaning: 'No event with this id is in the log, or none you may see.',
     fix: 'Check the id (the one Visitor Management gave the event); building-scoped callers see only their buildings.',
+  },
+  event_busy: {
+    meaning:
+      'The event is being written right now, or changed while the correction was prepared, so it was not corrected or cancelled; nothing was changed.',
+    fix: 'Try again in a few seconds, once the event has a final status.',
   },
   event_not_resendable: {
     meaning:
@@ -261,6 +268,11 @@ export const CONNECTOR_FAILURES: Record<ConnectorErrorCode, FailureText> = {
     meaning:
       "A return to school could not find, in PowerSchool, the record the student's early check-out wrote that day (someone changed or removed it), so there was nothing to update.",
     fix: "Check the student's attendance for the day in PowerSchool and correct it by hand.",
+  },
+  cancelled: {
+    meaning:
+      'An admin cancelled the event (entered for the wrong student, or by mistake): what it had written was removed from PowerSchool where PowerSchool allowed it. Not a failure.',
+    fix: "Nothing to do. The event's earlier version, and the records removed, are kept in its log entry.",
   },
   remove_refused: {
     meaning:

@@ -61,8 +61,14 @@ export interface LogPage {
   pages: number;
 }
 
-/** The status of an event not written because PowerSchool held a teacher's mark it keeps. */
-export const KEPT_EXISTING_LABEL = 'Kept existing record';
+/**
+ * Not attempted events named for what happened: a teacher's mark the school keeps, an event an
+ * admin cancelled. The status filter still finds them under Not attempted.
+ */
+const DECIDED_LABELS: Record<string, string> = {
+  kept_existing_record: 'Kept existing record',
+  cancelled: 'Cancelled',
+};
 
 /** Turns a stored row into the log's record, explaining any failure. */
 export function toWritebackRecord(row: EventRow): WritebackRecord {
@@ -81,11 +87,10 @@ export function toWritebackRecord(row: EventRow): WritebackRecord {
     localTime: row.local_time,
     reason: row.reason,
     status: row.state,
-    // A kept teacher's mark is Not attempted for the status filter, named for what it is.
     statusLabel:
-      row.error_code === 'kept_existing_record'
-        ? KEPT_EXISTING_LABEL
-        : (EVENT_STATE_LABELS[row.state] ?? String(row.state)),
+      (row.error_code !== null ? DECIDED_LABELS[row.error_code] : undefined) ??
+      EVENT_STATE_LABELS[row.state] ??
+      String(row.state),
     ...(row.error_message !== null ? { error: explainRow(row) } : {}),
     runs: row.runs,
     ...(row.state === 'pending' && row.retry_at ? { retryAt: row.retry_at } : {}),

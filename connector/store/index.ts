@@ -23,6 +23,7 @@ export {
   type AttemptRow,
   type EventOutcome,
   type EventRow,
+  type EventVersionRow,
   type LocalStamp,
 } from './rows.ts';
 export { RETIRED_INDEXES, SCHEMA_VERSION, applyStoreSchema, storeSchemaVersion } from './schema.ts';

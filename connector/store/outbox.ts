@@ -15,6 +15,7 @@ import {
   type AttemptRow,
   type EventOutcome,
   type EventRow,
+  type EventVersionRow,
   type LocalStamp,
 } from './rows.ts';
 import { applyStoreSchema } from './schema.ts';
@@ -105,6 +106,29 @@ export class WritebackStore {
       linkReturn: db.prepare<[string, string]>(
         `UPDATE events SET result = json_set(coalesce(result, '{}'), '$.returnedBy', ?) WHERE id = ?`,
       ),
+      versions: db.prepare<[string], EventVersionRow>(
+        'SELECT * FROM event_versions WHERE event_id = ? ORDER BY version',
+      ),
+      versionCounts: db.prepare<[string], { event_id: string; n: number }>(
+        `SELECT event_id, count(*) AS n FROM event_versions
+          WHERE event_id IN (SELECT value FROM json_each(?)) GROUP BY event_id`,
+      ),
+      insertVersion: db.prepare(`INSERT INTO event_versions (event_id, version, payload, state,
+        local_date, local_time, error_code, error_message, result, change, changed_at, changed_by,
+        removed) SELECT id, (SELECT count(*) + 1 FROM event_versions WHERE event_id = @id), payload,
+        state, local_date, local_time, error_code, error_message, result, @change, @at, @by,
+        @removed FROM events WHERE id = @id`),
+      corrected: db.prepare(`UPDATE events SET type = @type, school_number = @school_number,
+        student_name_id = @student_name_id, student_name = @student_name,
+        student_dcid = @student_dcid, student_ps_id = @student_ps_id, grade = @grade,
+        occurred_at = @occurred_at, occurred_ms = @occurred_ms, local_date = @local_date,
+        local_time = @local_time, reason = @reason, payload = @payload, state = 'pending',
+        owner = NULL, retry_at = NULL, error_code = NULL, error_message = NULL,
+        error_status = NULL, error_body = NULL, result = NULL, updated_at = @at,
+        completed_at = NULL WHERE id = @id`),
+      cancelled: db.prepare(`UPDATE events SET state = 'not_attempted', owner = NULL,
+        retry_at = NULL, error_code = 'cancelled', error_message = @message, error_status = NULL,
+        error_body = NULL, result = NULL, updated_at = @at, completed_at = @at WHERE id = @id`),
       release: db.prepare(`UPDATE events SET state = 'pending', owner = NULL WHERE id = ?
         AND state = 'sending'`),
       queued: db.prepare<[], { waiting: number; sending: number; oldest: string | null }>(
@@ -344,6 +368,69 @@ export class WritebackStore {
   /** Records on an early check-out the check-in that returned from it (the log links both). */
   linkReturn(checkoutId: string, returnId: string): void {
     this.#writes.write(() => this.#statements.linkReturn.run(returnId, checkoutId));
+  }
+
+  /**
+   * Replaces an event by its correction (back to pending, to be written again) or cancels it
+   * (Not attempted, code cancelled), keeping the version before in event_versions, in one
+   * transaction. `expected` is the updated_at the caller read: an event that changed since (a
+   * worker claimed it, someone re-sent it) is left as it is and false returned.
+   */
+  revise(
+    id: string,
+    expected: string,
+    revision:
+      | { change: 'corrected'; event: WritebackEvent; stamp: LocalStamp }
+      | { change: 'cancelled'; message: string },
+    by: { at: string; by: string; removed: unknown },
+  ): boolean {
+    this.flush();
+    const run = this.db.transaction(() => {
+      const row = this.#statements.byId.get(id);
+      if (!row || row.updated_at !== expected || row.state === 'sending') return false;
+      this.#statements.insertVersion.run({
+        id,
+        change: revision.change,
+        at: by.at,
+        by: by.by,
+        removed: JSON.stringify(by.removed),
+      });
+      if (revision.change === 'cancelled') {
+        this.#statements.cancelled.run({ id, message: revision.message, at: by.at });
+        return true;
+      }
+      const { event, stamp } = revision;
+      this.#statements.corrected.run({
+        id,
+        type: event.type,
+        school_number: event.student.schoolNumber,
+        student_name_id: this.#studentNameId(event.student.name),
+        student_name: event.student.name,
+        student_dcid: event.student.dcid ?? null,
+        student_ps_id: event.student.id ?? null,
+        grade: event.student.grade ?? null,
+        occurred_at: event.occurredAt,
+        occurred_ms: Date.parse(event.occurredAt),
+        local_date: stamp.date,
+        local_time: stamp.time,
+        reason: event.reason,
+        payload: JSON.stringify(event),
+        at: by.at,
+      });
+      return true;
+    });
+    return this.#guard(() => run.immediate());
+  }
+
+  /** An event's earlier versions (before each correction or its cancellation), oldest first. */
+  versions(eventId: string): EventVersionRow[] {
+    return this.#statements.versions.all(eventId);
+  }
+
+  /** How many earlier versions each of these events has (absent: none). */
+  versionCounts(eventIds: readonly string[]): Map<string, number> {
+    const rows = this.#statements.versionCounts.all(JSON.stringify(eventIds));
+    return new Map(rows.map((row) => [row.event_id, row.n]));
   }
 
   /** Every attempt journaled for an event, in order. */

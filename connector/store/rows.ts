@@ -61,6 +61,27 @@ export interface EventOutcome {
   result?: unknown;
 }
 
+/** An earlier version of an event, kept when an admin corrected or cancelled it (schema 6). */
+export interface EventVersionRow {
+  event_id: string;
+  /** 1 for the event as first accepted. */
+  version: number;
+  payload: string;
+  /** Its state when it was replaced. */
+  state: EventState;
+  local_date: string;
+  local_time: string;
+  error_code: string | null;
+  error_message: string | null;
+  /** What it had written (JSON), when it was successful. */
+  result: string | null;
+  change: 'corrected' | 'cancelled';
+  changed_at: string;
+  changed_by: string;
+  /** The records removed from PowerSchool when it was replaced (JSON list). */
+  removed: string | null;
+}
+
 /** The local date and time an event is shown and filtered by. */
 export interface LocalStamp {
   date: string;

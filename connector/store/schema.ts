@@ -3,7 +3,8 @@
  * (one row per accepted event, its state moving pending -> sending -> final); attempts journals
  * every HTTP attempt; api_keys holds the service's API keys (hashed; schema 3); users, sessions
  * and audit_log hold the admin page's accounts (passwords as scrypt hashes), their sign-ins
- * (session tokens as SHA-256 only) and who changed what (schema 5); student_names lets the name
+ * (session tokens as SHA-256 only) and who changed what (schema 5); event_versions keeps every
+ * earlier version of an event an admin corrected or cancelled (schema 6); student_names lets the name
  * search scan a few thousand names instead of millions of events. Indexes serve the log filters:
  * status, building, district-local date, student, newest first.
  */
@@ -11,7 +12,7 @@ import type Database from 'better-sqlite3';
 import { ConnectorError } from '../domain/index.ts';
 
 /** The schema version this code writes (PRAGMA user_version); older files are migrated. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 const TABLES_SQL = `
 CREATE TABLE IF NOT EXISTS student_names (
@@ -88,6 +89,23 @@ CREATE TABLE IF NOT EXISTS audit_log (
   before TEXT,
   after TEXT
 );
+CREATE TABLE IF NOT EXISTS event_versions (
+  id INTEGER PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  payload TEXT NOT NULL,
+  state TEXT NOT NULL,
+  local_date TEXT NOT NULL,
+  local_time TEXT NOT NULL,
+  error_code TEXT,
+  error_message TEXT,
+  result TEXT,
+  change TEXT NOT NULL,
+  changed_at TEXT NOT NULL,
+  changed_by TEXT NOT NULL,
+  removed TEXT,
+  UNIQUE (event_id, version)
+);
 CREATE TABLE IF NOT EXISTS attempts (
   id INTEGER PRIMARY KEY,
   event_id TEXT NOT NULL,
@@ -137,7 +155,8 @@ export const RETIRED_INDEXES = [
 ] as const;
 
 /**
- * Creates the tables, indexes and view of a new log, or migrates an older one (4 -> 5 adds users,
+ * Creates the tables, indexes and view of a new log, or migrates an older one (5 -> 6 adds
+ * event_versions; 4 -> 5 adds users,
  * sessions and audit_log; 3 -> 4 adds events.retry_at; 2 -> 3 adds api_keys; 1 -> 2
  * builds events_day_student and drops events_student: about 2 s for a million rows). Sets WAL
  * for crash safety and speed.
@@ -168,7 +187,8 @@ export function applyStoreSchema(db: Database.Database): void {
     if (columns.length > 0 && !columns.includes('retry_at')) {
       db.exec('ALTER TABLE events ADD COLUMN retry_at TEXT');
     }
-    // 2 -> 3 and 4 -> 5: the new tables (api_keys; users, sessions, audit_log).
+    // 2 -> 3, 4 -> 5 and 5 -> 6: the new tables (api_keys; users, sessions, audit_log;
+    // event_versions).
     db.exec(TABLES_SQL);
     for (const index of RETIRED_INDEXES) db.exec(`DROP INDEX IF EXISTS ${index}`);
     db.exec(INDEXES_SQL);

@@ -20,13 +20,13 @@ import type { EventContext } from './context.ts';
 import { postedRecords, type HeldRecord, type WrittenRecord } from './written.ts';
 
 /** The kind of record a posted one creates or updates: the day, a period, or a Time record. */
-function slotOf(fields: { att_mode_code?: unknown; periodid?: unknown }): string {
+export function slotOf(fields: { att_mode_code?: unknown; periodid?: unknown }): string {
   if (fields.att_mode_code === 'ATT_ModeTime') return 'time';
   const period = Number(fields.periodid ?? 0);
   return period > 0 ? `period:${period}` : `day:${String(fields.att_mode_code)}`;
 }
 
-function slotOfRow(row: AttendanceOnDay): string {
+export function slotOfRow(row: AttendanceOnDay): string {
   return slotOf({ att_mode_code: row.attModeCode, periodid: row.periodId });
 }
 

@@ -24,6 +24,7 @@ export {
 } from './runner.ts';
 export { replayEvents, type ReplayFilter, type ReplaySummary } from './replay.ts';
 export { previewWritebacks, type WritebackPreview } from './preview.ts';
+export { cancelEvent, correctEvent, removeWritten, type EventCorrection } from './correct.ts';
 export {
   MAX_RECONCILE_EVENTS,
   reconcileWritten,

@@ -182,7 +182,7 @@ describe('writeback log schema migration', () => {
     }
   });
 
-  it('moves a version-4 log (no users, sessions or audit log) to version 5, every row kept', async () => {
+  it('moves a version-4 log (no users, sessions, audit log or event versions) to the current version, every row kept', async () => {
     const path = join(dir, 'v4.db');
     const store4 = new WritebackStore(path);
     fillLogFixture(store4);
@@ -192,13 +192,14 @@ describe('writeback log schema migration', () => {
     db.exec('DROP TABLE sessions');
     db.exec('DROP TABLE users');
     db.exec('DROP TABLE audit_log');
+    db.exec('DROP TABLE event_versions');
     db.pragma('user_version = 4');
     const before = db.prepare('SELECT * FROM events ORDER BY seq').all();
     db.close();
     const store = new WritebackStore(path);
     try {
-      expect(SCHEMA_VERSION).toBe(5);
-      expect(versionOf(store.db)).toBe(5);
+      expect(SCHEMA_VERSION).toBe(6);
+      expect(versionOf(store.db)).toBe(6);
       expect(schemaOf(store.db)).toEqual(freshSchema());
       expect(store.db.prepare('SELECT * FROM events ORDER BY seq').all()).toEqual(before);
       expect(store.keys.verify(key)?.name).toBe('kept');
