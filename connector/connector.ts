@@ -4,7 +4,7 @@
  * the role rules hold whatever the front end.
  */
 import type { Dispatcher } from 'undici';
-import { ConnectorError, systemClock, type Clock } from './domain/index.ts';
+import { ConnectorError, systemClock, type Clock, type WritebackEvent } from './domain/index.ts';
 import type { AttemptListener, RetryOptions } from './http/index.ts';
 import {
   DEFAULT_CACHE_TTLS,
@@ -138,6 +138,9 @@ export interface ConnectorStats extends ClientStats {
 export interface CorrectionResult {
   removed: HeldRecord[];
   record: WritebackRecord;
+  /** A correction's event before and after (for the audit log). */
+  before?: WritebackEvent;
+  after?: WritebackEvent;
 }
 
 /** The connector's API. */

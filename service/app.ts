@@ -38,6 +38,8 @@ import {
   EventIdParam,
   EventListQuery,
   EventPage,
+  CorrectionView,
+  EventCorrectionBody,
   EventView,
   EventsBody,
   Health,
@@ -106,6 +108,14 @@ const problemResponses = {
     description: 'Too many requests for this key (Retry-After)',
     content: { 'application/problem+json': { schema: Problem } },
   },
+  403: {
+    description: 'Not allowed for this API key (another building)',
+    content: { 'application/problem+json': { schema: Problem } },
+  },
+  502: {
+    description: "PowerSchool refused or failed a call the request needed (PowerSchool's words)",
+    content: { 'application/problem+json': { schema: Problem } },
+  },
 } as const;
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
@@ -170,6 +180,39 @@ const resendEvent = createRoute({
   responses: {
     202: json(EventView, 'Back in the outbox'),
     ...pick(problemResponses, [401, 404, 409, 429]),
+  },
+});
+
+const correctEventRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/events/{id}/correct',
+  tags: ['events'],
+  summary: 'Correct a stored event (student, time, reason, type) and send it again',
+  description:
+    'What the event wrote is removed from PowerSchool first (a Daily or Meeting record by DELETE, which PowerSchool may refuse: 502 remove_refused, nothing changed; a Time record voided with 0 minutes), the version before is kept in its history, the change is audited, and the corrected event goes back in the outbox (202). 409 while the event is being written.',
+  security: [{ apiKey: [] }],
+  request: {
+    params: EventIdParam,
+    body: { content: { 'application/json': { schema: EventCorrectionBody } }, required: true },
+  },
+  responses: {
+    202: json(CorrectionView, 'Corrected, back in the outbox'),
+    ...pick(problemResponses, [401, 403, 404, 409, 422, 429, 502]),
+  },
+});
+
+const cancelEventRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/events/{id}/cancel',
+  tags: ['events'],
+  summary: 'Cancel a stored event: remove what it wrote from PowerSchool',
+  description:
+    'Removes what the event wrote, as a correction does, keeps it as it was in its history, and marks it Cancelled (status not_attempted, error code cancelled). Audited.',
+  security: [{ apiKey: [] }],
+  request: { params: EventIdParam },
+  responses: {
+    200: json(CorrectionView, 'Cancelled'),
+    ...pick(problemResponses, [401, 404, 409, 422, 429, 502]),
   },
 });
 
@@ -374,6 +417,39 @@ export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<Servic
     const record = connector().resend(c.var.actor, c.req.valid('param').id);
     options.onAccepted();
     return c.json(eventView(record), 202);
+  });
+
+  app.openapi(correctEventRoute, async (c) => {
+    const id = c.req.valid('param').id;
+    const key = c.var.apiKey;
+    const by = `API key ${key.id} (${key.name})`;
+    const done = await connector().correct(c.var.actor, id, c.req.valid('json'), by);
+    connector().store.audit.record({
+      at: new Date(),
+      actor: by,
+      action: 'event.correct',
+      target: `event ${id}`,
+      before: done.before,
+      after: done.after,
+    });
+    options.onAccepted();
+    return c.json({ event: eventView(done.record), removed: done.removed }, 202);
+  });
+
+  app.openapi(cancelEventRoute, async (c) => {
+    const id = c.req.valid('param').id;
+    const key = c.var.apiKey;
+    const by = `API key ${key.id} (${key.name})`;
+    const done = await connector().cancel(c.var.actor, id, by);
+    connector().store.audit.record({
+      at: new Date(),
+      actor: by,
+      action: 'event.cancel',
+      target: `event ${id}`,
+      before: null,
+      after: { removed: done.removed },
+    });
+    return c.json({ event: eventView(done.record), removed: done.removed }, 200);
   });
 
   app.openapi(getReconciliation, async (c) => {

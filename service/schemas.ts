@@ -94,6 +94,46 @@ export const EventView = z
   })
   .openapi('Event');
 
+export const EventCorrectionBody = z
+  .object({
+    type: z.enum(EVENT_TYPES).optional(),
+    occurredAt: z.string().optional().openapi({ example: '2026-10-14T09:50:00-04:00' }),
+    reason: z.string().optional(),
+    comment: z.string().optional(),
+    student: z
+      .object({
+        dcid: z.number().int().positive().optional(),
+        id: z.number().int().positive().optional(),
+        name: z.string().optional(),
+        grade: z.string().optional(),
+        schoolNumber: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .openapi('EventCorrection', {
+    description:
+      'What to change; a field left out stays as it was. The corrected event is checked as a new one would be (422 naming each problem).',
+  });
+
+const HeldRecordView = z
+  .object({
+    psId: z.number().int().openapi({ description: 'ATTENDANCE.ID' }),
+    periodId: z.number().int().optional(),
+    what: z.string().openapi({ example: 'The day: T' }),
+  })
+  .openapi('HeldRecord');
+
+export const CorrectionView = z
+  .object({
+    event: EventView,
+    removed: z.array(HeldRecordView).openapi({
+      description: 'The records removed from PowerSchool (voided, for Time records)',
+    }),
+  })
+  .openapi('Correction');
+
 export const AcceptedEvent = z
   .object({
     id: z.string(),

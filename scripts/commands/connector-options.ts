@@ -93,7 +93,7 @@ export function toCliError(error: unknown): unknown {
 }
 
 /** Who the audit log names for a change made with the CLI: cli:<OS user name>, else cli. */
-function cliActor(): string {
+export function cliActor(): string {
   try {
     const { username } = userInfo();
     return username ? `cli:${username}` : 'cli';

@@ -150,6 +150,16 @@ export const VERBS: readonly Verb[] = [
     load: async () => (await import('./writeback-logs.ts')).writebackLogsCommand,
   },
   {
+    name: 'writeback correct',
+    summary: 'Correct a stored event (student, time, reason, type) and send it again',
+    load: async () => (await import('./writeback-correct.ts')).writebackCorrectCommand,
+  },
+  {
+    name: 'writeback cancel',
+    summary: 'Cancel a stored event: remove what it wrote from PowerSchool',
+    load: async () => (await import('./writeback-correct.ts')).writebackCancelCommand,
+  },
+  {
     name: 'writeback replay',
     summary: 'Re-send failed writebacks after a fix (re-resolving ids, periods and codes)',
     load: async () => (await import('./writeback-replay.ts')).writebackReplayCommand,

@@ -1,4 +1,10 @@
-import { LOG_STATUS_FILTERS, renderLogTable, type LogFilter } from '../../connector/index.ts';
+import {
+  LOG_STATUS_FILTERS,
+  renderLogTable,
+  type LogFilter,
+  type RecordLine,
+  type WritebackEvent,
+} from '../../connector/index.ts';
 import { CliError, type CliIO, type Command } from '../cli/command.ts';
 import { parseIntegerOption, parseOptions } from '../cli/parse-options.ts';
 import {
@@ -69,7 +75,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       const record = connector.record(actor, values.event);
       if (!record) throw new CliError(`No event with id "${values.event}" in the log.`);
       const attempts = connector.attempts(actor, values.event);
-      if (values.json) io.stdout(toJson({ record, attempts }));
+      const versions = connector.versions(actor, values.event);
+      if (values.json) io.stdout(toJson({ record, attempts, versions }));
       else {
         io.stdout(
           renderLogTable(
@@ -77,6 +84,15 @@ async function run(argv: string[], io: CliIO): Promise<number> {
             { details: true },
           ),
         );
+        const written = (record.written ?? {}) as { lines?: RecordLine[] };
+        for (const line of written.lines ?? []) io.stdout(`  ${line.action}: ${line.what}`);
+        if (versions.length > 0) io.stdout(`Earlier versions (${versions.length}):`);
+        for (const version of versions) {
+          const event = JSON.parse(version.payload) as WritebackEvent;
+          io.stdout(
+            `  v${version.version}  ${event.student.name} (DCID ${event.student.dcid ?? '-'})  ${version.local_date} ${version.local_time}  ${event.reason}  ${version.state}  ${version.change} by ${version.changed_by} at ${version.changed_at}`,
+          );
+        }
         io.stdout(`Attempts (${attempts.length}):`);
         for (const attempt of attempts) {
           io.stdout(

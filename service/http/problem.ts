@@ -10,7 +10,11 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ConnectorError, type ConnectorErrorCode } from '../../connector/index.ts';
+import {
+  ConnectorError,
+  PowerSchoolError,
+  type ConnectorErrorCode,
+} from '../../connector/index.ts';
 
 /** One problem among several (a batch's bad events, a request's bad fields). */
 export interface ProblemItem {
@@ -68,6 +72,8 @@ const STATUS_OF_CODE: Partial<Record<ConnectorErrorCode, [ContentfulStatusCode, 
   event_conflict: [409, 'The event id was used with other contents'],
   event_not_found: [404, 'No such event'],
   event_not_resendable: [409, 'The event cannot be sent again now'],
+  event_busy: [409, 'The event is being written; try again in a few seconds'],
+  remove_refused: [502, 'PowerSchool refused to remove a record'],
   permission_denied: [403, 'Not allowed for this API key'],
   invalid_user: [422, 'The user is not valid'],
   user_exists: [409, 'A user with this email exists'],
@@ -107,6 +113,14 @@ export function problemFromError(c: Context, error: unknown): Response {
         status === 400
           ? 'The body is not valid JSON. Send one event object, or an array of events, as application/json.'
           : error.message,
+    });
+  }
+  if (error instanceof PowerSchoolError) {
+    // A call the route made to PowerSchool (a correction's removal) failed: PowerSchool's words.
+    return problem(c, 502, {
+      title: 'PowerSchool answered with an error',
+      detail: error.message,
+      type: `/api/problems/${error.code.replace(/_/g, '-')}`,
     });
   }
   return problem(c, 500, {

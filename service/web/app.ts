@@ -24,6 +24,7 @@ import { registerAlerts } from './pages/alerts.ts';
 import { registerAudit } from './pages/audit.ts';
 import { registerCheck } from './pages/check.ts';
 import { registerLogs } from './pages/logs.ts';
+import { registerEventPage } from './pages/event.ts';
 import { registerOverview } from './pages/overview.ts';
 import { registerReasons } from './pages/reasons.ts';
 import { registerSchools } from './pages/schools.ts';
@@ -198,6 +199,7 @@ export function createAdminApp(options: AdminAppOptions): Hono<AdminEnv> {
   registerSchools(app, options);
   registerReasons(app, options);
   registerLogs(app, options);
+  registerEventPage(app, options);
   registerCheck(app, options);
   registerAudit(app, options);
   app.all('/admin/*', (c) => refusalPage(c, 'overview', 404, `There is no page at ${c.req.path}.`));

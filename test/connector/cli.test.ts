@@ -60,6 +60,8 @@ const VERBS = [
   'writeback send',
   'writeback logs',
   'writeback replay',
+  'writeback correct',
+  'writeback cancel',
 ];
 
 describe('pswb connector verbs', () => {
@@ -398,6 +400,70 @@ describe('pswb connector verbs', () => {
     } finally {
       await new Promise<void>((resolve) => receiver.close(() => resolve()));
     }
+  });
+
+  it('writeback correct removes what the event wrote and sends the correction; cancel removes it; both audited', async () => {
+    const { time } = DEMO_FACTS.students;
+    const day = DEMO_FACTS.dates.inSessionBDay;
+    const sent = await pswb(
+      'writeback',
+      'send',
+      '--type',
+      'late_checkin',
+      '--dcid',
+      String(time.dcid),
+      '--name',
+      `${time.firstName} ${time.lastName}`,
+      '--school',
+      String(time.schoolNumber),
+      '--at',
+      newYorkTime(day, 9 * 3600),
+      '--reason',
+      'T',
+      '--id',
+      'cli-fix',
+    );
+    expect(sent.code).toBe(0);
+    const [before] = sim.district.attendanceOn(time.id, day);
+    const usage = await pswb('writeback', 'correct', 'cli-fix');
+    expect(usage.code).toBe(2);
+    expect(usage.err).toContain('give what to correct');
+    const fixed = await pswb(
+      'writeback',
+      'correct',
+      'cli-fix',
+      '--at',
+      newYorkTime(day, 10 * 3600),
+    );
+    expect(fixed.code).toBe(0);
+    expect(fixed.out).toContain(
+      `Corrected event cli-fix. Removed from PowerSchool: Time record: ${before!.total_minutes} minutes of T.`,
+    );
+    expect(fixed.out).toContain('Sent again: Successful.');
+    const rows = sim.district.attendanceOn(time.id, day);
+    expect(rows.map((row) => Number(row.total_minutes))).toEqual([
+      Number(before!.total_minutes) + 60,
+    ]);
+    const history = await pswb('writeback', 'logs', '--event', 'cli-fix');
+    expect(history.out).toContain('Earlier versions (1):');
+    expect(history.out).toMatch(/v1 .*09:00 +T +successful +corrected by cli/);
+    const cancelled = await pswb('writeback', 'cancel', 'cli-fix');
+    expect(cancelled.code).toBe(0);
+    expect(cancelled.out).toMatch(
+      /^Cancelled event cli-fix\. Removed from PowerSchool: Time record/,
+    );
+    expect(sim.district.attendanceOn(time.id, day)).toHaveLength(0);
+    const again = await pswb('writeback', 'cancel', 'cli-fix');
+    expect(again.code).toBe(3);
+    expect(again.err).toContain('already cancelled');
+    const workspace = await openWorkspace({ dataDir });
+    const actions = workspace
+      .store()
+      .audit.list()
+      .filter((entry) => entry.target === 'event cli-fix')
+      .map((entry) => entry.action);
+    workspace.close();
+    expect(actions.sort()).toEqual(['event.cancel', 'event.correct']);
   });
 
   it('writeback send rejects a bad --type listing the valid values', async () => {

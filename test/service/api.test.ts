@@ -13,7 +13,7 @@ import { DEMO_REASONS, connectDemoDistrict } from '../../repro/demo-connection.t
 import { demoEvents } from '../../scripts/commands/demo.ts';
 import { startService, type RunningService } from '../../service/service.ts';
 import type { RunningSimulator } from '../../simulator/server.ts';
-import { startDemoSimulator } from '../connector/support/simulator.ts';
+import { DEMO_FACTS, newYorkTime, startDemoSimulator } from '../connector/support/simulator.ts';
 import { createKey, revokeKey } from './keys-support.ts';
 import { studentDayEvents } from './support.ts';
 
@@ -297,6 +297,71 @@ describe('resend', () => {
   });
 });
 
+describe('POST /api/v1/events/{id}/correct and /cancel', () => {
+  it('corrects an event (the wrong period removed, the right one written), then cancels it; scoped by building, audited', async () => {
+    const { students, dates, meetingBell } = DEMO_FACTS;
+    const sofia = students.meeting;
+    const day = dates.inSessionBDay;
+    const event = {
+      id: 'api-fix',
+      type: 'late_checkin',
+      student: { dcid: sofia.dcid, name: 'Sofia Ramirez', schoolNumber: sofia.schoolNumber },
+      occurredAt: newYorkTime(day, meetingBell.periods[2].start + 600),
+      reason: 'T',
+    };
+    expect((await call('/api/v1/events', { method: 'POST', body: event })).status).toBe(202);
+    expect(await finalState('api-fix')).toMatchObject({ status: 'successful' });
+    const periods = () => sim.district.attendanceOn(sofia.id, day).map((row) => row.periodid);
+    expect(periods()).toEqual([meetingBell.periods[2].periodId]);
+
+    const hidden = await call('/api/v1/events/api-fix/correct', {
+      method: 'POST',
+      key: buildingKey,
+      body: { reason: 'TE' },
+    });
+    await expectProblem(hidden, 404);
+    await expectProblem(
+      await call('/api/v1/events/api-fix/correct', {
+        method: 'POST',
+        body: { occurredAt: 'soon' },
+      }),
+      422,
+    );
+    const unknown = await expectProblem(
+      await call('/api/v1/events/api-fix/correct', { method: 'POST', body: { colour: 'red' } }),
+      422,
+    );
+    expect(JSON.stringify(unknown)).toContain('colour');
+    const corrected = await call('/api/v1/events/api-fix/correct', {
+      method: 'POST',
+      body: { occurredAt: newYorkTime(day, meetingBell.periods[3].start + 600) },
+    });
+    expect(corrected.status).toBe(202);
+    const body = (await corrected.json()) as {
+      event: { status: string };
+      removed: { what: string }[];
+    };
+    expect(body.removed).toHaveLength(1);
+    expect(await finalState('api-fix')).toMatchObject({
+      status: 'successful',
+      records: [{ action: 'written', what: expect.stringMatching(/^Period 3: T$/) }],
+    });
+    expect(periods()).toEqual([meetingBell.periods[3].periodId]);
+
+    const cancelled = await call('/api/v1/events/api-fix/cancel', { method: 'POST' });
+    expect(cancelled.status).toBe(200);
+    expect(await cancelled.json()).toMatchObject({
+      event: { status: 'not_attempted', statusLabel: 'Cancelled', error: { code: 'cancelled' } },
+    });
+    expect(periods()).toEqual([]);
+    const audited = service.store.audit
+      .list({ limit: 50 })
+      .filter((entry) => entry.target === 'event api-fix');
+    expect(audited.map((entry) => entry.action).sort()).toEqual(['event.cancel', 'event.correct']);
+    expect(audited[0]!.actor).toMatch(/^API key \S+ \(district\)$/);
+  });
+});
+
 describe('health, the OpenAPI document and the reference page', () => {
   it('reports the database, the worker and the queue', async () => {
     const health = await call('/healthz', { key: null });
@@ -321,6 +386,8 @@ describe('health, the OpenAPI document and the reference page', () => {
         '/api/v1/events',
         '/api/v1/events/{id}',
         '/api/v1/events/{id}/resend',
+        '/api/v1/events/{id}/correct',
+        '/api/v1/events/{id}/cancel',
         '/api/v1/reconciliation',
         '/api/v1/reconciliation/resend',
         '/api/v1/schools',

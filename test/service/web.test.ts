@@ -454,6 +454,66 @@ describe('the tabs', () => {
     expect(page.html).toMatch(/Written: The day: T/);
   });
 
+  it('Event page: an admin corrects an event (the wrong record removed, the right one written), sees its history, cancels it; scoped and audited', async () => {
+    // The fourth student-day of school 101: the setup wrote the first ones.
+    const { events, keys } = studentDayEvents(sim, 4, 'fix', [101]);
+    const event = events[3]!;
+    const posted = await fetch(`${service.url}/api/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(event),
+    });
+    expect(posted.status).toBe(202);
+    await settled();
+    const { studentId, date } = keys[3]!;
+    expect(sim.district.attendanceOn(studentId, date)).toHaveLength(1);
+    const path = `/admin/logs/event/${event.id}`;
+
+    const support = await signedIn(users.support);
+    const read = await support.get(path);
+    expect(read.status).toBe(200);
+    expect(read.html).not.toContain('Correct and re-send</button>');
+    expect((await support.post(`${path}/cancel`)).status).toBe(403);
+
+    const district = await signedIn(users.district);
+    const shown = await district.get(path);
+    expect(shown.html).toContain('Written: The day: T');
+    const nothing = await district.post(`${path}/correct`, { reason: event.reason });
+    expect(nothing.status).toBe(422);
+    expect(nothing.html).toContain('Nothing to correct');
+    const bad = await district.post(`${path}/correct`, { occurredAt: 'yesterday' });
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain('occurredAt');
+    const later = new Date(Date.parse(event.occurredAt) + 3_600_000).toISOString();
+    const fixed = await district.post(`${path}/correct`, { occurredAt: later });
+    expect(fixed.status).toBe(303);
+    await settled();
+    const after = await district.get(path);
+    expect(after.html).toContain('Earlier versions');
+    expect(after.html).toContain(`corrected by ${users.district}`);
+    expect(after.html).toContain('Written: The day: T');
+    expect(service.connector()!.versions({ role: 'district_admin' }, event.id)).toHaveLength(1);
+    expect(sim.district.attendanceOn(studentId, date)).toHaveLength(1);
+
+    const cancelled = await district.post(`${path}/cancel`);
+    expect(cancelled.status).toBe(303);
+    expect(sim.district.attendanceOn(studentId, date)).toHaveLength(0);
+    const record = service.connector()!.record({ role: 'district_admin' }, event.id)!;
+    expect(record.statusLabel).toBe('Cancelled');
+    const actions = service.store.audit
+      .list({ limit: 20 })
+      .filter((entry) => entry.target === `event ${event.id}`)
+      .map((entry) => entry.action);
+    expect(actions.sort()).toEqual(['event.cancel', 'event.correct']);
+
+    // A building admin of 101 cannot open or change a 102 event.
+    const other = service.store.query({ schools: [102], page: 1, pageSize: 1 }).rows[0]!;
+    const building = await signedIn(users.building);
+    expect((await building.get(`/admin/logs/event/${other.id}`)).status).toBe(404);
+    await building.get(path);
+    expect((await building.post(`/admin/logs/event/${other.id}/cancel`)).status).toBe(404);
+  });
+
   it('Writeback Logs: a failed row’s chevron explains the error; re-send puts it back; CSV has the filtered rows', async () => {
     const client = await signedIn(users.district);
     const failed = await client.get('/admin/logs?status=failed');

@@ -27,6 +27,7 @@ import {
   type WritebackRecord,
 } from '../../../connector/index.ts';
 import { visibleRecord } from '../../visible-record.ts';
+import { eventPagePath } from './event.ts';
 import { refusalPage, renderTab, type AdminContext } from '../context.ts';
 import { csrfField, notice, type Markup } from '../layout.ts';
 import { canChange, fieldList, field, type AdminEnv } from '../session.ts';
@@ -516,6 +517,17 @@ const LINE_VERBS: Record<RecordLine['action'], string> = {
   removed: 'Removed',
 };
 
+/** The event's own page: its history, and correcting or cancelling it. */
+function eventLink(record: WritebackRecord): Markup {
+  return html`<p>
+    <a href="${eventPagePath(record.id)}"
+      >Correct, cancel or see the history<span class="visually-hidden">
+        of the event of ${record.studentName}</span
+      ></a
+    >
+  </p>`;
+}
+
 /** A successful event's records beneath its status, with the event it is linked to. */
 function recordsOf(record: WritebackRecord, label: Markup, open: boolean): Markup {
   const written = (record.written ?? {}) as WrittenView;
@@ -537,6 +549,7 @@ function recordsOf(record: WritebackRecord, label: Markup, open: boolean): Marku
     </ul>
     ${written.returnOf ? html`<p>Return to school after the early check-out ${link(written.returnOf)}.</p>` : ''}
     ${written.returnedBy ? html`<p>The student returned: ${link(written.returnedBy)} updated these records.</p>` : ''}
+    ${eventLink(record)}
   </details>`;
 }
 
@@ -596,6 +609,7 @@ function statusCell(record: WritebackRecord, open: boolean): Markup {
       Preview<span class="visually-hidden"> a re-send of the event of ${record.studentName}</span>
     </button>
     <span class="hint">what a re-send would post now, without sending it</span>
+    ${eventLink(record)}
   </details>`;
 }
 

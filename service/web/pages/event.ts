@@ -1,0 +1,338 @@
+/**
+ * One event of the Writeback Logs on its own page (/admin/logs/event/<id>): what it is, what it
+ * wrote in PowerSchool, its earlier versions, and for district and building admins the forms to
+ * correct it (student, time, reason, type) and send it again, or to cancel it
+ * (connector/writeback/correct.ts). Every change is audited. Another building's event is 404.
+ */
+import type { Context, Hono } from 'hono';
+import { html } from 'hono/html';
+import {
+  ConnectorError,
+  EVENT_TYPES,
+  EVENT_TYPE_LABELS,
+  PowerSchoolError,
+  readStoredEvent,
+  type Connector,
+  type EventCorrection,
+  type EventType,
+  type RecordLine,
+  type WritebackEvent,
+  type WritebackRecord,
+} from '../../../connector/index.ts';
+import { visibleRecord } from '../../visible-record.ts';
+import { audit, refusalPage, renderTab, type AdminContext } from '../context.ts';
+import { csrfField, notice, type Markup } from '../layout.ts';
+import { canChange, field, type AdminEnv } from '../session.ts';
+
+/** The event page's path. */
+export const eventPagePath = (id: string): string => `/admin/logs/event/${encodeURIComponent(id)}`;
+
+const LINE_VERBS: Record<RecordLine['action'], string> = {
+  written: 'Written',
+  kept: 'Kept (already in PowerSchool)',
+  removed: 'Removed',
+};
+
+export function registerEventPage(app: Hono<AdminEnv>, context: AdminContext): void {
+  app.get('/admin/logs/event/:id', (c) => page(c, context, c.req.param('id')));
+
+  app.post('/admin/logs/event/:id/correct', async (c) => {
+    const id = c.req.param('id');
+    const found = changeable(c, context, id);
+    if (!('connector' in found)) return found;
+    const { connector, record } = found;
+    const current = readStoredEvent(context.store().get(id)!.payload);
+    const change = correctionFrom(c.var.form, current);
+    if (change instanceof Array) {
+      return page(c, context, id, notice('error', 'Not corrected.', change), 422);
+    }
+    if (Object.keys(change).length === 0) {
+      return page(
+        c,
+        context,
+        id,
+        notice('error', 'Nothing to correct: no field was changed.'),
+        422,
+      );
+    }
+    try {
+      const done = await connector.correct(c.var.actor, record.id, change, c.var.user.email);
+      audit(context, c.var.user, {
+        action: 'event.correct',
+        target: `event ${id}`,
+        before: done.before,
+        after: done.after,
+      });
+      context.wake();
+      return c.redirect(`${eventPagePath(id)}?done=corrected&removed=${done.removed.length}`, 303);
+    } catch (error) {
+      return refused(c, context, id, error);
+    }
+  });
+
+  app.post('/admin/logs/event/:id/cancel', async (c) => {
+    const id = c.req.param('id');
+    const found = changeable(c, context, id);
+    if (!('connector' in found)) return found;
+    try {
+      const done = await found.connector.cancel(c.var.actor, id, c.var.user.email);
+      audit(context, c.var.user, {
+        action: 'event.cancel',
+        target: `event ${id}`,
+        before: null,
+        after: { removed: done.removed },
+      });
+      return c.redirect(`${eventPagePath(id)}?done=cancelled&removed=${done.removed.length}`, 303);
+    } catch (error) {
+      return refused(c, context, id, error);
+    }
+  });
+}
+
+/** The connector and the visible event a change may act on, or the refusal to answer. */
+function changeable(
+  c: Context<AdminEnv>,
+  context: AdminContext,
+  id: string,
+): { connector: Connector; record: WritebackRecord } | Response | Promise<Response> {
+  if (!canChange(c.var.user)) {
+    return refusalPage(c, 'logs', 403, 'Support accounts are read only: nothing was changed.');
+  }
+  const connector = context.connector();
+  const record = connector ? visibleRecord(connector, c.var.actor, id) : undefined;
+  if (!connector || !record) {
+    return refusalPage(c, 'logs', 404, `No event with id "${id}" among your buildings’ events.`);
+  }
+  return { connector, record };
+}
+
+function refused(
+  c: Context<AdminEnv>,
+  context: AdminContext,
+  id: string,
+  error: unknown,
+): Response | Promise<Response> {
+  if (error instanceof ConnectorError) {
+    const status = error.code === 'event_not_found' ? 404 : 422;
+    if (status === 404) return refusalPage(c, 'logs', 404, error.message);
+    return page(c, context, id, notice('error', 'Nothing was changed.', [error.message]), 422);
+  }
+  if (error instanceof PowerSchoolError) {
+    return page(
+      c,
+      context,
+      id,
+      notice('error', 'Nothing was changed: PowerSchool answered with an error.', [error.message]),
+      422,
+    );
+  }
+  throw error;
+}
+
+/** The form's fields that differ from the stored event, or the problems with them. */
+function correctionFrom(
+  form: Record<string, string | string[]>,
+  current: WritebackEvent,
+): EventCorrection | string[] {
+  const problems: string[] = [];
+  const number = (name: string, label: string): number | undefined => {
+    const text = field(form, name);
+    if (text === '') return undefined;
+    if (!/^\d+$/.test(text)) {
+      problems.push(`${label} must be a whole number, not "${text}".`);
+      return undefined;
+    }
+    return Number(text);
+  };
+  const student: NonNullable<EventCorrection['student']> = {};
+  const dcid = number('dcid', 'Student DCID');
+  if (dcid !== undefined && dcid !== current.student.dcid) student.dcid = dcid;
+  const school = number('school', 'School number');
+  if (school !== undefined && school !== current.student.schoolNumber)
+    student.schoolNumber = school;
+  const name = field(form, 'name');
+  if (name !== '' && name !== current.student.name) student.name = name;
+  const grade = field(form, 'grade');
+  if (grade !== '' && grade !== (current.student.grade ?? '')) student.grade = grade;
+  const change: EventCorrection = {};
+  if (Object.keys(student).length > 0) change.student = student;
+  const at = field(form, 'occurredAt');
+  if (at !== '' && at !== current.occurredAt) change.occurredAt = at;
+  const reason = field(form, 'reason');
+  if (reason !== '' && reason !== current.reason) change.reason = reason;
+  const type = field(form, 'type');
+  if (type !== '' && type !== current.type) {
+    if ((EVENT_TYPES as readonly string[]).includes(type)) change.type = type as EventType;
+    else problems.push(`Type "${type}" is not valid: ${EVENT_TYPES.join(', ')}.`);
+  }
+  return problems.length > 0 ? problems : change;
+}
+
+function page(
+  c: Context<AdminEnv>,
+  context: AdminContext,
+  id: string,
+  result?: Markup,
+  status: 200 | 422 = 200,
+): Response | Promise<Response> {
+  const connector = context.connector();
+  const record = connector ? visibleRecord(connector, c.var.actor, id) : undefined;
+  if (!connector || !record) {
+    return refusalPage(c, 'logs', 404, `No event with id "${id}" among your buildings’ events.`);
+  }
+  const done = c.req.query('done');
+  const removed = Number(c.req.query('removed') ?? '0');
+  const banner =
+    done === 'corrected'
+      ? notice(
+          'ok',
+          `Corrected: ${removed} record${removed === 1 ? '' : 's'} removed from PowerSchool; the corrected event is back in the outbox and is written in a few seconds.`,
+        )
+      : done === 'cancelled'
+        ? notice(
+            'ok',
+            `Cancelled: ${removed} record${removed === 1 ? '' : 's'} removed from PowerSchool.`,
+          )
+        : '';
+  const event = readStoredEvent(context.store().get(id)!.payload);
+  return renderTab(
+    c,
+    'logs',
+    `Event ${id}`,
+    html`${result ?? banner}
+      <p><a href="/admin/logs?event=${encodeURIComponent(id)}">Back to the Writeback Logs</a></p>
+      ${summary(record)} ${history(connector, c.var, id)}
+      ${canChange(c.var.user) ? forms(c.var, record, event) : ''}`,
+    status,
+  );
+}
+
+function summary(record: WritebackRecord): Markup {
+  const written = (record.written ?? {}) as {
+    lines?: RecordLine[];
+    returnOf?: string;
+    returnedBy?: string;
+  };
+  return html`<dl class="card">
+    <dt>Status</dt>
+    <dd>${record.statusLabel}${record.error ? html`: ${record.error.message}` : ''}</dd>
+    <dt>Event</dt>
+    <dd>
+      ${record.typeLabel} of ${record.studentName} (PS ID ${record.studentPsId ?? 'not resolved'}),
+      building ${record.schoolNumber}, ${record.localDate} ${record.localTime}, reason
+      ${record.reason}
+    </dd>
+    ${
+      written.lines?.length
+        ? html`<dt>In PowerSchool</dt>
+            <dd>
+              <ul class="records">
+                ${written.lines.map((line) => html`<li>${LINE_VERBS[line.action]}: ${line.what}</li>`)}
+              </ul>
+            </dd>`
+        : ''
+    }
+  </dl>`;
+}
+
+function history(connector: Connector, who: AdminEnv['Variables'], id: string): Markup {
+  const versions = connector.versions(who.actor, id);
+  if (versions.length === 0) return html``;
+  return html`<h2>Earlier versions</h2>
+    <table>
+      <caption class="visually-hidden">
+        Earlier versions of the event
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Version</th>
+          <th scope="col">Student</th>
+          <th scope="col">Date/Time</th>
+          <th scope="col">Type</th>
+          <th scope="col">Reason</th>
+          <th scope="col">Status then</th>
+          <th scope="col">Change</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${versions.map((version) => {
+          const event = readStoredEvent(version.payload);
+          const removed = version.removed
+            ? (JSON.parse(version.removed) as { what: string }[])
+            : [];
+          return html`<tr>
+            <td>${version.version}</td>
+            <td>${event.student.name} (DCID ${event.student.dcid ?? '-'})</td>
+            <td>${version.local_date} ${version.local_time}</td>
+            <td>${EVENT_TYPE_LABELS[event.type]}</td>
+            <td>${event.reason}</td>
+            <td>${version.state.replace('_', ' ')}</td>
+            <td>
+              ${version.change} by ${version.changed_by} at
+              ${version.changed_at.slice(0, 19).replace('T', ' ')}
+              UTC${removed.length > 0 ? html`; removed: ${removed.map((held) => held.what).join('; ')}` : ''}
+            </td>
+          </tr>`;
+        })}
+      </tbody>
+    </table>`;
+}
+
+function forms(who: AdminEnv['Variables'], record: WritebackRecord, event: WritebackEvent): Markup {
+  if (record.status === 'sending') {
+    return html`<p class="hint">
+      The event is being written now: it can be corrected once it has a final status.
+    </p>`;
+  }
+  const input = (name: string, label: string, value: string, hint = '') =>
+    html`<div class="field">
+      <label for="fix-${name}">${label}</label>
+      <input
+        id="fix-${name}"
+        name="${name}"
+        value="${value}"
+        ${hint ? html`aria-describedby="fix-${name}-hint"` : ''}
+      />
+      ${hint ? html`<div class="hint" id="fix-${name}-hint">${hint}</div>` : ''}
+    </div>`;
+  const path = eventPagePath(record.id);
+  return html`<h2>Correct and re-send</h2>
+    <p class="hint">
+      What the event wrote is removed from PowerSchool first (a Time record is set to 0 minutes);
+      then the corrected event is written. If PowerSchool refuses to remove a record, nothing is
+      changed.
+    </p>
+    <form method="post" action="${path}/correct" class="card">
+      ${csrfField(who.csrf)} ${input('dcid', 'Student DCID', String(event.student.dcid ?? ''))}
+      ${input('name', 'Student name', event.student.name)}
+      ${input('grade', 'Grade', event.student.grade ?? '')}
+      ${input('school', 'School number', String(event.student.schoolNumber))}
+      ${input('occurredAt', 'When it happened', event.occurredAt, 'ISO-8601 with the offset, e.g. 2026-10-14T09:50:00-04:00')}
+      ${input('reason', 'Reason', event.reason)}
+      <div class="field">
+        <label for="fix-type">Type</label>
+        <select id="fix-type" name="type">
+          ${EVENT_TYPES.map(
+            (type) =>
+              html`<option value="${type}" ${type === event.type ? 'selected' : ''}>
+                ${EVENT_TYPE_LABELS[type]}
+              </option>`,
+          )}
+        </select>
+      </div>
+      <button type="submit">Correct and re-send</button>
+    </form>
+    ${
+      record.error?.code === 'cancelled'
+        ? ''
+        : html`<h2>Cancel the event</h2>
+            <form method="post" action="${path}/cancel" class="card">
+              ${csrfField(who.csrf)}
+              <p class="hint">
+                For an event entered by mistake: what it wrote is removed from PowerSchool and it is
+                marked Cancelled.
+              </p>
+              <button type="submit" class="secondary">Cancel the event</button>
+            </form>`
+    }`;
+}
