@@ -1,7 +1,8 @@
 /**
  * The scenario catalogue: at least one reproduction for every error in the guide's
  * "Troubleshoot VM Transaction Errors", plus its silent danger (Student Number mapped where the
- * DCID belongs). `pswb repro list` shows them in this order.
+ * DCID belongs), then cases of the school behaviours beyond the guide (a teacher's mark kept, a
+ * return to school). `pswb repro list` shows them in this order.
  */
 import type { Scenario } from './scenario.ts';
 import { isScenarioName } from './scenario.ts';
@@ -10,6 +11,10 @@ import {
   v1AccessLevelScenario,
   wrongCredentialsScenario,
 } from './scenarios/access-scenarios.ts';
+import {
+  returnToSchoolScenario,
+  teacherMarkKeptScenario,
+} from './scenarios/behaviour-scenarios.ts';
 import { droppedClassScenario, missingPeriodScenario } from './scenarios/period-scenarios.ts';
 import {
   modeMismatchScenario,
@@ -21,7 +26,7 @@ import {
   studentNumberAsDcidScenario,
 } from './scenarios/student-id-scenarios.ts';
 
-/** Every scenario, in the guide's order. */
+/** Every scenario, in the guide's order, then the school behaviours beyond the guide. */
 export const SCENARIOS: readonly Scenario[] = [
   missingPeriodScenario,
   droppedClassScenario,
@@ -33,6 +38,8 @@ export const SCENARIOS: readonly Scenario[] = [
   wrongCredentialsScenario,
   pluginDisabledScenario,
   v1AccessLevelScenario,
+  teacherMarkKeptScenario,
+  returnToSchoolScenario,
 ];
 
 /** The scenario names, in catalogue order. */

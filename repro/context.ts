@@ -67,8 +67,11 @@ export interface ReproContext {
   setUpSchools(): Promise<void>;
   /** Sends events and returns their log records. */
   send(events: readonly Record<string, unknown>[]): Promise<WritebackRecord[]>;
-  /** Replays these events (pswb writeback replay) and returns their records. */
-  replay(ids: readonly string[]): Promise<WritebackRecord[]>;
+  /**
+   * Replays these events (pswb writeback replay; --status not_attempted for events not written)
+   * and returns their records.
+   */
+  replay(ids: readonly string[], status?: 'failed' | 'not_attempted'): Promise<WritebackRecord[]>;
   /** PowerSchool's attendance rows of a student on a date. */
   attendance(studentId: number, date: string): AttendanceView[];
   close(): Promise<void>;
@@ -169,9 +172,12 @@ class HarnessContext implements ReproContext {
     return this.connector().send(events);
   }
 
-  async replay(ids: readonly string[]): Promise<WritebackRecord[]> {
+  async replay(
+    ids: readonly string[],
+    status: 'failed' | 'not_attempted' = 'failed',
+  ): Promise<WritebackRecord[]> {
     const connector = this.connector();
-    await connector.replay(DISTRICT_ADMIN, { ids: [...ids] });
+    await connector.replay(DISTRICT_ADMIN, { ids: [...ids], status });
     return ids.map((id) => {
       const record = connector.record(DISTRICT_ADMIN, id);
       if (!record) throw new Error(`Event ${id} is not in the writeback log.`);

@@ -1,8 +1,9 @@
 /**
- * Corrections a registrar or scheduler makes in PowerSchool, applied to the simulator's district
- * tables (the same rows its API reads). Each returns one line saying what changed, for the story.
+ * Corrections a registrar or scheduler makes in PowerSchool, and a teacher's attendance entry,
+ * applied to the simulator's district tables (the same rows its API reads), never through pswb.
+ * Each returns one line saying what changed, for the story.
  */
-import type { District, RowOf } from '../simulator/index.ts';
+import { scheduledMeetings, type District, type RowOf } from '../simulator/index.ts';
 
 /** The day after a YYYY-MM-DD date (PowerSchool's exit dates are the day after the last day). */
 export function dayAfter(date: string): string {
@@ -63,4 +64,77 @@ export function reEnrollDroppedClass(district: District, droppedCcId: number): s
     ? `${student.first_name} ${student.last_name}`
     : `student ${dropped.studentid}`;
   return `In PowerSchool, enrolled ${who} again in ${section.course_number} section ${section.section_number} (${section.expression}) from ${row.dateenrolled} (new CC.ID ${row.id}).`;
+}
+
+/** A teacher's mark for one class period, as entered in PowerSchool's attendance screens. */
+export interface TeacherMark {
+  studentId: number;
+  date: string;
+  /** PERIOD.ID of the class meeting the teacher takes attendance for. */
+  periodId: number;
+  /** The att_code the teacher chose ("TE"), of the school's codes for the date's year. */
+  attCode: string;
+  comment?: string;
+}
+
+/**
+ * Saves a teacher's Meeting-mode mark in PowerSchool: the record of the student's class meeting
+ * in that period (its CC, calendar day, year and the meeting's start and end), created or updated
+ * the way PowerSchool keeps one record per student, date and period. Written straight into the
+ * district (no API call, so pswb's log knows nothing of it). PowerSchool's ADA columns keep
+ * their defaults: nothing in a scenario reads them.
+ */
+export function markAttendanceAsTeacher(district: District, mark: TeacherMark): string {
+  const student = district.studentById(mark.studentId);
+  if (!student) throw new Error(`PowerSchool has no student with ID ${mark.studentId}.`);
+  const meeting = scheduledMeetings(district, mark.studentId, mark.date).find(
+    (candidate) => candidate.period.id === mark.periodId,
+  );
+  if (!meeting) {
+    throw new Error(
+      `${student.first_name} ${student.last_name} has no class meeting in period ID ${mark.periodId} on ${mark.date}.`,
+    );
+  }
+  const schoolid = meeting.cc.schoolid;
+  const term = district.yearTermOn(schoolid, mark.date);
+  if (!term) throw new Error(`School ${schoolid} has no year term on ${mark.date}.`);
+  const code = district
+    .table('attendance_code')
+    .all()
+    .find(
+      (row) =>
+        row.schoolid === schoolid && row.yearid === term.yearid && row.att_code === mark.attCode,
+    );
+  if (!code) {
+    throw new Error(
+      `School ${schoolid} has no attendance code ${mark.attCode} in year ${term.yearid}.`,
+    );
+  }
+  const { row } = district.saveAttendance(
+    {
+      studentid: mark.studentId,
+      schoolid,
+      yearid: term.yearid,
+      att_date: mark.date,
+      attendance_codeid: code.id,
+      att_mode_code: 'ATT_ModeMeeting',
+      att_comment: mark.comment ?? '',
+      calendar_dayid: meeting.calendarDay.id,
+      ccid: meeting.cc.id,
+      periodid: mark.periodId,
+      programid: 0,
+      total_minutes: 0,
+      att_interval: 0,
+      att_flags: 0,
+      ada_value_code: 0,
+      ada_value_time: 0,
+      adm_value: 0,
+    },
+    {
+      time_in: meeting.item.start_time,
+      time_out: meeting.item.end_time,
+      total_minutes: Math.round((meeting.item.end_time - meeting.item.start_time) / 60),
+    },
+  );
+  return `In PowerSchool, the ${meeting.period.name} teacher (${meeting.section.course_number}) marked ${student.first_name} ${student.last_name} ${mark.attCode} on ${mark.date} (ATTENDANCE.ID ${row.id}${mark.comment ? `, comment "${mark.comment}"` : ''}).`;
 }

@@ -6,7 +6,7 @@
 import { renderLogTable, type WritebackRecord } from '../connector/index.ts';
 import type { ReproReport } from './run-scenario.ts';
 import type { AttendanceView, Observation } from './scenario.ts';
-import type { FailureSubject } from './verdict.ts';
+import type { FailureSubject, ProblemShown } from './verdict.ts';
 
 const WIDTH = 100;
 const INDENT = '   ';
@@ -15,13 +15,14 @@ const INDENT = '   ';
 export function renderReport(report: ReproReport): string {
   const lines: string[] = [
     `repro ${report.name}: ${report.title}`,
-    `PowerSchool ${report.psVersion} (simulated demo district); the guide's error: ${report.guideError}`,
+    `PowerSchool ${report.psVersion} (simulated demo district); ${origin(report)}`,
     '',
     ...wrap(`Setup: ${report.situation}`, ''),
     '',
-    '1. The error',
+    report.beyondGuide !== undefined ? '1. The problem' : '1. The error',
     ...renderActions(report.failure.observed),
-    ...renderSubject(report.failure.subject),
+    ...renderSubject(report.failure.subject, report.beyondGuide !== undefined),
+    ...renderShown(report.failure.shown),
     ...renderAttendance(report.failure.observed),
     ...report.failure.notes.flatMap((note) => [
       '',
@@ -43,14 +44,21 @@ export function renderReport(report: ReproReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** "the guide's error: ..." or "beyond the guide: ...". */
+function origin(report: ReproReport): string {
+  if (report.beyondGuide !== undefined) return `beyond the guide: ${report.beyondGuide}`;
+  return `the guide's error: ${report.guideError ?? ''}`;
+}
+
 /** One line per scenario for `pswb repro list`. */
 export function renderScenarioList(
-  scenarios: readonly { name: string; title: string; psVersion?: string }[],
+  scenarios: readonly { name: string; title: string; psVersion?: string; beyondGuide?: string }[],
 ): string {
   const width = Math.max(...scenarios.map((scenario) => scenario.name.length)) + 2;
   const rows = scenarios.map((scenario) => {
     const version = scenario.psVersion ? ` [PowerSchool ${scenario.psVersion}]` : '';
-    return `  ${scenario.name.padEnd(width)}${scenario.title}${version}`;
+    const beyond = scenario.beyondGuide !== undefined ? ' [beyond the guide]' : '';
+    return `  ${scenario.name.padEnd(width)}${scenario.title}${version}${beyond}`;
   });
   return `${['Repro scenarios (pswb repro <name> runs one):', ...rows].join('\n')}\n`;
 }
@@ -65,8 +73,43 @@ function renderActions(observed: Observation | undefined): string[] {
       lines.push(`${INDENT}  ${step.ok ? 'ok  ' : 'FAIL'} ${step.name}: ${step.detail}`);
     }
   }
-  if (observed.records.length > 0) lines.push('', ...renderRows(observed.records));
+  if (observed.records.length > 0) {
+    lines.push('', ...renderRows(observed.records), ...renderRecordLines(observed.records));
+  }
   return lines;
+}
+
+/**
+ * What each event did in PowerSchool, in words, when it did more than write one record (periods
+ * also covered, a teacher's mark kept, a check-out's records removed, a return linked).
+ */
+function renderRecordLines(records: readonly WritebackRecord[]): string[] {
+  const lines: string[] = [];
+  for (const record of records) {
+    const written = record.written as
+      | { lines?: { action: string; what: string }[]; returnOf?: string; returnedBy?: string }
+      | undefined;
+    const links = [
+      written?.returnOf ? `the return from ${written.returnOf}` : '',
+      written?.returnedBy ? `returned from by ${written.returnedBy}` : '',
+    ].filter(Boolean);
+    if ((written?.lines?.length ?? 0) < 2 && links.length === 0) continue;
+    const what = (written?.lines ?? []).map((line) => `${line.action} ${line.what}`);
+    lines.push(
+      ...wrap(`${record.id}: ${[...what, ...links].join('; ')}`, `${INDENT}  `, `${INDENT}    `),
+    );
+  }
+  return lines.length > 0 ? ['', `${INDENT}What each event did in PowerSchool:`, ...lines] : [];
+}
+
+/** The problem PowerSchool's rows show when every event succeeded (a behaviour's case). */
+function renderShown(shown: ProblemShown | undefined): string[] {
+  if (!shown) return [];
+  return [
+    '',
+    ...wrap(`The problem: ${shown.summary}`, INDENT, `${INDENT}  `),
+    ...shown.details.flatMap((detail) => wrap(`- ${detail}`, `${INDENT}  `, `${INDENT}    `)),
+  ];
 }
 
 /** PowerSchool's attendance rows for the students and dates involved. */
@@ -92,20 +135,25 @@ function renderRows(records: WritebackRecord[]): string[] {
   return rows.slice(0, end < 0 ? rows.length : end).map((row) => `${INDENT}${row}`);
 }
 
-function renderSubject(subject: FailureSubject | undefined): string[] {
+function renderSubject(subject: FailureSubject | undefined, beyondGuide: boolean): string[] {
   if (!subject) return [];
   const where =
     subject.where === 'connection'
       ? `Save and Apply step "${subject.step}"`
       : `event ${subject.record?.id ?? ''}`;
-  const lines = ['', `${INDENT}Failed: ${where}`, `${INDENT}Message: ${subject.message}`];
+  // An event a school's behaviour chose not to write is not a failure: say what the log says.
+  const outcome =
+    subject.record && subject.record.status !== 'failed'
+      ? `Not written (${subject.record.statusLabel})`
+      : 'Failed';
+  const lines = ['', `${INDENT}${outcome}: ${where}`, `${INDENT}Message: ${subject.message}`];
   if (subject.powerSchoolMessage !== undefined && subject.powerSchoolMessage !== subject.message) {
     const status = subject.status !== undefined ? ` (HTTP ${subject.status})` : '';
     lines.push(`${INDENT}PowerSchool's message${status}: ${subject.powerSchoolMessage}`);
   }
   const entry = subject.troubleshooting;
   lines.push(
-    `${INDENT}The guide's entry: ${entry.title}`,
+    `${INDENT}${beyondGuide ? 'The troubleshooting entry' : "The guide's entry"}: ${entry.title}`,
     ...wrap(`Meaning: ${entry.meaning}`, INDENT, `${INDENT}  `),
     `${INDENT}Possible causes:`,
     ...entry.causes.flatMap((cause) => wrap(`- ${cause}`, `${INDENT}  `, `${INDENT}    `)),

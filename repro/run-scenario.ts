@@ -6,19 +6,26 @@
 import { DEFAULT_PS_VERSION } from '../plugin/index.ts';
 import { createReproContext, type ReproContext } from './context.ts';
 import type { Observation, Scenario } from './scenario.ts';
-import { judgeFailure, judgeReplay, type FailureSubject } from './verdict.ts';
+import { judgeFailure, judgeReplay, type FailureSubject, type ProblemShown } from './verdict.ts';
 
 /** Everything a run found, for the text story and for --json. */
 export interface ReproReport {
   name: string;
   title: string;
-  guideError: string;
+  /** The guide's error (a guide scenario). */
+  guideError?: string;
+  /** The school behaviour beyond the guide, in words (a behaviour scenario). */
+  beyondGuide?: string;
   psVersion: string;
   situation: string;
-  /** The first half: what was done, what failed, what to notice, what was not as documented. */
+  /**
+   * The first half: what was done, what failed (or, for a behaviour whose events all succeed,
+   * the problem PowerSchool's rows show), what to notice, what was not as documented.
+   */
   failure: {
     observed?: Observation;
     subject?: FailureSubject;
+    shown?: ProblemShown;
     notes: string[];
     problems: string[];
   };
@@ -38,7 +45,8 @@ export async function runScenario(scenario: Scenario): Promise<ReproReport> {
   const report: ReproReport = {
     name: scenario.name,
     title: scenario.title,
-    guideError: scenario.guideError,
+    ...(scenario.guideError !== undefined ? { guideError: scenario.guideError } : {}),
+    ...(scenario.beyondGuide !== undefined ? { beyondGuide: scenario.beyondGuide } : {}),
     psVersion: scenario.psVersion ?? DEFAULT_PS_VERSION,
     situation: scenario.situation,
     failure: { notes: [], problems: [] },
@@ -80,6 +88,7 @@ async function runHalves(
   report.failure = {
     observed: failed,
     ...(judged.subject ? { subject: judged.subject } : {}),
+    ...(judged.shown ? { shown: judged.shown } : {}),
     notes: scenario.notes?.(ctx, failed) ?? [],
     problems: judged.problems,
   };
@@ -95,7 +104,9 @@ async function runHalves(
 function verdictLine(report: ReproReport): string {
   if (report.ok) return `repro ${report.name}: reproduced and resolved`;
   const halves = [
-    report.failure.problems.length > 0 ? 'the error was not reproduced as documented' : '',
+    report.failure.problems.length > 0
+      ? `the ${report.failure.shown ? 'problem' : 'error'} was not reproduced as documented`
+      : '',
     report.replay.problems.length > 0 ? 'the fix did not lead to success' : '',
   ].filter(Boolean);
   return `repro ${report.name}: NOT as documented: ${halves.join('; ')}`;

@@ -59,15 +59,22 @@ export async function sendAndObserve(
   return observe(ctx, action, await ctx.send(events), alsoShow);
 }
 
-/** Replays the events that failed in the first half (pswb writeback replay) and observes them. */
+/**
+ * Replays the events that failed in the first half (pswb writeback replay), or those not
+ * attempted (--status not_attempted), and observes them.
+ */
 export async function replayFailed(
   ctx: ReproContext,
   failed: Observation,
   action: string,
+  status: 'failed' | 'not_attempted' = 'failed',
 ): Promise<Observation> {
-  const ids = failed.records.filter((record) => record.status === 'failed').map((r) => r.id);
-  if (ids.length === 0) throw new Error('Nothing failed in the first half, so nothing to replay.');
-  return observe(ctx, action, await ctx.replay(ids));
+  const ids = failed.records.filter((record) => record.status === status).map((r) => r.id);
+  if (ids.length === 0) {
+    const what = status === 'failed' ? 'Nothing failed' : 'Nothing was left not attempted';
+    throw new Error(`${what} in the first half, so nothing to replay.`);
+  }
+  return observe(ctx, action, await ctx.replay(ids, status));
 }
 
 /** Problems unless some row of the observation has this student, date and predicate. */

@@ -1,12 +1,13 @@
 /**
  * Judging a scenario's two halves: did the writeback fail with the guide's message, explained by
- * the right troubleshooting entry; and after the fix, is every event Successful with its record
- * in PowerSchool's attendance table. Each check returns the problems it found (none = as
- * documented).
+ * the right troubleshooting entry (or, for a school behaviour beyond the guide, end with its
+ * logged outcome or show its case in PowerSchool's rows); and after the fix, is every event
+ * Successful with its record in PowerSchool's attendance table. Each check returns the problems
+ * it found (none = as documented).
  */
 import { explainFailure, troubleshootingEntry, type WritebackRecord } from '../connector/index.ts';
 import type { ReproContext } from './context.ts';
-import type { Observation, Scenario } from './scenario.ts';
+import type { ExpectedProblem, Observation, Scenario } from './scenario.ts';
 
 /** The failure a support engineer reads: a failed log row, or a failed Save and Apply step. */
 export interface FailureSubject {
@@ -29,8 +30,23 @@ export interface FailureSubject {
   };
 }
 
-/** The first failure the observation shows, explained from the troubleshooting catalogue. */
-export function findFailure(observed: Observation): FailureSubject | undefined {
+/** What a scenario's first half showed in PowerSchool's rows when nothing failed. */
+export interface ProblemShown {
+  /** The problem in one line (the scenario's expectProblem.summary). */
+  summary: string;
+  /** What is wrong, one line each, as the scenario found it. */
+  details: string[];
+}
+
+/**
+ * The first failure the observation shows, explained from the troubleshooting catalogue: a
+ * failed Save and Apply step, else the first event with this log status (default failed;
+ * not_attempted for an event a school's behaviour chose not to write) that carries an error.
+ */
+export function findFailure(
+  observed: Observation,
+  status: 'failed' | 'not_attempted' = 'failed',
+): FailureSubject | undefined {
   const failedStep = observed.connection?.steps.find((step) => !step.ok);
   if (failedStep) {
     const entry = explainFailure({ message: failedStep.detail });
@@ -50,7 +66,7 @@ export function findFailure(observed: Observation): FailureSubject | undefined {
       },
     };
   }
-  const record = observed.records.find((candidate) => candidate.status === 'failed');
+  const record = observed.records.find((candidate) => candidate.status === status);
   if (!record?.error) return undefined;
   const { error } = record;
   const powerSchoolMessage = messageInBody(error.body);
@@ -70,17 +86,39 @@ export function findFailure(observed: Observation): FailureSubject | undefined {
   };
 }
 
-/** Problems with the first half: no failure, another message, another catalogue entry. */
+/** What the first half showed and what was not as documented. */
+export interface FirstHalfJudgement {
+  subject?: FailureSubject;
+  shown?: ProblemShown;
+  problems: string[];
+}
+
+/**
+ * Problems with the first half: no failure, another message, another catalogue entry; or, for a
+ * scenario that expects a problem in PowerSchool's rows, an event that did not succeed or rows
+ * that do not show the problem.
+ */
 export function judgeFailure(
   scenario: Scenario,
   ctx: ReproContext,
   observed: Observation,
-): { subject?: FailureSubject; problems: string[] } {
-  const subject = findFailure(observed);
+): FirstHalfJudgement {
+  if (scenario.expectProblem !== undefined) {
+    return judgeProblem(scenario.expectProblem, scenario, ctx, observed);
+  }
+  const expectedFailure = scenario.expectFailure;
+  if (expectedFailure === undefined) {
+    return {
+      problems: ['the scenario names no outcome to expect (expectFailure or expectProblem)'],
+    };
+  }
+  const status = expectedFailure.status ?? 'failed';
+  const subject = findFailure(observed, status);
   if (!subject) {
+    const outcome = status === 'failed' ? 'a failure' : 'an event not attempted';
     return {
       problems: [
-        `expected a failure with ${describeExpected(scenario.expectFailure.message)}, but nothing failed`,
+        `expected ${outcome} with ${describeExpected(expectedFailure.message)}, but ${status === 'failed' ? 'nothing failed' : 'there was none'}`,
       ],
     };
   }
@@ -88,20 +126,48 @@ export function judgeFailure(
   const texts = [subject.message, subject.powerSchoolMessage].filter(
     (text): text is string => text !== undefined,
   );
-  const expected = scenario.expectFailure.message;
+  const expected = expectedFailure.message;
   const matched = texts.some((text) =>
     typeof expected === 'string' ? text === expected : expected.test(text),
   );
   if (!matched) {
     problems.push(`expected ${describeExpected(expected)}, got "${subject.message}"`);
   }
-  if (subject.troubleshooting.id !== scenario.troubleshootingId) {
+  if (
+    scenario.troubleshootingId !== undefined &&
+    subject.troubleshooting.id !== scenario.troubleshootingId
+  ) {
     problems.push(
       `expected the troubleshooting entry "${scenario.troubleshootingId}", got "${subject.troubleshooting.id}"`,
     );
   }
   problems.push(...(scenario.checkFailure?.(ctx, observed) ?? []));
   return { subject, problems };
+}
+
+/** The first half of a behaviour whose case is in PowerSchool's rows: everything must succeed. */
+function judgeProblem(
+  expected: ExpectedProblem,
+  scenario: Scenario,
+  ctx: ReproContext,
+  observed: Observation,
+): FirstHalfJudgement {
+  const problems: string[] = [];
+  const failedStep = observed.connection?.steps.find((step) => !step.ok);
+  if (failedStep)
+    problems.push(`Save and Apply failed at ${failedStep.name}: ${failedStep.detail}`);
+  for (const record of observed.records) {
+    if (record.status === 'successful') continue;
+    problems.push(
+      `expected every event Successful, but event ${record.id} is ${record.statusLabel}${record.error ? `: ${record.error.message}` : ''}`,
+    );
+  }
+  const details = expected.find(ctx, observed);
+  if (details.length === 0) {
+    problems.push(`PowerSchool's rows do not show the expected problem: ${expected.summary}`);
+  }
+  problems.push(...(scenario.checkFailure?.(ctx, observed) ?? []));
+  return { shown: { summary: expected.summary, details }, problems };
 }
 
 /** Problems with the second half: a record not Successful, or missing from PowerSchool. */

@@ -10,8 +10,11 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     const list = SCENARIOS.map((scenario) => ({
       name: scenario.name,
       title: scenario.title,
-      guideError: scenario.guideError,
-      troubleshootingId: scenario.troubleshootingId,
+      ...(scenario.guideError !== undefined ? { guideError: scenario.guideError } : {}),
+      ...(scenario.beyondGuide !== undefined ? { beyondGuide: scenario.beyondGuide } : {}),
+      ...(scenario.troubleshootingId !== undefined
+        ? { troubleshootingId: scenario.troubleshootingId }
+        : {}),
       ...(scenario.psVersion ? { psVersion: scenario.psVersion } : {}),
     }));
     io.stdout(`${JSON.stringify({ scenarios: list }, null, 2)}\n`);
@@ -30,8 +33,8 @@ Lists every scenario pswb repro can run: its name, what it reproduces and, when 
 newest profile, the PowerSchool version it simulates.
 
 Options:
-  --json             Print {"scenarios":[{name,title,guideError,troubleshootingId,psVersion?}]}
-                     instead of the list (default: off)
+  --json             Print {"scenarios":[{name,title,guideError?,beyondGuide?,
+                     troubleshootingId?,psVersion?}]} instead of the list (default: off)
 
 Example:
   pswb repro list

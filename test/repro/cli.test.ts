@@ -22,6 +22,13 @@ describe('pswb repro list', () => {
     );
   });
 
+  it('marks the behaviours beyond the guide', async () => {
+    const { out } = await pswb('repro', 'list');
+    expect(out).toMatch(/teacher-mark-kept +Kept existing record: .*\[beyond the guide\]/);
+    expect(out).toMatch(/return-to-school +Return to school: .*\[beyond the guide\]/);
+    expect(out).not.toMatch(/missing-period .*\[beyond the guide\]/);
+  });
+
   it('--json prints the catalogue as one object', async () => {
     const { code, out } = await pswb('repro', 'list', '--json');
     expect(code).toBe(0);
@@ -60,6 +67,20 @@ describe('pswb repro <name>', () => {
     );
     expect(out).toMatch(/Late Check-in +Ava Thompson +1001 +2026-10-14 08:40 +3 +T +Successful/);
     expect(out.trimEnd().split('\n').at(-1)).toBe('repro stale-code-year: reproduced and resolved');
+  });
+
+  it("tells a behaviour's story: the problem, the outcome not written, the verdict", async () => {
+    const { code, out } = await pswb('repro', 'teacher-mark-kept');
+    expect(code).toBe(0);
+    expect(out).toContain('beyond the guide: Existing attendance: keep');
+    expect(out).toContain('1. The problem');
+    expect(out).toContain('Not written (Kept existing record): event vm-sofia-period-2');
+    expect(out).toContain(
+      "The troubleshooting entry: A teacher's mark was kept (existing attendance)",
+    );
+    expect(out.trimEnd().split('\n').at(-1)).toBe(
+      'repro teacher-mark-kept: reproduced and resolved',
+    );
   });
 
   it('--json prints one JSON object with both halves and the verdict', async () => {

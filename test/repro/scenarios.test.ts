@@ -1,22 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { TROUBLESHOOTING } from '../../connector/index.ts';
+import { DISTRICT_ADMIN, TROUBLESHOOTING } from '../../connector/index.ts';
 import { DEMO_FACTS } from '../../simulator/index.ts';
 import { SCENARIOS, findScenario, runScenario, type ReproReport } from '../../repro/index.ts';
 import { staleCodeYearScenario } from '../../repro/scenarios/record-scenarios.ts';
 
-const { students } = DEMO_FACTS;
+const { students, codes, meetingBell } = DEMO_FACTS;
+const P = meetingBell.periods;
 const TOKEN_401 =
   /^Client error: `POST http:\/\/127\.0\.0\.1:\d+\/oauth\/access_token` resulted in a `401 Unauthorized` response/;
 
 /**
  * What each scenario must show, written from the guide and the demo district independently of
  * the scenarios' own expectations: the catalogue entry, the message as the log shows it, and
- * PowerSchool's own text when it answered with one.
+ * PowerSchool's own text when it answered with one (and the log status when it is not Failed);
+ * or, for a behaviour whose events all succeed, the problem PowerSchool's rows show.
  */
-const EXPECTED: Record<
-  string,
-  { entry: string; message: string | RegExp; powerSchool?: string; status?: number }
-> = {
+type Expected =
+  | {
+      entry: string;
+      message: string | RegExp;
+      powerSchool?: string;
+      status?: number;
+      logStatus?: 'not_attempted';
+    }
+  | { problem: RegExp };
+
+const EXPECTED: Record<string, Expected> = {
   'missing-period': {
     entry: 'student_period_not_found',
     message: "Could not find student's period.",
@@ -61,6 +70,13 @@ const EXPECTED: Record<
     powerSchool: 'Plugin is missing required accessLevelV1Api READ permission',
     status: 401,
   },
+  'teacher-mark-kept': {
+    entry: 'kept_existing_record',
+    message:
+      /^Kept existing record: PowerSchool already holds Period 2: TE for this student on 2026-10-14, /,
+    logStatus: 'not_attempted',
+  },
+  'return-to-school': { problem: /absent \(A\) in periods 5-7, although she was back at 11:00/ },
 };
 
 /** The guide's errors ("Troubleshoot VM Transaction Errors"), each needing a scenario. */
@@ -122,6 +138,16 @@ describe.each(SCENARIOS.map((scenario) => scenario.name))('pswb repro %s', (name
     const report = await reportOf(name);
     const subject = report.failure.subject;
     expect(report.failure.problems).toEqual([]);
+    if ('problem' in expected) {
+      // Nothing fails: every event is Successful and PowerSchool's rows show the problem.
+      expect(subject).toBeUndefined();
+      expect(report.failure.shown?.summary).toMatch(expected.problem);
+      expect(report.failure.shown?.details.length).toBeGreaterThan(0);
+      const records = report.failure.observed?.records ?? [];
+      expect(records.map((record) => record.status)).toEqual(records.map(() => 'successful'));
+      return;
+    }
+    expect(subject?.record?.status ?? 'failed').toBe(expected.logStatus ?? 'failed');
     expect(subject?.troubleshooting.id).toBe(expected.entry);
     if (typeof expected.message === 'string') expect(subject?.message).toBe(expected.message);
     else expect(subject?.message).toMatch(expected.message);
@@ -187,6 +213,90 @@ describe('what the scenarios show beyond the message', () => {
       false,
     ]);
     expect(report.replay.observed!.connection?.ok).toBe(true);
+  });
+});
+
+describe('the behaviours beyond the guide', () => {
+  it("teacher-mark-kept: the teacher's TE is kept and nothing written; after the fix the check-in's T replaces it", async () => {
+    const report = await reportOf('teacher-mark-kept');
+    expect(report.beyondGuide).toMatch(/^Existing attendance: keep/);
+    expect(report.guideError).toBeUndefined();
+    const [kept] = report.failure.observed!.records;
+    expect(kept).toMatchObject({
+      id: 'vm-sofia-period-2',
+      status: 'not_attempted',
+      statusLabel: 'Kept existing record',
+      error: { code: 'kept_existing_record' },
+    });
+    expect(kept!.written).toBeUndefined();
+    // PowerSchool holds only the teacher's mark: TE (the demo seed's id 32 at 103), her comment.
+    expect(report.failure.observed!.attendance).toEqual([
+      expect.objectContaining({ periodId: P[2].periodId, codeId: 32, comment: 'Note from home' }),
+    ]);
+    const [replayed] = report.replay.observed!.records;
+    expect(replayed).toMatchObject({ id: 'vm-sofia-period-2', status: 'successful', runs: 2 });
+    expect(report.replay.observed!.attendance).toEqual([
+      expect.objectContaining({
+        periodId: P[2].periodId,
+        codeId: codes[103].current.tardy,
+        comment: 'Late Check-in at 09:00',
+      }),
+    ]);
+  });
+
+  it('return-to-school: absent in periods 5-7 after coming back; after the fix ED, A, T and nothing later, the check-in linked as the return', async () => {
+    const report = await reportOf('return-to-school');
+    expect(report.beyondGuide).toContain('Return to school: separate');
+    const held = (rows: { periodId: number; codeId: number }[]) =>
+      Object.fromEntries(rows.map((row) => [row.periodId, row.codeId]));
+    const { tardy, earlyDismissal, absent } = codes[103].current;
+    expect(report.failure.observed!.records.map((record) => record.id)).toEqual([
+      'vm-sofia-out',
+      'vm-sofia-back',
+    ]);
+    expect(held(report.failure.observed!.attendance)).toEqual({
+      [P[2].periodId]: earlyDismissal,
+      [P[3].periodId]: absent,
+      [P[4].periodId]: tardy,
+      [P[5].periodId]: absent,
+      [P[6].periodId]: absent,
+      [P[7].periodId]: absent,
+    });
+    expect(report.failure.shown!.details).toHaveLength(3);
+    expect(
+      (report.failure.observed!.records[1]!.written as { returnOf?: string }).returnOf,
+    ).toBeUndefined();
+
+    const [resent] = report.replay.observed!.records;
+    expect(resent).toMatchObject({ id: 'vm-sofia-back-resent', status: 'successful' });
+    expect((resent!.written as { returnOf?: string }).returnOf).toBe('vm-sofia-out');
+    expect(held(report.replay.observed!.attendance)).toEqual({
+      [P[2].periodId]: earlyDismissal,
+      [P[3].periodId]: absent,
+      [P[4].periodId]: tardy,
+    });
+    expect(report.followUp).toContain('re-send their check-ins');
+  });
+
+  it('return-to-school: the verdict says the problem was not reproduced when the school already removes', async () => {
+    const scenario = findScenario('return-to-school');
+    const report = await runScenario({
+      ...scenario,
+      name: 'return-to-school-already-removes',
+      setup: async (ctx) => {
+        await scenario.setup(ctx);
+        await ctx.connector().setSchoolBehaviours(DISTRICT_ADMIN, 103, {
+          returnToSchool: 'remove',
+        });
+      },
+    });
+    expect(report.ok).toBe(false);
+    expect(report.verdict).toContain('the problem was not reproduced as documented');
+    expect(report.failure.problems).toContainEqual(
+      expect.stringMatching(
+        /^PowerSchool's rows do not show the expected problem: PowerSchool still shows /,
+      ),
+    );
   });
 });
 
