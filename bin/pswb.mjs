@@ -40,6 +40,15 @@ function builtIsCurrent() {
   return SOURCES.every((folder) => newestSource(`${root}${folder}`) <= builtAt);
 }
 
+// A reader that stops early (`pswb writeback logs | head`) closes the pipe: stop quietly, as
+// Unix tools do, instead of dying with an EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 let main;
 if (process.env.PSWB_FROM_SOURCE !== '1' && builtIsCurrent()) {
   ({ main } = await import(new URL('../dist/scripts/pswb.js', import.meta.url).href));

@@ -87,7 +87,7 @@ export async function removeWritten(run: RunContext, row: EventRow): Promise<Hel
   });
   const removed: HeldRecord[] = [];
   const taken = new Set<number>();
-  for (const fields of records) {
+  for (const [index, fields] of records.entries()) {
     const match = held.find(
       (item) =>
         !taken.has(item.id) &&
@@ -97,7 +97,8 @@ export async function removeWritten(run: RunContext, row: EventRow): Promise<Hel
     );
     if (!match) continue;
     taken.add(match.id);
-    const what = describeRecord(run, row.school_number, fields);
+    // The words the log used when it was written ("Period 4: T"), posted records first.
+    const what = written.lines?.[index]?.what ?? describeRecord(run, row.school_number, fields);
     if (time) {
       // PSDOCS: a Time entry is voided with 0 minutes (named by its DCID), not deleted.
       const voided = { ...fields, dcid: String(match.dcid), total_minutes: '0' };
