@@ -205,6 +205,35 @@ describe('the PowerSchool Setup page in chromium', () => {
       .toContain('Successful');
   });
 
+  it('Event page: a successful row lists its record; the event is corrected there and keeps its history', async () => {
+    const row = page.locator('tr[data-id="browser-0"]');
+    await row.locator('summary').click();
+    await expect
+      .poll(() => row.textContent(), { timeout: 10_000 })
+      .toContain('Written: The day: T');
+    await row.getByRole('link', { name: /Correct, cancel or see the history/ }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toContain('Event browser-0');
+    await expectAccessible('event page');
+    const when = page.getByLabel('When it happened');
+    const before = await when.inputValue();
+    await when.fill(before.replace(/T\d\d:/, 'T11:'));
+    await page.getByRole('button', { name: 'Correct and re-send' }).click();
+    await expect
+      .poll(() => page.locator('.alert.ok').first().textContent(), { timeout: 10_000 })
+      .toContain('Corrected');
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.locator('main').textContent();
+        },
+        { timeout: 15_000 },
+      )
+      .toMatch(/Earlier versions[\s\S]*corrected by/);
+    await expect.poll(() => page.locator('main').textContent()).toContain('Successful');
+    await expectAccessible('event page with its history');
+  });
+
   it('Writeback Logs: a new event appears in the open list without a reload', async () => {
     await page.goto(`${service.url}/admin/logs`);
     // A mark on this document: a reload or a navigation would lose it.

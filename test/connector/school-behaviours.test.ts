@@ -95,10 +95,15 @@ describe('period coverage in Meeting mode', () => {
     });
   });
 
-  it('has no effect in Daily mode', async () => {
+  it('has no effect in Daily or Time mode', async () => {
     await connector.setSchoolBehaviours(DISTRICT_ADMIN, 101, { missedBefore: 'A' });
-    await connector.send([demoEvent('d', students.daily, newYorkTime(DAY, 10 * 3600))]);
+    await connector.setSchoolBehaviours(DISTRICT_ADMIN, 102, { missedAfter: 'A' });
+    await connector.send([
+      demoEvent('d', students.daily, newYorkTime(DAY, 10 * 3600)),
+      outAt(13 * 3600, 't', students.time),
+    ]);
     expect([...heldCodes(students.daily.id, 101)]).toEqual([[0, 'T']]);
+    expect([...heldCodes(students.time.id, 102)]).toEqual([[0, 'ED']]);
   });
 
   it('refuses a code the school does not have, naming the valid ones', async () => {
