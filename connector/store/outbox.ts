@@ -124,7 +124,7 @@ export class WritebackStore {
         occurred_at = @occurred_at, occurred_ms = @occurred_ms, local_date = @local_date,
         local_time = @local_time, reason = @reason, payload = @payload, state = 'pending',
         owner = NULL, retry_at = NULL, error_code = NULL, error_message = NULL,
-        error_status = NULL, error_body = NULL, result = NULL, updated_at = @at,
+        error_status = NULL, error_body = NULL, result = NULL, updated_at = @now,
         completed_at = NULL WHERE id = @id`),
       cancelled: db.prepare(`UPDATE events SET state = 'not_attempted', owner = NULL,
         retry_at = NULL, error_code = 'cancelled', error_message = @message, error_status = NULL,
@@ -175,6 +175,27 @@ export class WritebackStore {
     return Number(this.#statements.insertName.run(name, name.toLowerCase()).lastInsertRowid);
   }
 
+  /** The events columns an event and its stamp fill, at `now` (accepting it, or its correction). */
+  #eventColumns(event: WritebackEvent, stamp: LocalStamp, now: string) {
+    return {
+      now,
+      id: event.id,
+      type: event.type,
+      school_number: event.student.schoolNumber,
+      student_name_id: this.#studentNameId(event.student.name),
+      student_name: event.student.name,
+      student_dcid: event.student.dcid ?? null,
+      student_ps_id: event.student.id ?? null,
+      grade: event.student.grade ?? null,
+      occurred_at: event.occurredAt,
+      occurred_ms: Date.parse(event.occurredAt),
+      local_date: stamp.date,
+      local_time: stamp.time,
+      reason: event.reason,
+      payload: JSON.stringify(event),
+    };
+  }
+
   /**
    * Commits events in one transaction. An id already present is not inserted again: it is
    * reported with created false, after `onExisting` saw the stored row (it may throw to refuse
@@ -188,23 +209,7 @@ export class WritebackStore {
     this.flush();
     const run = this.db.transaction(() =>
       Array.from(items, ({ event, stamp }) => {
-        const inserted = this.#statements.insertEvent.get({
-          id: event.id,
-          type: event.type,
-          school_number: event.student.schoolNumber,
-          student_name_id: this.#studentNameId(event.student.name),
-          student_name: event.student.name,
-          student_dcid: event.student.dcid ?? null,
-          student_ps_id: event.student.id ?? null,
-          grade: event.student.grade ?? null,
-          occurred_at: event.occurredAt,
-          occurred_ms: Date.parse(event.occurredAt),
-          local_date: stamp.date,
-          local_time: stamp.time,
-          reason: event.reason,
-          payload: JSON.stringify(event),
-          now,
-        });
+        const inserted = this.#statements.insertEvent.get(this.#eventColumns(event, stamp, now));
         if (inserted !== undefined) return { id: event.id, created: true };
         onExisting(this.#statements.byId.get(event.id)!, event);
         return { id: event.id, created: false };
@@ -399,24 +404,7 @@ export class WritebackStore {
         this.#statements.cancelled.run({ id, message: revision.message, at: by.at });
         return true;
       }
-      const { event, stamp } = revision;
-      this.#statements.corrected.run({
-        id,
-        type: event.type,
-        school_number: event.student.schoolNumber,
-        student_name_id: this.#studentNameId(event.student.name),
-        student_name: event.student.name,
-        student_dcid: event.student.dcid ?? null,
-        student_ps_id: event.student.id ?? null,
-        grade: event.student.grade ?? null,
-        occurred_at: event.occurredAt,
-        occurred_ms: Date.parse(event.occurredAt),
-        local_date: stamp.date,
-        local_time: stamp.time,
-        reason: event.reason,
-        payload: JSON.stringify(event),
-        at: by.at,
-      });
+      this.#statements.corrected.run(this.#eventColumns(revision.event, revision.stamp, by.at));
       return true;
     });
     return this.#guard(() => run.immediate());

@@ -17,18 +17,11 @@ import {
   toJson,
   withWorkspace,
 } from './connector-options.ts';
+import { EVENT_FIELD_OPTIONS } from './writeback-send.ts';
 
 const CORRECT_OPTIONS = {
   ...COMMON_OPTIONS,
-  dcid: { type: 'string' },
-  'student-id': { type: 'string' },
-  name: { type: 'string' },
-  grade: { type: 'string' },
-  school: { type: 'string' },
-  at: { type: 'string' },
-  reason: { type: 'string' },
-  type: { type: 'string' },
-  comment: { type: 'string' },
+  ...EVENT_FIELD_OPTIONS,
   'no-send': { type: 'boolean' },
 } as const;
 

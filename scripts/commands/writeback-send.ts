@@ -19,11 +19,8 @@ import { EXIT_CODES } from '../cli/report-error.ts';
 import { stopOnSignals } from '../cli/stop-signal.ts';
 import { COMMON_HELP, COMMON_OPTIONS, toJson, withWorkspace } from './connector-options.ts';
 
-const OPTIONS = {
-  ...COMMON_OPTIONS,
-  file: { type: 'string' },
-  resume: { type: 'boolean' },
-  id: { type: 'string' },
+/** The flags of an event's fields (also what `pswb writeback correct` changes). */
+export const EVENT_FIELD_OPTIONS = {
   type: { type: 'string' },
   dcid: { type: 'string' },
   'student-id': { type: 'string' },
@@ -33,6 +30,14 @@ const OPTIONS = {
   at: { type: 'string' },
   reason: { type: 'string' },
   comment: { type: 'string' },
+} as const;
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  file: { type: 'string' },
+  resume: { type: 'boolean' },
+  id: { type: 'string' },
+  ...EVENT_FIELD_OPTIONS,
   details: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
 } as const;

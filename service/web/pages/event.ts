@@ -27,7 +27,8 @@ import { canChange, field, type AdminEnv } from '../session.ts';
 /** The event page's path. */
 export const eventPagePath = (id: string): string => `/admin/logs/event/${encodeURIComponent(id)}`;
 
-const LINE_VERBS: Record<RecordLine['action'], string> = {
+/** How the log names each kind of record line. */
+export const LINE_VERBS: Record<RecordLine['action'], string> = {
   written: 'Written',
   kept: 'Kept (already in PowerSchool)',
   removed: 'Removed',

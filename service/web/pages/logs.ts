@@ -27,7 +27,7 @@ import {
   type WritebackRecord,
 } from '../../../connector/index.ts';
 import { visibleRecord } from '../../visible-record.ts';
-import { eventPagePath } from './event.ts';
+import { LINE_VERBS, eventPagePath } from './event.ts';
 import { refusalPage, renderTab, type AdminContext } from '../context.ts';
 import { csrfField, notice, type Markup } from '../layout.ts';
 import { canChange, fieldList, field, type AdminEnv } from '../session.ts';
@@ -511,12 +511,6 @@ interface WrittenView {
   returnedBy?: string;
 }
 
-const LINE_VERBS: Record<RecordLine['action'], string> = {
-  written: 'Written',
-  kept: 'Kept (already in PowerSchool)',
-  removed: 'Removed',
-};
-
 /** The event's own page: its history, and correcting or cancelling it. */
 function eventLink(record: WritebackRecord): Markup {
   return html`<p>
@@ -528,6 +522,17 @@ function eventLink(record: WritebackRecord): Markup {
   </p>`;
 }
 
+/**
+ * A row's chevron, open when asked: a failure alert's link (?event=<id>) lands on the row with it
+ * open, and the live list keeps open the ones the reader opened (data-id).
+ */
+function chevron(record: WritebackRecord, open: boolean): Markup {
+  // prettier-ignore
+  return open
+    ? html`<details class="why" data-id="${record.id}" open>`
+    : html`<details class="why" data-id="${record.id}">`;
+}
+
 /** A successful event's records beneath its status, with the event it is linked to. */
 function recordsOf(record: WritebackRecord, label: Markup, open: boolean): Markup {
   const written = (record.written ?? {}) as WrittenView;
@@ -535,11 +540,7 @@ function recordsOf(record: WritebackRecord, label: Markup, open: boolean): Marku
   const link = (id: string) =>
     html`<a href="/admin/logs?event=${encodeURIComponent(id)}">${id}</a>`;
   if (lines.length === 0 && !written.returnOf && !written.returnedBy) return label;
-  // prettier-ignore
-  const opening = open
-    ? html`<details class="why" data-id="${record.id}" open>`
-    : html`<details class="why" data-id="${record.id}">`;
-  return html`${opening}
+  return html`${chevron(record, open)}
     <summary>
       ${label} <span aria-hidden="true">∨</span
       ><span class="visually-hidden"> — show the records in PowerSchool</span>
@@ -562,12 +563,7 @@ function statusCell(record: WritebackRecord, open: boolean): Markup {
           <div class="hint">PowerSchool unavailable; tried again at ${record.retryAt}</div>`
       : recordsOf(record, label, open);
   }
-  // A failure alert's link (?event=<id>) lands on the row with its chevron open.
-  // prettier-ignore
-  const opening = open
-    ? html`<details class="why" data-id="${record.id}" open>`
-    : html`<details class="why" data-id="${record.id}">`;
-  return html`${opening}
+  return html`${chevron(record, open)}
     <summary>
       ${label} <span aria-hidden="true">∨</span
       ><span class="visually-hidden"> — show PowerSchool’s error</span>
