@@ -12,6 +12,7 @@ import { readLogPage, type WritebackRecord } from '../log/index.ts';
 import { attendanceOnDay, type AttendanceOnDay } from '../powerschool/index.ts';
 import type { Actor } from '../setup/index.ts';
 import type { RunContext } from './context.ts';
+import { postedRecords, type WrittenRecord } from './written.ts';
 
 /** What a reconciliation checks: district-local dates, inclusive, and optionally buildings. */
 export interface ReconcileFilter {
@@ -53,6 +54,51 @@ interface Written {
   record: WritebackRecord;
   mode: AttendanceMode;
   fields: Record<string, string | number>;
+  /** A return to school updated this event's records since, on purpose (return-to-school.ts). */
+  returned?: boolean;
+}
+
+/**
+ * The records a successful event wrote, one check each: every record of a Meeting event's call
+ * (the missed periods too), but not a Time record a return to school voided (0 minutes under its
+ * DCID, on purpose). None for an event without a record (a return that only removed).
+ */
+function writtenRecords(record: WritebackRecord): Written[] {
+  const written = record.written as (WrittenRecord & { returnedBy?: string }) | undefined;
+  if (record.studentPsId === null || !written?.mode) return [];
+  const voided = (fields: Record<string, string | number>) =>
+    fields.dcid !== undefined && Number(fields.total_minutes) === 0;
+  return postedRecords(written)
+    .filter((fields) => !voided(fields))
+    .map((fields) => ({
+      record,
+      mode: written.mode,
+      fields,
+      ...(written.returnedBy !== undefined ? { returned: true } : {}),
+    }));
+}
+
+const STATE_WEIGHT: Record<ReconcileItem['state'], number> = {
+  missing: 3,
+  changed: 2,
+  present: 1,
+  superseded: 0,
+};
+
+/** One item per event: its records' worst state (missing, changed, present, superseded). */
+function perEvent(items: readonly ReconcileItem[]): ReconcileItem[] {
+  const byId = new Map<string, ReconcileItem>();
+  for (const item of items) {
+    const seen = byId.get(item.id);
+    if (!seen) {
+      byId.set(item.id, item);
+      continue;
+    }
+    const worse = STATE_WEIGHT[item.state] > STATE_WEIGHT[seen.state] ? item : seen;
+    const changes = [...(seen.changes ?? []), ...(item.changes ?? [])];
+    byId.set(item.id, { ...worse, ...(changes.length > 0 ? { changes } : {}) });
+  }
+  return [...byId.values()];
 }
 
 /** Reads back every successful event of the range the actor may see. */
@@ -72,7 +118,7 @@ export async function reconcileWritten(
   for (const group of byStudentDay.values()) {
     const first = group[0]!.record;
     const now = await attendanceOnDay(run.client, first.studentPsId!, first.localDate, call);
-    items.push(...checkGroup(group, now));
+    items.push(...perEvent(checkGroup(group, now)));
   }
   return {
     from: filter.from,
@@ -103,12 +149,7 @@ function successfulEvents(run: RunContext, actor: Actor, filter: ReconcileFilter
         `${result.total} successful events fall in ${filter.from}..${filter.to}; one check reads back up to ${MAX_RECONCILE_EVENTS}. Check a shorter range or one building at a time.`,
       );
     }
-    for (const record of result.records) {
-      const written = record.written as
-        { mode?: AttendanceMode; fields?: Record<string, string | number> } | undefined;
-      if (record.studentPsId === null || !written?.mode || !written.fields) continue;
-      events.push({ record, mode: written.mode, fields: written.fields });
-    }
+    for (const record of result.records) events.push(...writtenRecords(record));
     if (page >= result.pages) return events;
   }
 }
@@ -147,6 +188,11 @@ function checkGroup(group: readonly Written[], rows: readonly AttendanceOnDay[])
       localTime: record.localTime,
       mode: item.mode,
     };
+    // A return to school removed or recoded these records since: replaced on purpose.
+    if (item.returned) {
+      items.push({ ...base, state: 'superseded' });
+      continue;
+    }
     const candidates = rows.filter((row) => sameRecord(fields, row));
     if (item.mode === 'time') {
       const exact = candidates.find(
@@ -226,30 +272,30 @@ export async function resendMissing(
   actor: Actor,
   ids: readonly string[],
 ): Promise<string[]> {
-  const checks: Written[] = [];
+  const checks: Written[][] = [];
   for (const id of ids) {
     const page = readLogPage(run.store, actor, { status: 'successful', ids: [id], pageSize: 1 });
     const record = page.records[0];
-    const written = record?.written as
-      { mode?: AttendanceMode; fields?: Record<string, string | number> } | undefined;
-    if (!record || record.studentPsId === null || !written?.mode || !written.fields) {
+    const records = record ? writtenRecords(record) : [];
+    if (records.length === 0) {
       throw new ConnectorError(
         'event_not_found',
         `No successful event with id "${id}" among your buildings' events.`,
       );
     }
-    checks.push({ record, mode: written.mode, fields: written.fields });
+    checks.push(records);
   }
   const missing: string[] = [];
-  for (const item of checks) {
+  for (const records of checks) {
+    const { record } = records[0]!;
     const rows = await attendanceOnDay(
       run.client,
-      item.record.studentPsId!,
-      item.record.localDate,
+      record.studentPsId!,
+      record.localDate,
       run.signal ? { signal: run.signal } : {},
     );
-    const [checked] = checkGroup([item], rows);
-    if (checked?.state === 'missing') missing.push(item.record.id);
+    const [checked] = perEvent(checkGroup(records, rows));
+    if (checked?.state === 'missing') missing.push(record.id);
   }
   if (missing.length > 0) run.store.requeueWritten(missing, run.clock.now().toISOString());
   return missing;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   ConnectorError,
   EVENT_TYPES,
+  postedRecords,
   renderLogTable,
   toWritebackRecord as toRecord,
   type Connector,
@@ -170,9 +171,15 @@ async function dryRun(
   for (const preview of previews) {
     if (preview.outcome === 'would_write') {
       const record = preview.record!;
+      const posted = postedRecords(record);
+      const body = JSON.stringify(posted.length === 1 ? posted[0] : posted);
       io.stdout(
-        `  ${preview.id}: would POST /ws/attendance/${record.endpoint} (${record.mode} mode): ${JSON.stringify(record.fields)}`,
+        posted.length > 0
+          ? `  ${preview.id}: would POST /ws/attendance/${record.endpoint} (${record.mode} mode): ${body}`
+          : `  ${preview.id}: would post nothing (${record.mode} mode)`,
       );
+      for (const held of record.removed ?? []) io.stdout(`    would remove: ${held.what}`);
+      for (const held of record.kept ?? []) io.stdout(`    would keep: ${held.what}`);
       continue;
     }
     const verdict = preview.outcome === 'failed' ? 'would fail' : 'would not be attempted';

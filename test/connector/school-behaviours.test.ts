@@ -307,6 +307,20 @@ describe('return to school', () => {
     expect([...heldCodes(students.daily.id, 101)]).toEqual([[0, 'TE']]);
   });
 
+  it('a dry run of a return shows what it would remove, and removes nothing', async () => {
+    await connector.setSchoolBehaviours(DISTRICT_ADMIN, 101, { returnToSchool: 'remove' });
+    await connector.send([outAt(10 * 3600, 'out', students.daily)]);
+    const [preview] = await connector.preview([
+      demoEvent('late', students.daily, newYorkTime(DAY, 11 * 3600)),
+    ]);
+    expect(preview).toMatchObject({
+      outcome: 'would_write',
+      record: { returnOf: 'out', lines: [{ action: 'removed', what: 'The day: ED' }] },
+    });
+    expect(preview!.record!.fields).toBeUndefined();
+    expect(heldCodes(students.daily.id, 101).get(0)).toBe('ED');
+  });
+
   it('waits for a check-out sent in the same run, then updates it', async () => {
     await connector.setSchoolBehaviours(DISTRICT_ADMIN, 101, { returnToSchool: 'remove' });
     const records = await connector.send([
@@ -338,5 +352,34 @@ describe('return to school', () => {
     await connector.resume();
     expect(connector.record(DISTRICT_ADMIN, 'late')!.status).toBe('successful');
     expect(sim.district.attendanceOn(students.daily.id, DAY)).toHaveLength(0);
+  });
+});
+
+describe('reconciliation of these records', () => {
+  it("checks every period a Meeting event wrote, and a check-out a return updated is not 'missing'", async () => {
+    await connector.setSchoolBehaviours(DISTRICT_ADMIN, 103, { missedAfter: 'A' });
+    await connector.setSchoolBehaviours(DISTRICT_ADMIN, 101, { returnToSchool: 'remove' });
+    await connector.send([outAt(P[5].start + 600)]);
+    await connector.send([outAt(10 * 3600, 'd-out', students.daily)]);
+    await connector.send([demoEvent('d-back', students.daily, newYorkTime(DAY, 11 * 3600))]);
+    const clean = await connector.reconcile(DISTRICT_ADMIN, { from: DAY, to: DAY });
+    // The Meeting check-out present (3 records), the Daily check-out superseded by its return.
+    expect(clean).toMatchObject({
+      checked: 2,
+      present: 1,
+      superseded: 1,
+      missing: [],
+      changed: [],
+    });
+    // One of the missed periods deleted in PowerSchool: the Meeting event is missing.
+    const period7 = sim.district
+      .attendanceOn(students.meeting.id, DAY)
+      .find((row) => row.periodid === P[7].periodId)!;
+    sim.district.table('attendance').remove(period7);
+    const gap = await connector.reconcile(DISTRICT_ADMIN, { from: DAY, to: DAY });
+    expect(gap.missing.map((item) => item.id)).toEqual(['out']);
+    expect(await connector.resendMissing(DISTRICT_ADMIN, ['out'])).toEqual(['out']);
+    await connector.resume();
+    expect(heldCodes(students.meeting.id, 103).get(P[7].periodId)).toBe('A');
   });
 });

@@ -22,6 +22,7 @@ import {
   type LogFilter,
   type LogPage,
   type LogStatusFilter,
+  postedRecords,
   type WritebackPreview,
   type RecordLine,
   type WritebackRecord,
@@ -295,10 +296,21 @@ export function registerLogs(app: Hono<AdminEnv>, context: AdminContext): void {
 function previewNotice(student: string, preview: WritebackPreview): Markup {
   if (preview.outcome === 'would_write') {
     const record = preview.record!;
-    const title = `Preview: re-sending the event of ${student} now would POST /ws/attendance/${record.endpoint} (${record.mode} mode). Nothing was sent.`;
+    const posted = postedRecords(record);
+    const title =
+      posted.length > 0
+        ? `Preview: re-sending the event of ${student} now would POST /ws/attendance/${record.endpoint} (${record.mode} mode). Nothing was sent.`
+        : `Preview: re-sending the event of ${student} now would post nothing (${record.mode} mode). Nothing was sent.`;
     return html`<div class="alert ok" role="status">
       <strong>${title}</strong>
-      <pre>${JSON.stringify(record.fields, null, 2)}</pre>
+      ${
+        record.lines?.length
+          ? html`<ul class="records">
+              ${record.lines.map((line) => html`<li>${LINE_VERBS[line.action]}: ${line.what}</li>`)}
+            </ul>`
+          : ''
+      }
+      ${posted.length > 0 ? html`<pre>${JSON.stringify(posted.length === 1 ? posted[0] : posted, null, 2)}</pre>` : ''}
     </div>`;
   }
   const verdict = preview.outcome === 'failed' ? 'would fail' : 'would not be attempted';
