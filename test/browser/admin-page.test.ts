@@ -232,6 +232,7 @@ describe('the PowerSchool Setup page in chromium', () => {
       .toMatch(/Earlier versions[\s\S]*corrected by/);
     await expect.poll(() => page.locator('main').textContent()).toContain('Successful');
     await expectAccessible('event page with its history');
+    await screenshot(page, 'admin-event');
   });
 
   it('Writeback Logs: a new event appears in the open list without a reload', async () => {
