@@ -332,6 +332,33 @@ describe('return to school', () => {
     expect(sim.district.attendanceOn(students.daily.id, DAY)).toHaveLength(0);
   });
 
+  it('a check-in waits in the outbox while its check-out waits out a PowerSchool outage, then updates it', async () => {
+    await connector.setSchoolBehaviours(DISTRICT_ADMIN, 101, { returnToSchool: 'remove' });
+    const retryLater = { delaysMs: [60_000], maxRuns: 5 };
+    const outage = sim.platform.faults.add({
+      method: 'POST',
+      path: '/ws/attendance/*',
+      action: { type: 'status', status: 503 },
+    });
+    connector.accept([
+      outAt(10 * 3600, 'out', students.daily),
+      demoEvent('late', students.daily, newYorkTime(DAY, 11 * 3600)),
+    ]);
+    const first = await connector.resume({ retryLater });
+    expect(first.deferred).toBe(2);
+    expect(connector.record(DISTRICT_ADMIN, 'out')!.error?.code).toBe('server_error');
+    const waiting = connector.record(DISTRICT_ADMIN, 'late')!;
+    expect(waiting).toMatchObject({ status: 'pending', error: { code: 'waiting_for_checkout' } });
+    expect(waiting.error!.meaning).toMatch(/waits for the check-out/);
+    sim.platform.faults.remove(outage.id);
+    sim.platform.clock.advance(61_000);
+    await connector.resume({ retryLater });
+    expect(connector.record(DISTRICT_ADMIN, 'out')!.status).toBe('successful');
+    expect(connector.record(DISTRICT_ADMIN, 'late')!).toMatchObject({ status: 'successful' });
+    expect(writtenOf('late').returnOf).toBe('out');
+    expect(sim.district.attendanceOn(students.daily.id, DAY)).toHaveLength(0);
+  });
+
   it('fails plainly when PowerSchool refuses the removal, and a re-send finishes it', async () => {
     await connector.setSchoolBehaviours(DISTRICT_ADMIN, 101, { returnToSchool: 'remove' });
     await connector.send([outAt(10 * 3600, 'out', students.daily)]);
