@@ -68,7 +68,9 @@ import {
   type DrainOptions,
   type ReplayFilter,
   type ReplaySummary,
-  type RunContext,
+  type LogRunContext,
+  type RunStore,
+  sqliteRunStore,
   type FinishedEvent,
   type RetryLater,
   type RunProgress,
@@ -231,6 +233,8 @@ class WritebackConnector implements Connector {
   readonly store: WritebackStore;
   readonly lookups: Lookups;
   readonly #clock: Clock;
+  /** The outbox as runs see it (writeback/run-store.ts). */
+  readonly #outbox: RunStore;
   readonly #drain: Omit<DrainOptions, 'onProgress' | 'owner'>;
   #writebacks = 0;
 
@@ -248,6 +252,7 @@ class WritebackConnector implements Connector {
     });
     this.settings = options.settings ?? SettingsStore.inMemory();
     this.store = options.store ?? WritebackStore.inMemory();
+    this.#outbox = sqliteRunStore(this.store);
     this.lookups = new Lookups(this.client, this.#clock, {
       ...DEFAULT_CACHE_TTLS,
       ...options.cacheTtls,
@@ -259,10 +264,11 @@ class WritebackConnector implements Connector {
     };
   }
 
-  #runContext(signal?: AbortSignal): RunContext {
+  #runContext(signal?: AbortSignal): LogRunContext {
     const settings = this.settings;
     return {
       store: this.store,
+      outbox: this.#outbox,
       lookups: this.lookups,
       client: this.client,
       settings: () => settings.get(),

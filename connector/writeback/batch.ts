@@ -42,7 +42,7 @@ export function splitIntoBatches(items: readonly ReadyWriteback[]): ReadyWriteba
 export async function writeBatch(
   run: RunContext,
   items: readonly ReadyWriteback[],
-  onOutcome: (item: ReadyWriteback, outcome: EventOutcome) => void,
+  onOutcome: (item: ReadyWriteback, outcome: EventOutcome) => Promise<void>,
 ): Promise<void> {
   // The one batch attempt is journaled under every event it carried.
   const call = sharedCall(
@@ -67,13 +67,13 @@ export async function writeBatch(
             studentPsId: item.prepared.studentPsId,
             error: describeFailure(error),
           };
-      onOutcome(item, outcome);
+      await onOutcome(item, outcome);
     }
     return;
   }
   for (const [index, item] of items.entries()) {
     const saved = results[index]?.saved === true;
-    onOutcome(
+    await onOutcome(
       item,
       saved
         ? {

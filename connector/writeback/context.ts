@@ -8,10 +8,12 @@ import type { CallOptions } from '../http/index.ts';
 import type { Lookups, PowerSchoolClient } from '../powerschool/index.ts';
 import type { ConnectorSettings } from '../setup/index.ts';
 import type { EventRow, LocalStamp, WritebackStore } from '../store/index.ts';
+import type { RunStore } from './run-store.ts';
 
 /** What a run needs from the connector. */
 export interface RunContext {
-  store: WritebackStore;
+  /** The outbox and log a run claims from and finishes in (SQLite or PostgreSQL). */
+  outbox: RunStore;
   lookups: Lookups;
   client: PowerSchoolClient;
   /** The settings now (a frozen snapshot; read once per event). */
@@ -19,6 +21,11 @@ export interface RunContext {
   clock: Clock;
   /** Aborts the run's calls (Ctrl-C, shutdown). */
   signal?: AbortSignal;
+}
+
+/** A run over the SQLite log as well: reconciliation and corrections read and change it. */
+export interface LogRunContext extends RunContext {
+  store: WritebackStore;
 }
 
 /** One claimed event being written. */
@@ -37,10 +44,10 @@ export function eventContext(run: RunContext, row: EventRow): EventContext {
     run,
     row,
     call: {
-      onAttempt: (attempt) => run.store.recordAttempt(row.id, row.runs, attempt),
+      onAttempt: (attempt) => run.outbox.recordAttempt(row, attempt),
       ...(run.signal ? { signal: run.signal } : {}),
     },
-    stamp: (stamp) => run.store.stamp(row.id, stamp),
+    stamp: (stamp) => run.outbox.stamp(row, stamp),
   };
 }
 

@@ -30,7 +30,7 @@ import {
 } from '../powerschool/index.ts';
 import { canSeeSchool, describeActor, type Actor } from '../setup/index.ts';
 import type { EventRow } from '../store/index.ts';
-import { eventContext, type RunContext } from './context.ts';
+import { eventContext, type LogRunContext } from './context.ts';
 import { attCodeOf, slotOf, slotOfRow } from './existing-attendance.ts';
 import { postedRecords, type HeldRecord, type WrittenRecord } from './written.ts';
 
@@ -50,7 +50,7 @@ export interface EventCorrection {
 }
 
 /** The stored event an actor may change now, or the reason it may not. */
-function changeableRow(run: RunContext, actor: Actor, id: string): EventRow {
+function changeableRow(run: LogRunContext, actor: Actor, id: string): EventRow {
   const row = run.store.get(id);
   if (!row || !canSeeSchool(actor, row.school_number)) {
     throw new ConnectorError('event_not_found', `No event with id "${id}" in the log.`);
@@ -64,7 +64,7 @@ function changeableRow(run: RunContext, actor: Actor, id: string): EventRow {
   return row;
 }
 
-function describeRecord(run: RunContext, school: number, fields: AttendanceFields): string {
+function describeRecord(run: LogRunContext, school: number, fields: AttendanceFields): string {
   const code = attCodeOf(run.settings(), school, Number(fields.attendance_codeid));
   if (fields.att_mode_code === 'ATT_ModeTime')
     return `Time record: ${fields.total_minutes} minutes of ${code}`;
@@ -73,7 +73,7 @@ function describeRecord(run: RunContext, school: number, fields: AttendanceField
 }
 
 /** Takes out of PowerSchool what a successful event wrote; the records removed. */
-export async function removeWritten(run: RunContext, row: EventRow): Promise<HeldRecord[]> {
+export async function removeWritten(run: LogRunContext, row: EventRow): Promise<HeldRecord[]> {
   if (row.state !== 'successful' || !row.result || row.student_ps_id === null) return [];
   const written = JSON.parse(row.result) as WrittenRecord;
   const records = postedRecords(written);
@@ -120,7 +120,11 @@ export async function removeWritten(run: RunContext, row: EventRow): Promise<Hel
 }
 
 /** The event after the correction, checked as accepting it would be. */
-function correctedEvent(run: RunContext, row: EventRow, change: EventCorrection): WritebackEvent {
+function correctedEvent(
+  run: LogRunContext,
+  row: EventRow,
+  change: EventCorrection,
+): WritebackEvent {
   const current = readStoredEvent(row.payload);
   const next = {
     ...current,
@@ -143,7 +147,7 @@ function correctedEvent(run: RunContext, row: EventRow, change: EventCorrection)
  * before, and puts the corrected event back in the outbox. Returns the event's id.
  */
 export async function correctEvent(
-  run: RunContext,
+  run: LogRunContext,
   actor: Actor,
   id: string,
   change: EventCorrection,
@@ -181,7 +185,7 @@ export async function correctEvent(
 
 /** Cancels a stored event: removes what it wrote (if anything), keeps it as it was, marks it. */
 export async function cancelEvent(
-  run: RunContext,
+  run: LogRunContext,
   actor: Actor,
   id: string,
   by: string = describeActor(actor),

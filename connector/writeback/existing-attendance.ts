@@ -79,7 +79,7 @@ export async function applyExistingRule(
   const { run, call } = context;
   const settings = run.settings();
   const held = await attendanceOnDay(run.client, facts.studentId, facts.date, call);
-  const own = ownRecords(run.store.studentDay(facts.date, { psId: facts.studentId }));
+  const own = ownRecords(await run.outbox.studentDay(facts.date, { psId: facts.studentId }));
   const overwritable = new Set(rule.overwritable.map((code) => code.toLowerCase()));
   const kept: Clash[] = [];
   const posted: AttendanceFields[] = [];

@@ -1,5 +1,12 @@
 /** writeback/: the pipeline from a claimed event to its outcome: decisions, lookups, records, posts, the runner and replay. */
-export { eventContext, sharedCall, type EventContext, type RunContext } from './context.ts';
+export {
+  eventContext,
+  sharedCall,
+  type EventContext,
+  type LogRunContext,
+  type RunContext,
+} from './context.ts';
+export { sqliteRunStore, type RunStore, type StudentKey } from './run-store.ts';
 export { planEvent, type EventPlan } from './decide.ts';
 export {
   STUDENT_ID_NOT_FOUND,
@@ -16,7 +23,6 @@ export { isOwnerAlive, newOwnerTag } from './owner.ts';
 export {
   DEFAULT_RETRY_LATER,
   drainOutbox,
-  recoverAbandoned,
   type DrainOptions,
   type FinishedEvent,
   type RetryLater,

@@ -32,7 +32,7 @@ export async function postPrepared(
     }
     const records = postedRecords(written);
     if (records.length > 0) await postAttendance(run.client, written.endpoint, records, call);
-    if (written.returnOf) run.store.linkReturn(written.returnOf, row.id);
+    if (written.returnOf) await run.outbox.linkReturn(written.returnOf, row.id);
     return { state: 'successful', studentPsId, result: written };
   } catch (error) {
     return { state: 'failed', studentPsId, error: describeFailure(error) };

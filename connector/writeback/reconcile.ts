@@ -11,7 +11,7 @@ import { ConnectorError, type AttendanceMode } from '../domain/index.ts';
 import { readLogPage, type WritebackRecord } from '../log/index.ts';
 import { attendanceOnDay, type AttendanceOnDay } from '../powerschool/index.ts';
 import type { Actor } from '../setup/index.ts';
-import type { RunContext } from './context.ts';
+import type { LogRunContext } from './context.ts';
 import { postedRecords, type WrittenRecord } from './written.ts';
 
 /** What a reconciliation checks: district-local dates, inclusive, and optionally buildings. */
@@ -103,7 +103,7 @@ function perEvent(items: readonly ReconcileItem[]): ReconcileItem[] {
 
 /** Reads back every successful event of the range the actor may see. */
 export async function reconcileWritten(
-  run: RunContext,
+  run: LogRunContext,
   actor: Actor,
   filter: ReconcileFilter,
 ): Promise<ReconcileReport> {
@@ -132,7 +132,7 @@ export async function reconcileWritten(
   };
 }
 
-function successfulEvents(run: RunContext, actor: Actor, filter: ReconcileFilter): Written[] {
+function successfulEvents(run: LogRunContext, actor: Actor, filter: ReconcileFilter): Written[] {
   const events: Written[] = [];
   for (let page = 1; ; page += 1) {
     const result = readLogPage(run.store, actor, {
@@ -268,7 +268,7 @@ function differences(
  * moved; an id that is not a successful event the actor may see answers event_not_found.
  */
 export async function resendMissing(
-  run: RunContext,
+  run: LogRunContext,
   actor: Actor,
   ids: readonly string[],
 ): Promise<string[]> {

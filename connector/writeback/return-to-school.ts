@@ -54,10 +54,13 @@ export type ReturnPlan =
   { kind: 'wait'; checkoutId: string } | { kind: 'write'; written: WrittenRecord };
 
 /** The check-out this check-in returns from, if any (the latest earlier one of the day). */
-function findCheckout(context: EventContext, facts: ReturnFacts): EventRow | undefined {
+async function findCheckout(
+  context: EventContext,
+  facts: ReturnFacts,
+): Promise<EventRow | undefined> {
   const { event, basics, local } = facts;
   const at = Date.parse(event.occurredAt);
-  const day = context.run.store.studentDay(local.date, {
+  const day = await context.run.outbox.studentDay(local.date, {
     psId: basics.studentId,
     ...(event.student.dcid !== undefined ? { dcid: event.student.dcid } : {}),
   });
@@ -73,7 +76,7 @@ export async function planReturn(
   context: EventContext,
   facts: ReturnFacts,
 ): Promise<ReturnPlan | undefined> {
-  const checkout = findCheckout(context, facts);
+  const checkout = await findCheckout(context, facts);
   if (!checkout) return undefined;
   if (checkout.state === 'pending' || checkout.state === 'sending') {
     return { kind: 'wait', checkoutId: checkout.id };

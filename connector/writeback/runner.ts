@@ -7,7 +7,6 @@
 import type { EventOutcome, EventRow } from '../store/index.ts';
 import { serverSupportsBatch, splitIntoBatches, writeBatch, type ReadyWriteback } from './batch.ts';
 import { eventContext, type RunContext } from './context.ts';
-import { isOwnerAlive } from './owner.ts';
 import { postPrepared } from './post.ts';
 import { prefetchPeriods, prefetchStudents } from './prefetch.ts';
 import { prepareWriteback } from './prepare.ts';
@@ -85,29 +84,16 @@ export interface FinishedEvent {
   finishedAt: string;
 }
 
-/** Puts back to pending the events whose sender is gone; returns how many. */
-export function recoverAbandoned(run: RunContext): number {
-  let recovered = 0;
-  for (const row of run.store.sending()) {
-    if (isOwnerAlive(row.owner)) continue;
-    run.store.release(row.id);
-    recovered += 1;
-  }
-  return recovered;
-}
-
 /** Processes pending events until none is left or the run is stopped; resolves with its counts. */
 export async function drainOutbox(run: RunContext, options: DrainOptions): Promise<RunProgress> {
-  recoverAbandoned(run);
-  run.store.setAsideUnknownStates(run.clock.now().toISOString());
-  run.store.startGroupedWrites();
+  await run.outbox.recover(run.clock.now().toISOString());
+  run.outbox.startRun?.();
   try {
     return await drainPending(run, options);
   } finally {
-    run.store.endGroupedWrites();
+    run.outbox.endRun?.();
     // Whatever this run still holds (a stop between claim and finish) goes back to pending.
-    for (const row of run.store.sending())
-      if (row.owner === options.owner) run.store.release(row.id);
+    await run.outbox.releaseOwned(options.owner);
   }
 }
 
@@ -125,11 +111,11 @@ function newProgress(pending: number): RunProgress {
 
 async function drainPending(run: RunContext, options: DrainOptions): Promise<RunProgress> {
   // The outbox's own count (its index), not a count of the whole log: a service runs this often.
-  const progress = newProgress(run.store.queue().pending);
-  const finish = (row: EventRow, outcome: EventOutcome): void => {
+  const progress = newProgress(await run.outbox.pendingCount());
+  const finish = async (row: EventRow, outcome: EventOutcome): Promise<void> => {
     const later = options.retryLater;
     if (outcome.error?.code === 'interrupted') {
-      run.store.release(row.id);
+      await run.outbox.release(row);
       progress.released += 1;
     } else if (
       later &&
@@ -140,11 +126,11 @@ async function drainPending(run: RunContext, options: DrainOptions): Promise<Run
       const now = run.clock.now();
       const wait = later.delaysMs[Math.min(row.runs, later.delaysMs.length) - 1] ?? 60_000;
       const retryAt = new Date(now.getTime() + wait).toISOString();
-      run.store.defer(row.id, retryAt, outcome.error!, now.toISOString());
+      await run.outbox.defer(row, retryAt, outcome.error!, now.toISOString());
       progress.deferred += 1;
     } else {
       const finishedAt = run.clock.now().toISOString();
-      run.store.complete(row.id, outcome, finishedAt);
+      await run.outbox.complete(row, outcome, finishedAt);
       countOutcome(progress, outcome.state);
       options.onOutcome?.({
         id: row.id,
@@ -160,12 +146,17 @@ async function drainPending(run: RunContext, options: DrainOptions): Promise<Run
   // Check-ins that wait for the student's early check-out, held until this run's posts are done;
   // any still waiting then go back to the outbox for a few seconds.
   const waiting: EventRow[] = [];
-  const waitForCheckout = (row: EventRow): void => {
+  const waitForCheckout = async (row: EventRow): Promise<void> => {
     const now = run.clock.now();
     const retryAt = new Date(now.getTime() + CHECKOUT_WAIT_MS).toISOString();
     const message =
       "Waiting for the student's early check-out of the day to be written first (return to school).";
-    run.store.defer(row.id, retryAt, { code: 'waiting_for_checkout', message }, now.toISOString());
+    await run.outbox.defer(
+      row,
+      retryAt,
+      { code: 'waiting_for_checkout', message },
+      now.toISOString(),
+    );
     progress.deferred += 1;
     options.onProgress?.({ ...progress });
   };
@@ -177,7 +168,7 @@ async function drainPending(run: RunContext, options: DrainOptions): Promise<Run
     while (!run.signal?.aborted) {
       // One statement for the chunk: a commit per claim was a measured share of a run's CPU.
       const now = run.clock.now().toISOString();
-      const claimed = run.store.claimNext(options.owner, now, options.batchSize);
+      const claimed = await run.outbox.claimNext(options.owner, now, options.batchSize);
       if (claimed.length === 0) break;
       progress.total = Math.max(progress.total, progress.done + claimed.length);
       await prefetchStudents(run, claimed);
@@ -198,7 +189,7 @@ async function drainPending(run: RunContext, options: DrainOptions): Promise<Run
         finish,
       );
     }
-    for (const row of waiting.splice(0)) waitForCheckout(row);
+    for (const row of waiting.splice(0)) await waitForCheckout(row);
   } catch (error) {
     await posting.catch(() => undefined);
     throw error;
@@ -214,14 +205,14 @@ async function prepareClaimed(
   run: RunContext,
   options: DrainOptions,
   claimed: readonly EventRow[],
-  finish: (row: EventRow, outcome: EventOutcome) => void,
+  finish: (row: EventRow, outcome: EventOutcome) => Promise<void>,
   waiting: EventRow[],
 ): Promise<ReadyWriteback[]> {
   const ready: ReadyWriteback[] = [];
   await runWithConcurrency(claimed, options.concurrency, async (row) => {
     const event = eventContext(run, row);
     const prepared = await prepareWriteback(event);
-    if (prepared.kind === 'decided') finish(row, prepared.outcome);
+    if (prepared.kind === 'decided') await finish(row, prepared.outcome);
     else if (prepared.kind === 'wait') waiting.push(row);
     else ready.push({ event, prepared });
   });
@@ -236,14 +227,14 @@ async function postReady(
   run: RunContext,
   options: DrainOptions,
   ready: readonly ReadyWriteback[],
-  finish: (row: EventRow, outcome: EventOutcome) => void,
+  finish: (row: EventRow, outcome: EventOutcome) => Promise<void>,
 ): Promise<void> {
   const batchable = ready.filter(
     (item) =>
       item.prepared.written.endpoint === 'daily_time' && isSingleRecord(item.prepared.written),
   );
   const useBatch = options.batchWrites && batchable.length > 1 && (await serverSupportsBatch(run));
-  const onOutcome = (item: ReadyWriteback, outcome: EventOutcome): void =>
+  const onOutcome = (item: ReadyWriteback, outcome: EventOutcome): Promise<void> =>
     finish(item.event.row, outcome);
   const posts: (() => Promise<void>)[] = [
     ...(useBatch
