@@ -190,6 +190,11 @@ export interface Connector {
   resendMissing(actor: Actor, ids: readonly string[]): Promise<string[]>;
   /** Sends whatever is pending, including events a killed run left behind. */
   resume(options?: RunOptions): Promise<RunProgress>;
+  /**
+   * resume() on another outbox: a district's events on PostgreSQL (writeback/pg-run-store.ts),
+   * written with this connector's connection, settings and lookups.
+   */
+  drain(outbox: RunStore, options?: RunOptions): Promise<RunProgress>;
   logs(actor: Actor, filter?: LogFilter): LogPage;
   record(actor: Actor, id: string): WritebackRecord | undefined;
   attempts(actor: Actor, id: string): AttemptRow[];
@@ -376,17 +381,20 @@ class WritebackConnector implements Connector {
     return resendMissing(this.#runContext(), actor, ids);
   }
 
-  async resume(options: RunOptions = {}): Promise<RunProgress> {
+  resume(options: RunOptions = {}): Promise<RunProgress> {
+    return this.drain(this.#outbox, options);
+  }
+
+  async drain(outbox: RunStore, options: RunOptions = {}): Promise<RunProgress> {
     const { signal, ...rest } = options;
     // Each run claims under its own owner tag, so runs of one connector at once (the service's
     // workers) never release or recover each other's claims.
     const owner = newOwnerTag();
     try {
-      const progress = await drainOutbox(this.#runContext(signal), {
-        ...this.#drain,
-        owner: owner.tag,
-        ...rest,
-      });
+      const progress = await drainOutbox(
+        { ...this.#runContext(signal), outbox },
+        { ...this.#drain, owner: owner.tag, ...rest },
+      );
       this.#writebacks += progress.done;
       return progress;
     } finally {

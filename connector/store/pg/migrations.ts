@@ -77,9 +77,36 @@ CREATE INDEX pswb_events_school_day
 CREATE INDEX pswb_events_day ON pswb_events (district, local_date, occurred_ms);
 `;
 
+/**
+ * 2: pswb_attempts, every HTTP attempt made for an event (SQLite's attempts table), by district
+ * and event; and the index a run's "the student's events of the day" reads (a return to school,
+ * a teacher's mark): the district and the day, then the student's two ids.
+ */
+const CREATE_ATTEMPTS = `
+CREATE TABLE pswb_attempts (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  district text NOT NULL,
+  event_id text NOT NULL,
+  run integer NOT NULL,
+  started_at timestamptz NOT NULL,
+  duration_ms integer NOT NULL,
+  method text NOT NULL,
+  url text NOT NULL,
+  http_status integer,
+  outcome text NOT NULL,
+  error_code text,
+  response_body text,
+  retry_in_ms integer
+);
+CREATE INDEX pswb_attempts_event ON pswb_attempts (district, event_id, id);
+CREATE INDEX pswb_events_day_student
+  ON pswb_events (district, local_date, student_ps_id, student_dcid);
+`;
+
 /** Every migration, in order; the last one's version is the schema this code reads and writes. */
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   { version: 1, name: 'the outbox and writeback log (pswb_events)', sql: CREATE_EVENTS },
+  { version: 2, name: 'the attempts journal (pswb_attempts)', sql: CREATE_ATTEMPTS },
 ];
 
 /** The schema version this code reads and writes. */

@@ -8,7 +8,8 @@
  * what the next one wrote.
  */
 import pg from 'pg';
-import type { EventOutcome } from '../rows.ts';
+import type { HttpAttempt } from '../../http/index.ts';
+import { journaledBody, type EventOutcome, type LocalStamp } from '../rows.ts';
 import { ACCEPT_CHUNK, insertChunk, type PgAcceptItem } from './accept.ts';
 import { OUTBOX_CHANNEL } from './migrations.ts';
 import {
@@ -204,6 +205,113 @@ export class PgOutbox {
       [...heldBy(claim), now],
     );
     return rows[0]?.moved === 1;
+  }
+
+  /** Records the district-local date and time of a held event; false when no longer held. */
+  async stamp(claim: PgClaim, stamp: LocalStamp): Promise<boolean> {
+    const { rowCount } = await this.#pool.query(
+      `UPDATE pswb_events SET local_date = $5::date, local_time = $6 WHERE ${HELD}`,
+      [...heldBy(claim), stamp.date, stamp.time],
+    );
+    return rowCount === 1;
+  }
+
+  /** Journals HTTP attempts made for an event under one of its runs, in one statement. */
+  async recordAttempts(
+    district: string,
+    eventId: string,
+    run: number,
+    attempts: readonly HttpAttempt[],
+  ): Promise<void> {
+    if (attempts.length === 0) return;
+    const column = <T>(pick: (attempt: HttpAttempt) => T): T[] => attempts.map(pick);
+    await this.#pool.query(
+      `INSERT INTO pswb_attempts (district, event_id, run, started_at, duration_ms, method, url,
+         http_status, outcome, error_code, response_body, retry_in_ms)
+       SELECT $1, $2, $3, u.* FROM unnest($4::timestamptz[], $5::int[], $6::text[], $7::text[],
+         $8::int[], $9::text[], $10::text[], $11::text[], $12::int[])
+         AS u(started_at, duration_ms, method, url, http_status, outcome, error_code,
+           response_body, retry_in_ms)`,
+      [
+        district,
+        eventId,
+        run,
+        column((a) => a.startedAt),
+        column((a) => Math.round(a.durationMs)),
+        column((a) => a.method),
+        column((a) => a.url),
+        column((a) => a.status ?? null),
+        column((a) => a.outcome),
+        column((a) => a.errorCode ?? null),
+        column((a) => journaledBody(a)),
+        column((a) => a.retryInMs ?? null),
+      ],
+    );
+  }
+
+  /** The attempts journaled for an event, in order. */
+  async attempts(
+    district: string,
+    eventId: string,
+  ): Promise<{ run: number; method: string; url: string; http_status: number | null }[]> {
+    const { rows } = await this.#pool.query(
+      `SELECT run, method, url, http_status FROM pswb_attempts
+       WHERE district = $1 AND event_id = $2 ORDER BY id`,
+      [district, eventId],
+    );
+    return rows as { run: number; method: string; url: string; http_status: number | null }[];
+  }
+
+  /**
+   * A student's events of one district-local day (by STUDENTS.ID or DCID), in the order they
+   * happened: the check-outs a return to school updates, the records pswb itself wrote.
+   */
+  async studentDay(
+    district: string,
+    localDate: string,
+    student: { psId?: number; dcid?: number },
+  ): Promise<PgEventRow[]> {
+    const { rows } = await this.#pool.query<RawEventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM pswb_events
+       WHERE district = $1 AND local_date = $2::date
+         AND (student_ps_id = $3 OR student_dcid = $4)
+       ORDER BY occurred_ms, seq`,
+      [district, localDate, student.psId ?? null, student.dcid ?? null],
+    );
+    return rows.map(toPgEventRow);
+  }
+
+  /** Records on an early check-out the check-in that returned from it. */
+  async linkReturn(district: string, checkoutId: string, returnId: string): Promise<void> {
+    await this.#pool.query(
+      `UPDATE pswb_events
+       SET result = jsonb_set(coalesce(result, '{}'::jsonb), '{returnedBy}', to_jsonb($3::text))
+       WHERE district = $1 AND id = $2`,
+      [district, checkoutId, returnId],
+    );
+  }
+
+  /** Moves the lease of every event `owner` holds to now + leaseMs (a worker's heartbeat). */
+  async extendOwned(owner: string, now: string, leaseMs: number): Promise<number> {
+    const { rowCount } = await this.#pool.query(
+      `UPDATE pswb_events SET lease_until = $2::timestamptz + $3 * interval '1 millisecond'
+       WHERE state = 'sending' AND owner = $1`,
+      [owner, now, leaseMs],
+    );
+    return rowCount ?? 0;
+  }
+
+  /** Puts back to pending every event `owner` still holds (a worker stopping); how many. */
+  async releaseOwned(owner: string, now: string): Promise<number> {
+    const { rows } = await this.#pool.query<{ moved: number }>(
+      `WITH moved AS (
+         UPDATE pswb_events SET state = 'pending', owner = NULL, lease_until = NULL, updated_at = $2
+         WHERE state = 'sending' AND owner = $1 RETURNING district)
+       SELECT count(*)::int AS moved,
+         CASE WHEN count(*) > 0 THEN pg_notify('${OUTBOX_CHANNEL}', min(district)) END FROM moved`,
+      [owner, now],
+    );
+    return rows[0]?.moved ?? 0;
   }
 
   /**
