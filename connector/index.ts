@@ -169,6 +169,7 @@ export {
   DEFAULT_RETRY_LATER,
   STUDENT_ID_NOT_FOUND,
   STUDENT_PERIOD_NOT_FOUND,
+  parseEvents,
   type EnqueueResult,
   type EventInputs,
   minutesMissed,

@@ -14,7 +14,12 @@ import {
   type StudentIdSource,
   type WritebackEvent,
 } from '../domain/index.ts';
-import type { AttendanceFields, PeriodRow, SchoolDayRow } from '../powerschool/index.ts';
+import {
+  attendanceOnDay,
+  type AttendanceFields,
+  type PeriodRow,
+  type SchoolDayRow,
+} from '../powerschool/index.ts';
 import {
   codeByAttCode,
   effectiveBehaviours,
@@ -135,6 +140,13 @@ async function buildWriteback(
     written = returning?.written;
   }
   written ??= await buildRecord(facts);
+  if (await timeRecordAlreadyWritten(context, written, studentId, local.date)) {
+    // An earlier run posted it and stopped before recording so: it is written, once.
+    return {
+      kind: 'decided',
+      outcome: { state: 'successful', studentPsId: studentId, result: withLines(written, facts) },
+    };
+  }
   if (behaviours.existing !== 'overwrite' && !written.returnOf) {
     written = await applyExistingRule(
       context,
@@ -149,6 +161,31 @@ async function buildWriteback(
     );
   }
   return { kind: 'ready', written: withLines(written, facts), studentPsId: studentId };
+}
+
+/**
+ * A Time record is inserted by every post (PowerSchool keeps several a day), so one posted by a
+ * run that was killed (or lost its lease) before it recorded the outcome would be written twice
+ * by the next run. On a later run of the event, the student's records of the day are read first:
+ * a Time record with the same code, minutes and comment is this event's, already written.
+ * Daily and Meeting records need no check: a repeat updates the same record.
+ */
+async function timeRecordAlreadyWritten(
+  { run, row, call }: EventContext,
+  written: WrittenRecord,
+  studentId: number,
+  date: string,
+): Promise<boolean> {
+  const fields = written.fields;
+  if (row.runs <= 1 || written.mode !== 'time' || !fields || written.returnOf) return false;
+  const held = await attendanceOnDay(run.client, studentId, date, call);
+  return held.some(
+    (item) =>
+      item.attModeCode === 'ATT_ModeTime' &&
+      item.attendanceCodeId === Number(fields.attendance_codeid) &&
+      item.totalMinutes === Number(fields.total_minutes) &&
+      item.comment === fields.att_comment,
+  );
 }
 
 /** Every record of the writeback in words, for the log. */

@@ -65,10 +65,14 @@ export { choiceOption } from '../cli/parse-options.ts';
 export async function withWorkspace(
   dataDir: string | undefined,
   work: (workspace: Workspace) => Promise<number>,
+  connector: { concurrency?: number } = {},
 ): Promise<number> {
   let workspace: Workspace | undefined;
   try {
-    workspace = await openWorkspace({ ...(dataDir !== undefined ? { dataDir } : {}) });
+    workspace = await openWorkspace({
+      ...(dataDir !== undefined ? { dataDir } : {}),
+      ...connector,
+    });
     return await work(workspace);
   } catch (error) {
     throw toCliError(error);

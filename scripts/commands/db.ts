@@ -18,12 +18,12 @@ import { toJson } from './connector-options.ts';
 
 const OPTIONS = { database: { type: 'string' }, json: { type: 'boolean' } } as const;
 
-const DATABASE_HELP = `  --database URL     The PostgreSQL database, postgres://user:password@host:5432/database
+export const DATABASE_HELP = `  --database URL     The PostgreSQL database, postgres://user:password@host:5432/database
                      (default: $PSWB_DATABASE_URL; better for the password, which stays out of
                      shell history); shown only with the password redacted`;
 
 /** The URL from --database, else PSWB_DATABASE_URL; a usage error when neither is given. */
-function databaseUrl(flag: string | undefined): string {
+export function databaseUrl(flag: string | undefined): string {
   const url = flag ?? process.env.PSWB_DATABASE_URL;
   if (url === undefined || url.trim() === '') {
     throw new UsageError(

@@ -84,6 +84,11 @@ export const VERBS: readonly Verb[] = [
     load: async () => (await import('./connect.ts')).connectCommand,
   },
   {
+    name: 'worker',
+    summary: "Write a district's events from the PostgreSQL outbox (run as many as you like)",
+    load: async () => (await import('./worker.ts')).workerCommand,
+  },
+  {
     name: 'schools',
     summary: "List the district's schools with writeback status and attendance mode",
     load: async () => (await import('./schools.ts')).schoolsCommand,

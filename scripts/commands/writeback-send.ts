@@ -2,11 +2,16 @@ import { randomUUID } from 'node:crypto';
 import {
   ConnectorError,
   EVENT_TYPES,
+  formatClockTime,
+  parseEvents,
   postedRecords,
   renderLogTable,
+  requireConnection,
+  toDistrictLocalTime,
   toWritebackRecord as toRecord,
   type Connector,
   type EventInputs,
+  type Workspace,
   type EventState,
   type RunProgress,
   type WritebackPreview,
@@ -18,6 +23,13 @@ import { choiceOption, parseOptions } from '../cli/parse-options.ts';
 import { progressReporter } from '../cli/progress.ts';
 import { EXIT_CODES } from '../cli/report-error.ts';
 import { stopOnSignals } from '../cli/stop-signal.ts';
+import {
+  PgOutbox,
+  checkPostgresSchema,
+  connectPostgres,
+  postgresFailure,
+  redactDatabaseUrl,
+} from '../../connector/store/pg/index.ts';
 import { COMMON_HELP, COMMON_OPTIONS, toJson, withWorkspace } from './connector-options.ts';
 
 /** The flags of an event's fields (also what `pswb writeback correct` changes). */
@@ -41,6 +53,7 @@ const OPTIONS = {
   ...EVENT_FIELD_OPTIONS,
   details: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
+  database: { type: 'string' },
 } as const;
 
 /** The flags that describe one event on the command line. */
@@ -98,6 +111,16 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if (Array.isArray(inputs) && inputs.length === 0 && !values.resume) {
     throw new UsageError('nothing to send: give the event flags, --file, or --resume.');
   }
+  if (values.database !== undefined) {
+    if (values.resume || values['dry-run'] || values.details) {
+      throw new UsageError(
+        '--database only hands events to the PostgreSQL outbox (pswb worker writes them): no --resume, --dry-run or --details with it.',
+      );
+    }
+    return withWorkspace(values['data-dir'], (workspace) =>
+      acceptIntoPostgres(io, workspace, values.database!, inputs, values.json === true),
+    );
+  }
   if (values['dry-run']) {
     if (values.resume)
       throw new UsageError('--dry-run previews given events; it does not take --resume.');
@@ -141,6 +164,51 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     if (signal) return EXIT_CODES.interrupted;
     return states.failed > 0 || run.failed > 0 ? EXIT_CODES.failures : EXIT_CODES.ok;
   });
+}
+
+/**
+ * --database: the events into the district's PostgreSQL outbox, all or none, stamped in the
+ * district's zone; `pswb worker` writes them (and NOTIFY wakes it at once).
+ */
+async function acceptIntoPostgres(
+  io: CliIO,
+  workspace: Workspace,
+  url: string,
+  inputs: EventInputs,
+  json: boolean,
+): Promise<number> {
+  const settings = workspace.settings.get();
+  const district = requireConnection(settings).url;
+  const source = settings.connection?.studentIdSource ?? 'dcid';
+  const events = parseEvents(typeof inputs === 'function' ? Array.from(inputs()) : inputs, source);
+  const zone = settings.districtTimezone ?? 'UTC';
+  const items = events.map((event) => {
+    const local = toDistrictLocalTime(new Date(event.occurredAt), zone);
+    return {
+      event,
+      stamp: { date: local.date, time: formatClockTime(local.secondsSinceMidnight) },
+    };
+  });
+  const pool = await connectPostgres(url, { max: 1 }).catch((error: unknown) => {
+    throw postgresFailure(error, url);
+  });
+  try {
+    await checkPostgresSchema(pool);
+    const results = await new PgOutbox(pool).accept(district, items, new Date().toISOString());
+    const created = results.filter((result) => result.created).length;
+    const database = redactDatabaseUrl(url);
+    if (json) io.stdout(toJson({ database, district, accepted: results.length, created }));
+    else {
+      io.stdout(
+        `${results.length} event(s) handed to ${database} for ${district} (${created} new): pswb worker writes them.`,
+      );
+    }
+    return 0;
+  } catch (error) {
+    throw postgresFailure(error, url);
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
 }
 
 /** --dry-run: what each event would do now, nothing posted or stored. */
@@ -286,6 +354,8 @@ Options:
   --dry-run          Post and store nothing: do every lookup and check against PowerSchool and
                      print the record each event would be posted as, or why it would fail
                      (exit code 1 when any would fail)
+  --database URL     Hand the events to this PostgreSQL outbox instead, for pswb worker to write
+                     (all or none; nothing is sent from here); see pswb worker
 ${COMMON_HELP}
 
 Progress goes to stderr: a bar on a terminal, a line every 5% otherwise (runs of 10+ events).

@@ -87,21 +87,26 @@ describe('the pipeline on PostgreSQL', () => {
     // As the service runs: an event PowerSchool kept refusing after its retries waits in the
     // outbox (here no time at all) and is tried again, rather than failing for good.
     const retryLater = { delaysMs: [0], maxRuns: 100 };
-    const progress = await Promise.all(
-      connectors.map((connector) =>
-        connector.drain(pgRunStore(outbox, district, { clock: clockOf(sim), leaseMs: 30_000 }), {
-          retryLater,
-        }),
-      ),
-    );
+    // Each worker runs as `pswb worker` does: drain, and look again until nothing is left.
+    const work = async (connector: Connector) => {
+      const store = pgRunStore(outbox, district, { clock: clockOf(sim), leaseMs: 30_000 });
+      let successful = 0;
+      for (;;) {
+        successful += (await connector.drain(store, { retryLater })).successful;
+        const now = await states(district);
+        if (!now.pending && !now.sending) return successful;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    const progress = await Promise.all(connectors.map(work));
     const [rule] = sim.platform.faults.list().filter((held) => held.id === faults.id);
     sim.platform.faults.clear();
     // The faults did hit: about a fifth of the attendance posts answered 503 and were retried.
     expect(rule!.hits).toBeGreaterThan(20);
     expect(await states(district)).toEqual({ successful: 300 });
     // Every worker took part, and together they finished each event once.
-    expect(progress.reduce((sum, run) => sum + run.successful, 0)).toBe(300);
-    expect(progress.filter((run) => run.successful > 0).length).toBeGreaterThan(1);
+    expect(progress.reduce((sum, successful) => sum + successful, 0)).toBe(300);
+    expect(progress.filter((successful) => successful > 0).length).toBeGreaterThan(1);
     for (const { studentId, date } of keys) {
       expect(sim.district.attendanceOn(studentId, date)).toHaveLength(1);
     }
@@ -127,7 +132,10 @@ describe('the pipeline on PostgreSQL', () => {
       action: { type: 'latency', ms: 200 },
     });
     const run = connectors[0]!.drain(store, { signal: controller.signal });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Stopped once it holds events (claimed, being written).
+    while (((await states(district)).sending ?? 0) === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     controller.abort();
     const stopped = await run;
     sim.platform.faults.clear();
