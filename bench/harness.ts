@@ -14,6 +14,7 @@ import { runBigSend } from './big-send.ts';
 import { runConnectorThroughput } from './connector-throughput.ts';
 import { runMockComparison } from './mock-comparison.ts';
 import { runPluginBundle } from './plugin-bundle.ts';
+import { runPgWorkers } from './pg-workers.ts';
 import { runResilience } from './resilience.ts';
 import { runSimulatorScale } from './simulator-scale.ts';
 import { runSimulatorThroughput } from './simulator-throughput.ts';
@@ -76,6 +77,11 @@ export const FIGURES: readonly FigureSpec[] = [
     id: 'R',
     title: 'Resilience proof: writebacks under transient faults and permanent errors',
     run: runResilience,
+  },
+  {
+    id: 'W',
+    title: 'Workers on PostgreSQL: events written per second with 1, 2 and 4 workers',
+    run: runPgWorkers,
   },
 ];
 

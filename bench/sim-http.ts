@@ -52,3 +52,11 @@ export async function journalSize(baseUrl: string): Promise<number> {
   const body = (await call('GET', `${baseUrl}/__sim/journal?limit=1`)) as { size: number };
   return body.size;
 }
+
+/** Adds a fault rule (POST /__sim/faults), e.g. latency on the attendance writes. */
+export async function addFault(baseUrl: string, rule: Record<string, unknown>): Promise<void> {
+  await call('POST', `${baseUrl}/__sim/faults`, {
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(rule),
+  });
+}

@@ -120,6 +120,11 @@ export interface RunOptions {
   retryLater?: RetryLater;
   /** Stops the run: nothing more is claimed and unfinished events go back to pending. */
   signal?: AbortSignal;
+  /**
+   * Events claimed at a time (default 200). Workers sharing a queue claim fewer, so each holds
+   * only what it is about to write and the last events spread over all of them (figure W).
+   */
+  batchSize?: number;
 }
 
 /** The outbox's depth (the service's health answer). */

@@ -186,6 +186,7 @@ export {
   type ReconcileReport,
   postedRecords,
   DEFAULT_LEASE_MS,
+  WORKER_CLAIM,
   pgRunStore,
   sqliteRunStore,
   type PgRunStoreOptions,

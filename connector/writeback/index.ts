@@ -7,7 +7,12 @@ export {
   type RunContext,
 } from './context.ts';
 export { sqliteRunStore, type RunStore, type StudentKey } from './run-store.ts';
-export { DEFAULT_LEASE_MS, pgRunStore, type PgRunStoreOptions } from './pg-run-store.ts';
+export {
+  DEFAULT_LEASE_MS,
+  WORKER_CLAIM,
+  pgRunStore,
+  type PgRunStoreOptions,
+} from './pg-run-store.ts';
 export { planEvent, type EventPlan } from './decide.ts';
 export {
   STUDENT_ID_NOT_FOUND,

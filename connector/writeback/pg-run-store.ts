@@ -14,6 +14,13 @@ import type { PgClaim, PgEventRow, PgOutbox } from '../store/pg/index.ts';
 import type { EventRow } from '../store/index.ts';
 import type { RunStore } from './run-store.ts';
 
+/**
+ * Events a worker claims at a time from a shared queue: a few rounds of its requests in flight,
+ * so workers share the last events of a rush instead of one holding 200 (docs/benchmarks.md,
+ * figure W).
+ */
+export const WORKER_CLAIM = 50;
+
 /** How long a claim lasts without a heartbeat (inferred: well past one event's retries). */
 export const DEFAULT_LEASE_MS = 60_000;
 

@@ -8,6 +8,7 @@
 import {
   DEFAULT_LEASE_MS,
   DEFAULT_RETRY_LATER,
+  WORKER_CLAIM,
   ConnectorError,
   pgRunStore,
   requireConnection,
@@ -86,6 +87,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
             const progress = await connector.drain(store, {
               signal: stop.signal,
               retryLater: DEFAULT_RETRY_LATER,
+              batchSize: WORKER_CLAIM,
             });
             if (
               !values.quiet &&

@@ -27,6 +27,13 @@ const EXPECTED_ROWS: Record<string, string[]> = {
     'daily_time write (POST /ws/attendance/daily_time): simulator vs the fastest generic mock server',
   ],
   R: ['100 events, 20% transient faults, 10% permanent errors'],
+  W: [
+    'events written per second, 1 worker(s) on PostgreSQL, 80 events',
+    'events written per second, 2 worker(s) on PostgreSQL, 80 events',
+    'events written per second, 4 worker(s) on PostgreSQL, 80 events',
+    '4 workers vs 1 on PostgreSQL',
+    'p99 from 202 to written with 100 districts',
+  ],
 };
 
 let dir: string;
