@@ -66,7 +66,14 @@ async function run(argv: string[], io: CliIO): Promise<number> {
           const outbox = new PgOutbox(pool);
           const store = pgRunStore(outbox, district, { clock: systemClock, leaseMs });
           let wake: (() => void) | undefined;
-          unlisten = await outbox.listen((notified) => notified === district && wake?.(), {
+          // Set by a NOTIFY that arrives while a drain runs: the drain may have looked already.
+          let notified = false;
+          const onNotify = (payload: string): void => {
+            if (payload !== district) return;
+            notified = true;
+            wake?.();
+          };
+          unlisten = await outbox.listen(onNotify, {
             onError: (error) =>
               log({
                 level: 'warn',
@@ -83,6 +90,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
             }),
           );
           while (!stop.signal.aborted) {
+            notified = false;
             const started = performance.now();
             const progress = await connector.drain(store, {
               signal: stop.signal,
@@ -104,6 +112,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
                 ms: Math.round(performance.now() - started),
               });
             }
+            if (notified) continue;
             await new Promise<void>((resolve) => {
               const timer = setTimeout(done, pollMs);
               function done(): void {

@@ -52,7 +52,7 @@ afterAll(async () => {
 });
 
 /** Starts `pswb worker`; resolves once it printed its ready line. */
-async function startWorker(): Promise<ChildProcess> {
+async function startWorker(pollSeconds = 1): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
     [
@@ -61,7 +61,7 @@ async function startWorker(): Promise<ChildProcess> {
       '--data-dir',
       dataDir,
       '--poll-seconds',
-      '1',
+      String(pollSeconds),
       '--lease-seconds',
       '5',
     ],
@@ -157,4 +157,30 @@ describe('pswb worker on PostgreSQL', () => {
     for (const worker of running) worker.kill('SIGTERM');
     expect(await Promise.all(exits)).toEqual(running.map(() => 0));
   }, 120_000);
+
+  it('a new event wakes a waiting worker at once (NOTIFY), not at its next poll', async () => {
+    const worker = await startWorker(3600);
+    const [event] = studentDayEvents(sim, 1, 'wake', [103]).events;
+    const file = join(dataDir, 'one.json');
+    await writeFile(file, JSON.stringify([event]));
+    const quiet = { stdout: () => {}, stderr: () => {}, isTTY: false, stdin: async () => '' };
+    const handed = Date.now();
+    expect(
+      await main(
+        ['writeback', 'send', '--file', file, '--database', url, '--data-dir', dataDir],
+        quiet,
+      ),
+    ).toBe(0);
+    await until(async () => {
+      const { rows } = await pool.query<{ state: string }>(
+        "SELECT state FROM pswb_events WHERE id = 'wake-0'",
+      );
+      return rows[0]?.state === 'successful';
+    }, 10_000);
+    // Well inside the hour it would otherwise sleep.
+    expect(Date.now() - handed).toBeLessThan(10_000);
+    const exited = new Promise<number | null>((resolve) => worker.on('exit', resolve));
+    worker.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 60_000);
 });
