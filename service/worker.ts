@@ -11,6 +11,7 @@ import {
   DEFAULT_RETRY_LATER,
   type Connector,
   type RetryLater,
+  type RunStore,
   type FinishedEvent,
   type RunProgress,
 } from '../connector/index.ts';
@@ -43,6 +44,11 @@ export interface WorkerOptions {
   retryLater?: RetryLater;
   /** Called when a run fails unexpectedly (the worker goes on after pollMs). */
   onError?: (error: unknown) => void;
+  /**
+   * Another outbox to drain instead of the connector's own: a district's events on PostgreSQL
+   * (`pswb worker`), with how many to claim at a time.
+   */
+  outbox?: { store: RunStore; batchSize?: number };
 }
 
 /**
@@ -58,6 +64,7 @@ export class OutboxWorker {
   readonly #onError: ((error: unknown) => void) | undefined;
   readonly #onOutcome: ((outcome: FinishedEvent) => void) | undefined;
   readonly #retryLater: RetryLater;
+  readonly #outbox: WorkerOptions['outbox'];
   readonly #stop = new AbortController();
   #woken = false;
   #wakeSleeper: (() => void) | undefined;
@@ -78,6 +85,7 @@ export class OutboxWorker {
     this.#onError = options.onError;
     this.#onOutcome = options.onOutcome;
     this.#retryLater = options.retryLater ?? DEFAULT_RETRY_LATER;
+    this.#outbox = options.outbox;
   }
 
   /** Starts the loop; it runs until stop(). */
@@ -117,11 +125,18 @@ export class OutboxWorker {
         continue;
       }
       try {
-        const progress = await connector.resume({
+        const run = {
           signal,
           retryLater: this.#retryLater,
           ...(this.#onOutcome ? { onOutcome: this.#onOutcome } : {}),
-        });
+        };
+        const outbox = this.#outbox;
+        const progress = outbox
+          ? await connector.drain(outbox.store, {
+              ...run,
+              ...(outbox.batchSize !== undefined ? { batchSize: outbox.batchSize } : {}),
+            })
+          : await connector.resume(run);
         this.#status.runs += 1;
         this.#status.lastRunAt = this.#now().toISOString();
         this.#status.lastError = null;

@@ -26,6 +26,7 @@ import { parseIntegerOption, parseOptions } from '../cli/parse-options.ts';
 import { stopOnSignals } from '../cli/stop-signal.ts';
 import { withWorkspace } from './connector-options.ts';
 import { DATABASE_HELP, databaseUrl } from './db.ts';
+import { OutboxWorker } from '../../service/worker.ts';
 
 const OPTIONS = {
   'data-dir': { type: 'string' },
@@ -65,15 +66,32 @@ async function run(argv: string[], io: CliIO): Promise<number> {
           await checkPostgresSchema(pool);
           const outbox = new PgOutbox(pool);
           const store = pgRunStore(outbox, district, { clock: systemClock, leaseMs });
-          let wake: (() => void) | undefined;
-          // Set by a NOTIFY that arrives while a drain runs: the drain may have looked already.
-          let notified = false;
-          const onNotify = (payload: string): void => {
-            if (payload !== district) return;
-            notified = true;
-            wake?.();
-          };
-          unlisten = await outbox.listen(onNotify, {
+          // The service's worker loop: a NOTIFY wakes it (one during a run is followed by
+          // another run), else it looks every pollMs; an unexpected failure is logged and retried.
+          const worker = new OutboxWorker(connector, {
+            pollMs,
+            retryLater: DEFAULT_RETRY_LATER,
+            outbox: { store, batchSize: WORKER_CLAIM },
+            onRun: (progress, elapsedMs) => {
+              if (values.quiet) return;
+              log({
+                level: 'info',
+                msg: 'run',
+                successful: progress.successful,
+                failed: progress.failed,
+                notAttempted: progress.notAttempted,
+                deferred: progress.deferred,
+                released: progress.released,
+                ms: Math.round(elapsedMs),
+              });
+            },
+            onError: (error) =>
+              log({
+                level: 'error',
+                msg: `run failed: ${error instanceof Error ? error.message : String(error)}; trying again in ${pollMs / 1000} s`,
+              }),
+          });
+          unlisten = await outbox.listen((payload) => payload === district && worker.wake(), {
             onError: (error) =>
               log({
                 level: 'warn',
@@ -89,42 +107,13 @@ async function run(argv: string[], io: CliIO): Promise<number> {
               leaseMs,
             }),
           );
-          while (!stop.signal.aborted) {
-            notified = false;
-            const started = performance.now();
-            const progress = await connector.drain(store, {
-              signal: stop.signal,
-              retryLater: DEFAULT_RETRY_LATER,
-              batchSize: WORKER_CLAIM,
-            });
-            if (
-              !values.quiet &&
-              (progress.done > 0 || progress.deferred > 0 || progress.released > 0)
-            ) {
-              log({
-                level: 'info',
-                msg: 'run',
-                successful: progress.successful,
-                failed: progress.failed,
-                notAttempted: progress.notAttempted,
-                deferred: progress.deferred,
-                released: progress.released,
-                ms: Math.round(performance.now() - started),
-              });
-            }
-            if (notified) continue;
-            await new Promise<void>((resolve) => {
-              const timer = setTimeout(done, pollMs);
-              function done(): void {
-                clearTimeout(timer);
-                wake = undefined;
-                stop.signal.removeEventListener('abort', done);
-                resolve();
-              }
-              wake = done;
-              stop.signal.addEventListener('abort', done, { once: true });
-            });
+          worker.start();
+          if (!stop.signal.aborted) {
+            await new Promise((resolve) =>
+              stop.signal.addEventListener('abort', resolve, { once: true }),
+            );
           }
+          await worker.stop();
           log({
             level: 'info',
             msg: `${stop.received()}: stopped; what this worker held is back in the outbox`,
