@@ -22,17 +22,12 @@ import {
   type WritebackEvent,
 } from '../domain/index.ts';
 import { PowerSchoolError } from '../http/index.ts';
-import {
-  attendanceOnDay,
-  postAttendance,
-  removeAttendance,
-  type AttendanceFields,
-} from '../powerschool/index.ts';
+import { attendanceOnDay, postAttendance, removeAttendance } from '../powerschool/index.ts';
 import { canSeeSchool, describeActor, type Actor } from '../setup/index.ts';
 import type { EventRow } from '../store/index.ts';
 import { eventContext, type LogRunContext } from './context.ts';
 import { attCodeOf, slotOf, slotOfRow } from './existing-attendance.ts';
-import { postedRecords, type HeldRecord, type WrittenRecord } from './written.ts';
+import { describeRecord, postedRecords, type HeldRecord, type WrittenRecord } from './written.ts';
 
 /** What a correction may change; a field left out stays as it was. */
 export interface EventCorrection {
@@ -64,14 +59,6 @@ function changeableRow(run: LogRunContext, actor: Actor, id: string): EventRow {
   return row;
 }
 
-function describeRecord(run: LogRunContext, school: number, fields: AttendanceFields): string {
-  const code = attCodeOf(run.settings(), school, Number(fields.attendance_codeid));
-  if (fields.att_mode_code === 'ATT_ModeTime')
-    return `Time record: ${fields.total_minutes} minutes of ${code}`;
-  const period = Number(fields.periodid ?? 0);
-  return `${period > 0 ? `Period ${period}` : 'The day'}: ${code}`;
-}
-
 /** Takes out of PowerSchool what a successful event wrote; the records removed. */
 export async function removeWritten(run: LogRunContext, row: EventRow): Promise<HeldRecord[]> {
   if (row.state !== 'successful' || !row.result || row.student_ps_id === null) return [];
@@ -98,7 +85,12 @@ export async function removeWritten(run: LogRunContext, row: EventRow): Promise<
     if (!match) continue;
     taken.add(match.id);
     // The words the log used when it was written ("Period 4: T"), posted records first.
-    const what = written.lines?.[index]?.what ?? describeRecord(run, row.school_number, fields);
+    const what =
+      written.lines?.[index]?.what ??
+      describeRecord(
+        fields,
+        attCodeOf(run.settings(), row.school_number, Number(fields.attendance_codeid)),
+      );
     if (time) {
       // PSDOCS: a Time entry is voided with 0 minutes (named by its DCID), not deleted.
       const voided = { ...fields, dcid: String(match.dcid), total_minutes: '0' };

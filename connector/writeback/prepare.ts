@@ -42,7 +42,7 @@ import { applyExistingRule, attCodeOf } from './existing-attendance.ts';
 import { describeFailure } from './failure.ts';
 import { missedPeriods } from './meeting-coverage.ts';
 import { planReturn } from './return-to-school.ts';
-import { postedRecords, type RecordLine, type WrittenRecord } from './written.ts';
+import { describeRecord, postedRecords, type RecordLine, type WrittenRecord } from './written.ts';
 
 export type { WrittenRecord } from './written.ts';
 
@@ -245,19 +245,10 @@ class EventFacts {
 
   /** "Period P3: A", "The day: T", "Time record: 35 minutes of T" (with the code unless told). */
   describe(fields: AttendanceFields, withCode = true): string {
-    const code = attCodeOf(
-      this.settings,
-      this.basics.schoolNumber,
-      Number(fields.attendance_codeid),
-    );
-    const what =
-      fields.att_mode_code === 'ATT_ModeTime'
-        ? `Time record: ${fields.total_minutes} minutes`
-        : Number(fields.periodid ?? 0) > 0
-          ? (this.#names.get(Number(fields.periodid)) ?? `Period ${fields.periodid}`)
-          : 'The day';
-    if (!withCode) return what;
-    return fields.att_mode_code === 'ATT_ModeTime' ? `${what} of ${code}` : `${what}: ${code}`;
+    const code = withCode
+      ? attCodeOf(this.settings, this.basics.schoolNumber, Number(fields.attendance_codeid))
+      : undefined;
+    return describeRecord(fields, code, (id) => this.#names.get(id) ?? `Period ${id}`);
   }
 }
 

@@ -43,6 +43,26 @@ export interface WrittenRecord {
   lines?: RecordLine[];
 }
 
+/**
+ * A record in words: "Period 3: A", "The day: T", "Time record: 35 minutes of T" (without the
+ * code when `code` is omitted). `periodName` names a period by its PERIOD.ID.
+ */
+export function describeRecord(
+  fields: AttendanceFields,
+  code?: string,
+  periodName: (periodId: number) => string = (periodId) => `Period ${periodId}`,
+): string {
+  const time = fields.att_mode_code === 'ATT_ModeTime';
+  const period = Number(fields.periodid ?? 0);
+  const what = time
+    ? `Time record: ${fields.total_minutes} minutes`
+    : period > 0
+      ? periodName(period)
+      : 'The day';
+  if (code === undefined) return what;
+  return time ? `${what} of ${code}` : `${what}: ${code}`;
+}
+
 /** The records a writeback posts, in order. */
 export function postedRecords(written: WrittenRecord): AttendanceFields[] {
   return [...(written.fields ? [written.fields] : []), ...(written.also ?? [])];
