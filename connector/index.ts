@@ -185,6 +185,7 @@ export {
   type ReconcileItem,
   type ReconcileReport,
   postedRecords,
+  writtenOf,
   DEFAULT_LEASE_MS,
   WORKER_CLAIM,
   pgRunStore,

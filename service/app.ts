@@ -20,7 +20,7 @@ import {
   type LogFilter,
   type LogStatusFilter,
   type WritebackRecord,
-  type WrittenRecord,
+  writtenOf,
 } from '../connector/index.ts';
 import { docsPage, docsAsset } from './docs-page.ts';
 import type { AuthVariables } from './http/auth.ts';
@@ -593,7 +593,7 @@ function findRecord(connector: Connector, actor: Actor, id: string): WritebackRe
 
 /** A stored record as the API shows it. */
 export function eventView(record: WritebackRecord): z.infer<typeof EventView> {
-  const written = (record.written ?? {}) as WrittenRecord & { returnedBy?: string };
+  const written = writtenOf(record);
   return {
     id: record.id,
     type: record.type,

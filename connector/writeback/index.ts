@@ -21,7 +21,14 @@ export {
   type PreparedWriteback,
   type ReadyRecord,
 } from './prepare.ts';
-export { postedRecords, type HeldRecord, type RecordLine, type WrittenRecord } from './written.ts';
+export {
+  postedRecords,
+  writtenOf,
+  type HeldRecord,
+  type RecordLine,
+  type StoredWritten,
+  type WrittenRecord,
+} from './written.ts';
 export { minutesMissed, pickPeriodAt } from './attendance-record.ts';
 export { describeFailure } from './failure.ts';
 export { postPrepared } from './post.ts';

@@ -12,7 +12,7 @@ import { readLogPage, type WritebackRecord } from '../log/index.ts';
 import { attendanceOnDay, type AttendanceOnDay } from '../powerschool/index.ts';
 import type { Actor } from '../setup/index.ts';
 import type { LogRunContext } from './context.ts';
-import { postedRecords, type WrittenRecord } from './written.ts';
+import { postedRecords, writtenOf } from './written.ts';
 
 /** What a reconciliation checks: district-local dates, inclusive, and optionally buildings. */
 export interface ReconcileFilter {
@@ -64,15 +64,16 @@ interface Written {
  * DCID, on purpose). None for an event without a record (a return that only removed).
  */
 function writtenRecords(record: WritebackRecord): Written[] {
-  const written = record.written as (WrittenRecord & { returnedBy?: string }) | undefined;
-  if (record.studentPsId === null || !written?.mode) return [];
+  const written = writtenOf(record);
+  const mode = written.mode;
+  if (record.studentPsId === null || !mode) return [];
   const voided = (fields: Record<string, string | number>) =>
     fields.dcid !== undefined && Number(fields.total_minutes) === 0;
   return postedRecords(written)
     .filter((fields) => !voided(fields))
     .map((fields) => ({
       record,
-      mode: written.mode,
+      mode,
       fields,
       ...(written.returnedBy !== undefined ? { returned: true } : {}),
     }));

@@ -5,6 +5,7 @@
  * ones it removed (a return to school), each also in words for the Writeback Logs.
  */
 import type { AttendanceMode } from '../domain/index.ts';
+import type { WritebackRecord } from '../log/index.ts';
 import type { AttendanceEndpoint, AttendanceFields } from '../powerschool/index.ts';
 
 /** One record in words: "Period 3 (P3): A", "The day: T", "Time record: 35 minutes of T". */
@@ -63,8 +64,16 @@ export function describeRecord(
   return time ? `${what} of ${code}` : `${what}: ${code}`;
 }
 
+/** What the log keeps of a writeback: its record, and on a check-out the return that updated it. */
+export type StoredWritten = Partial<WrittenRecord> & { returnedBy?: string };
+
+/** A log record's `written` as stored (empty before the event was written). */
+export function writtenOf(record: WritebackRecord): StoredWritten {
+  return (record.written ?? {}) as StoredWritten;
+}
+
 /** The records a writeback posts, in order. */
-export function postedRecords(written: WrittenRecord): AttendanceFields[] {
+export function postedRecords(written: Pick<WrittenRecord, 'fields' | 'also'>): AttendanceFields[] {
   return [...(written.fields ? [written.fields] : []), ...(written.also ?? [])];
 }
 

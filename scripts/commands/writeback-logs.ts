@@ -2,7 +2,7 @@ import {
   LOG_STATUS_FILTERS,
   renderLogTable,
   type LogFilter,
-  type RecordLine,
+  writtenOf,
   type WritebackEvent,
 } from '../../connector/index.ts';
 import { CliError, type CliIO, type Command } from '../cli/command.ts';
@@ -84,8 +84,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
             { details: true },
           ),
         );
-        const written = (record.written ?? {}) as { lines?: RecordLine[] };
-        for (const line of written.lines ?? []) io.stdout(`  ${line.action}: ${line.what}`);
+        for (const line of writtenOf(record).lines ?? [])
+          io.stdout(`  ${line.action}: ${line.what}`);
         if (versions.length > 0) io.stdout(`Earlier versions (${versions.length}):`);
         for (const version of versions) {
           const event = JSON.parse(version.payload) as WritebackEvent;

@@ -16,6 +16,7 @@ import {
   type EventCorrection,
   type EventType,
   type RecordLine,
+  writtenOf,
   type WritebackEvent,
   type WritebackRecord,
 } from '../../../connector/index.ts';
@@ -209,11 +210,7 @@ function page(
 }
 
 function summary(record: WritebackRecord): Markup {
-  const written = (record.written ?? {}) as {
-    lines?: RecordLine[];
-    returnOf?: string;
-    returnedBy?: string;
-  };
+  const written = writtenOf(record);
   return html`<dl class="card">
     <dt>Status</dt>
     <dd>${record.statusLabel}${record.error ? html`: ${record.error.message}` : ''}</dd>

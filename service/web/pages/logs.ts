@@ -24,7 +24,7 @@ import {
   type LogStatusFilter,
   postedRecords,
   type WritebackPreview,
-  type RecordLine,
+  writtenOf,
   type WritebackRecord,
 } from '../../../connector/index.ts';
 import { visibleRecord } from '../../visible-record.ts';
@@ -516,13 +516,6 @@ function logRow(record: WritebackRecord, changer: boolean, open = false): Markup
   </tr>`;
 }
 
-/** What the log keeps of a writeback's records (connector/writeback/written.ts). */
-interface WrittenView {
-  lines?: RecordLine[];
-  returnOf?: string;
-  returnedBy?: string;
-}
-
 /** The event's own page: its history, and correcting or cancelling it. */
 function eventLink(record: WritebackRecord): Markup {
   return html`<p>
@@ -547,7 +540,7 @@ function chevron(record: WritebackRecord, open: boolean): Markup {
 
 /** A successful event's records beneath its status, with the event it is linked to. */
 function recordsOf(record: WritebackRecord, label: Markup, open: boolean): Markup {
-  const written = (record.written ?? {}) as WrittenView;
+  const written = writtenOf(record);
   const lines = written.lines ?? [];
   const link = (id: string) =>
     html`<a href="/admin/logs?event=${encodeURIComponent(id)}">${id}</a>`;
