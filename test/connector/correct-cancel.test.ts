@@ -4,16 +4,10 @@
  * event is written again, the version before is kept, and nothing changes when PowerSchool
  * refuses the removal or the correction is not valid.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DISTRICT_ADMIN, type Connector } from '../../connector/index.ts';
 import type { RunningSimulator } from '../../simulator/server.ts';
-import {
-  DEMO_FACTS,
-  connectDemo,
-  demoEvent,
-  newYorkTime,
-  startDemoSimulator,
-} from './support/simulator.ts';
+import { DEMO_FACTS, demoEachTest, demoEvent, newYorkTime } from './support/simulator.ts';
 
 const { students, dates, meetingBell } = DEMO_FACTS;
 const DAY = dates.inSession;
@@ -23,13 +17,9 @@ const harper = students.studentNumberIsAnotherDcid;
 let sim: RunningSimulator;
 let connector: Connector;
 
-beforeEach(async () => {
-  sim = await startDemoSimulator();
-  connector = await connectDemo(sim);
-});
-afterEach(async () => {
-  connector?.close();
-  await sim?.close();
+demoEachTest((started, connected) => {
+  sim = started;
+  connector = connected;
 });
 
 const rowsOf = (studentId: number) => sim.district.attendanceOn(studentId, DAY);

@@ -3,15 +3,15 @@
  * attendance mode: period coverage in Meeting mode, existing attendance (a teacher's mark kept),
  * and a return to school after an early check-out. The defaults reproduce the guide exactly.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DISTRICT_ADMIN, type Connector, type WrittenRecord } from '../../connector/index.ts';
 import type { RunningSimulator } from '../../simulator/server.ts';
 import {
   DEMO_FACTS,
+  demoEachTest,
   connectDemo,
   demoEvent,
   newYorkTime,
-  startDemoSimulator,
 } from './support/simulator.ts';
 
 const { students, dates, meetingBell } = DEMO_FACTS;
@@ -22,13 +22,9 @@ const MEETING_PERIODS = [P[1], P[2], P[3], P[4], P[5], P[6], P[7]].map((p) => p.
 let sim: RunningSimulator;
 let connector: Connector;
 
-beforeEach(async () => {
-  sim = await startDemoSimulator();
-  connector = await connectDemo(sim);
-});
-afterEach(async () => {
-  connector?.close();
-  await sim?.close();
+demoEachTest((started, connected) => {
+  sim = started;
+  connector = connected;
 });
 
 /** The student's records of the day in the simulator: period (0 for Daily/Time) -> att_code. */

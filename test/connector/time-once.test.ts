@@ -3,16 +3,10 @@
  * one and stopped before recording it (killed, or its lease lapsed), the next run of the event
  * finds it in PowerSchool and does not post it again; a first run reads nothing.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DISTRICT_ADMIN, type Connector } from '../../connector/index.ts';
 import type { RunningSimulator } from '../../simulator/server.ts';
-import {
-  DEMO_FACTS,
-  connectDemo,
-  demoEvent,
-  newYorkTime,
-  startDemoSimulator,
-} from './support/simulator.ts';
+import { DEMO_FACTS, demoEachTest, demoEvent, newYorkTime } from './support/simulator.ts';
 
 const { students, dates } = DEMO_FACTS;
 const DAY = dates.inSession;
@@ -20,13 +14,9 @@ const DAY = dates.inSession;
 let sim: RunningSimulator;
 let connector: Connector;
 
-beforeEach(async () => {
-  sim = await startDemoSimulator();
-  connector = await connectDemo(sim);
-});
-afterEach(async () => {
-  connector?.close();
-  await sim?.close();
+demoEachTest((started, connected) => {
+  sim = started;
+  connector = connected;
 });
 
 const reads = () =>

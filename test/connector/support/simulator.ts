@@ -4,6 +4,7 @@
  * 103 Meeting, each with this year's codes T/TE mapped as Late Check-in and ED/EDE as Early
  * Check-out reasons.
  */
+import { afterEach, beforeEach } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../../simulator/server.ts';
 import { DEMO_FACTS } from '../../../simulator/seeds/demo-facts.ts';
 import {
@@ -63,6 +64,24 @@ export async function connectDemo(
         retry: instantRetry(),
         ...(options.store ? { store: options.store } : {}),
       }),
+  });
+}
+
+/**
+ * A fresh demo simulator and connected connector for each test of a file (beforeEach), both
+ * closed after it; `use` receives them.
+ */
+export function demoEachTest(use: (sim: RunningSimulator, connector: Connector) => void): void {
+  let sim: RunningSimulator | undefined;
+  let connector: Connector | undefined;
+  beforeEach(async () => {
+    sim = await startDemoSimulator();
+    connector = await connectDemo(sim);
+    use(sim, connector);
+  });
+  afterEach(async () => {
+    connector?.close();
+    await sim?.close();
   });
 }
 
