@@ -30,6 +30,7 @@ import type { EventRow } from '../store/index.ts';
 import type { RecordBasics } from './attendance-record.ts';
 import { buildMeetingRecord, pickPeriodAt } from './attendance-record.ts';
 import type { EventContext } from './context.ts';
+import { slotOf, slotOfRow } from './existing-attendance.ts';
 import type { HeldRecord, WrittenRecord } from './written.ts';
 
 /** What planning a return needs from the event's preparation. */
@@ -156,7 +157,7 @@ function returnInDaily(
     };
     return { endpoint: 'daily_time', fields };
   }
-  const row = held.find((item) => item.attModeCode === 'ATT_ModeDaily' && !item.periodId);
+  const row = held.find((item) => slotOfRow(item) === slotOf(record));
   // Already gone (a retried return, or removed by hand): nothing left to remove.
   const removed: HeldRecord[] = row ? [{ psId: row.id, what: facts.describe(record) }] : [];
   return { endpoint: 'daily_time', removed };
@@ -187,7 +188,7 @@ async function returnInMeeting(
       });
       continue;
     }
-    const row = held.find((item) => item.periodId === Number(record.periodid));
+    const row = held.find((item) => slotOfRow(item) === slotOf(record));
     if (row) removed.push({ psId: row.id, periodId: row.periodId!, what: facts.describe(record) });
   }
   return {
