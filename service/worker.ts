@@ -66,6 +66,8 @@ export class OutboxWorker {
   readonly #retryLater: RetryLater;
   readonly #outbox: WorkerOptions['outbox'];
   readonly #stop = new AbortController();
+  /** The run in flight's own stop (interrupt()); a new one per run. */
+  #runStop: AbortController | undefined;
   #woken = false;
   #wakeSleeper: (() => void) | undefined;
   #loop: Promise<void> | undefined;
@@ -103,6 +105,14 @@ export class OutboxWorker {
     this.#wakeSleeper?.();
   }
 
+  /**
+   * Stops the run in flight only: what it had not finished goes back to the outbox, and the
+   * loop waits for its next wake or poll (a district paused while its events were being written).
+   */
+  interrupt(): void {
+    this.#runStop?.abort(new ConnectorError('interrupted', 'The district was paused.'));
+  }
+
   /** Stops taking events, puts back what the run in flight had not finished, and resolves. */
   async stop(): Promise<void> {
     this.#stop.abort(new ConnectorError('interrupted', 'The service is stopping.'));
@@ -124,9 +134,10 @@ export class OutboxWorker {
         await this.#sleep(this.#pollMs);
         continue;
       }
+      this.#runStop = new AbortController();
       try {
         const run = {
-          signal,
+          signal: AbortSignal.any([signal, this.#runStop.signal]),
           retryLater: this.#retryLater,
           ...(this.#onOutcome ? { onOutcome: this.#onOutcome } : {}),
         };

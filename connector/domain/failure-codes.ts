@@ -46,6 +46,9 @@ export const SETUP_ERROR_CODES = [
   'store_needs_migration',
   'invalid_database_url',
   'database_unreachable',
+  'invalid_district',
+  'district_exists',
+  'district_not_found',
   'data_dir_unusable',
   'disk_full',
 ] as const;
@@ -215,6 +218,19 @@ export const CONNECTOR_FAILURES: Record<ConnectorErrorCode, FailureText> = {
     meaning:
       'PostgreSQL could not be reached at the database URL, or refused the connection (server down, wrong host or port, wrong user or password, no such database).',
     fix: 'Check that the server is running and that the URL (--database or PSWB_DATABASE_URL) names its host, port, database, user and password, then try again.',
+  },
+  invalid_district: {
+    meaning:
+      'A district id or setting given to pswb is not valid (the message says which and what is valid); nothing was changed.',
+    fix: 'Use an id of 1 to 63 lower-case letters, digits and dashes (e.g. lincoln-usd), and a concurrency from 1 to 64.',
+  },
+  district_exists: {
+    meaning: 'The database already holds a district with this id; nothing was changed.',
+    fix: 'Choose another id, or change that district with pswb districts set.',
+  },
+  district_not_found: {
+    meaning: 'The database holds no district with this id.',
+    fix: 'pswb districts list shows the districts of the database; pswb districts add adds one.',
   },
   data_dir_unusable: {
     meaning: 'The data directory cannot be created, read or written.',

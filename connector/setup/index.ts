@@ -4,6 +4,7 @@ export {
   SETTINGS_FILE,
   SettingsStore,
   emptySettings,
+  parseSettingsDocument,
   redactSettings,
   redactUrlPassword,
   type AlertSettings,
@@ -16,6 +17,7 @@ export {
 } from './settings.ts';
 export { SecretJsonFile } from './secret-json-file.ts';
 export { SECRET_FIELDS, SealedSettingsFile, type SecretField } from './sealed-settings-file.ts';
+export { openDistrictSettings, sealDistrictSettings } from './district-settings.ts';
 export {
   SECRET_KEY_FILE,
   SecretKeyring,

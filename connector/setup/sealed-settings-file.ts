@@ -56,14 +56,7 @@ export class SealedSettingsFile<T> implements Adapter<T> {
   async read(): Promise<T | null> {
     const data = await this.#file.read();
     if (data === null) return null;
-    for (const field of SECRET_FIELDS) {
-      const value = fieldValue(data, field);
-      // Absent, or plain text from before sealing existed (kept; the next save seals it).
-      if (!isSealed(value)) continue;
-      const place = `${field} in ${this.path}`;
-      const key = await this.#keyring.keyFor(sealedKeyId(value) ?? '', place);
-      setFieldValue(data, field, openSecret(value, key, field, place));
-    }
+    await openSecretFields(data, this.#keyring, `in ${this.path}`);
     return data;
   }
 
@@ -72,14 +65,44 @@ export class SealedSettingsFile<T> implements Adapter<T> {
    * file created, only when there is a secret to seal). The file is replaced atomically.
    */
   async write(data: T): Promise<void> {
-    const stored = structuredClone(data);
-    let key = this.#sealWith;
-    for (const field of SECRET_FIELDS) {
-      const value = fieldValue(stored, field);
-      if (typeof value !== 'string') continue;
-      key ??= await this.#keyring.current({ create: true });
-      setFieldValue(stored, field, sealSecret(value, key!, field));
-    }
-    await this.#file.write(stored);
+    await this.#file.write(await sealSecretFields(data, this.#keyring, this.#sealWith));
   }
+}
+
+/**
+ * Opens every sealed secret of a settings document, in place. A value stored in plain text
+ * (from before sealing existed) is left as it is. `where` ends each message's place ("in FILE").
+ */
+export async function openSecretFields(
+  document: unknown,
+  keyring: SecretKeyring,
+  where: string,
+): Promise<void> {
+  for (const field of SECRET_FIELDS) {
+    const value = fieldValue(document, field);
+    if (!isSealed(value)) continue;
+    const place = `${field} ${where}`;
+    const key = await keyring.keyFor(sealedKeyId(value) ?? '', place);
+    setFieldValue(document, field, openSecret(value, key, field, place));
+  }
+}
+
+/**
+ * A copy of a settings document with every secret sealed: with `sealWith`, else the keyring's
+ * current key (looked up, and the default key file created, only when there is a secret).
+ */
+export async function sealSecretFields<T>(
+  document: T,
+  keyring: SecretKeyring,
+  sealWith?: SecretKey,
+): Promise<T> {
+  const stored = structuredClone(document);
+  let key = sealWith;
+  for (const field of SECRET_FIELDS) {
+    const value = fieldValue(stored, field);
+    if (typeof value !== 'string') continue;
+    key ??= await keyring.current({ create: true });
+    setFieldValue(stored, field, sealSecret(value, key!, field));
+  }
+  return stored;
 }

@@ -132,25 +132,7 @@ export class SettingsStore {
   static async openFile(path: string): Promise<SettingsStore> {
     const db = new Low<ConnectorSettings>(new SealedSettingsFile(path), emptySettings());
     await db.read();
-    const parsed = SettingsSchema.safeParse(db.data);
-    if (!parsed.success) {
-      const version = (db.data as { version?: unknown } | null)?.version;
-      if (typeof version === 'number' && version > SETTINGS_VERSION) {
-        throw new ConnectorError(
-          'settings_unreadable',
-          `${path} was written by a newer pswb (settings version ${version}; this pswb reads ${SETTINGS_VERSION}); it was left as it is.`,
-          { fix: 'Run the pswb version that wrote it, or a newer one.' },
-        );
-      }
-      // The path and the problem only: a value may be the client secret.
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.length ? issue.path.join('.') : 'the document';
-      throw new ConnectorError(
-        'settings_unreadable',
-        `${path} is not a pswb settings file: ${where}: ${issue?.message ?? 'invalid'}; it was left as it is.`,
-      );
-    }
-    db.data = parsed.data;
+    db.data = parseSettingsDocument(db.data, path);
     return new SettingsStore(db, path);
   }
 
@@ -198,6 +180,30 @@ export class SettingsStore {
     }
     return this.get();
   }
+}
+
+/**
+ * A stored settings document checked against the schema; settings_unreadable (naming `place`
+ * and the problem, never a value: one may be the client secret) when it is not one, or was
+ * written by a newer pswb.
+ */
+export function parseSettingsDocument(data: unknown, place: string): ConnectorSettings {
+  const parsed = SettingsSchema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const version = (data as { version?: unknown } | null)?.version;
+  if (typeof version === 'number' && version > SETTINGS_VERSION) {
+    throw new ConnectorError(
+      'settings_unreadable',
+      `${place} was written by a newer pswb (settings version ${version}; this pswb reads ${SETTINGS_VERSION}); it was left as it is.`,
+      { fix: 'Run the pswb version that wrote it, or a newer one.' },
+    );
+  }
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.length ? issue.path.join('.') : 'the document';
+  throw new ConnectorError(
+    'settings_unreadable',
+    `${place} is not a pswb settings file: ${where}: ${issue?.message ?? 'invalid'}; it was left as it is.`,
+  );
 }
 
 function deepFreeze<T>(value: T): T {

@@ -56,7 +56,14 @@ export interface AttemptRow {
 export interface EventOutcome {
   state: 'successful' | 'failed' | 'not_attempted';
   studentPsId?: number;
-  error?: { code: string; message: string; status?: number; body?: string };
+  error?: {
+    code: string;
+    message: string;
+    status?: number;
+    body?: string;
+    /** PowerSchool's Retry-After in ms (not stored: it pauses a district on PostgreSQL). */
+    retryAfterMs?: number;
+  };
   /** What was written (JSON-able), for successful events. */
   result?: unknown;
 }

@@ -12,6 +12,7 @@ export function describeFailure(error: unknown): NonNullable<EventOutcome['error
       message: formatPowerSchoolError(error),
       ...(error.status !== undefined ? { status: error.status } : {}),
       ...(error.bodyText !== undefined ? { body: error.bodyText } : {}),
+      ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
     };
   }
   if (error instanceof ConnectorError) return { code: error.code, message: error.message };

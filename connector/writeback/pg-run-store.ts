@@ -10,9 +10,10 @@
 import type { Clock } from '../domain/index.ts';
 import type { HttpAttempt } from '../http/index.ts';
 import type { LocalStamp } from '../store/index.ts';
-import type { PgClaim, PgEventRow, PgOutbox } from '../store/pg/index.ts';
+import type { PgClaim, PgDistricts, PgEventRow, PgOutbox } from '../store/pg/index.ts';
 import type { EventRow } from '../store/index.ts';
 import type { RunStore } from './run-store.ts';
+import { UNAVAILABLE_CODES } from './runner.ts';
 
 /**
  * Events a worker claims at a time from a shared queue: a few rounds of its requests in flight,
@@ -28,13 +29,23 @@ export interface PgRunStoreOptions {
   /** The claim's lease; the heartbeat renews it every third of it. */
   leaseMs?: number;
   clock: Clock;
+  /**
+   * The database's districts: an event deferred for an unavailable PowerSchool counts towards
+   * the district's pause, and a success ends its failure streak (store/pg/districts.ts).
+   */
+  districts?: PgDistricts;
+  /** Called when a deferral paused the district, with the pause's end (ISO instant). */
+  onPause?: (until: string) => void;
 }
+
+/** The most often a run ends its district's failure streak (one UPDATE at most this often). */
+const SUCCESS_NOTE_MS = 1_000;
 
 /** The RunStore of one district's events in a PostgreSQL outbox. */
 export function pgRunStore(
   outbox: PgOutbox,
   district: string,
-  { leaseMs = DEFAULT_LEASE_MS, clock }: PgRunStoreOptions,
+  { leaseMs = DEFAULT_LEASE_MS, clock, districts, onPause }: PgRunStoreOptions,
 ): RunStore {
   const now = () => clock.now().toISOString();
   const claimOf = (row: EventRow): PgClaim => ({
@@ -48,6 +59,7 @@ export function pgRunStore(
   const attempts = new Map<string, HttpAttempt[]>();
   const owners = new Set<string>();
   let heartbeat: NodeJS.Timeout | undefined;
+  let successNotedAt = Number.NEGATIVE_INFINITY;
 
   /** Writes what waits for the event's finish: its stamp and its attempts. */
   async function flush(row: EventRow): Promise<void> {
@@ -74,10 +86,31 @@ export function pgRunStore(
     async complete(row, outcome, at) {
       await flush(row);
       await outbox.complete(claimOf(row), outcome, at);
+      if (districts && outcome.state === 'successful') {
+        const ms = clock.now().getTime();
+        if (ms - successNotedAt >= SUCCESS_NOTE_MS) {
+          successNotedAt = ms;
+          await districts.noteSuccess(district);
+        }
+      }
     },
     async defer(row, retryAt, error, at) {
       await flush(row);
       await outbox.defer(claimOf(row), retryAt, error, at);
+      if (districts && UNAVAILABLE_CODES.has(error.code)) {
+        const until = await districts.noteUnavailable(
+          district,
+          {
+            code: error.code,
+            message: error.message,
+            ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+          },
+          at,
+        );
+        // A success before this failure must not end the streak this one continues.
+        successNotedAt = Number.NEGATIVE_INFINITY;
+        if (until) onPause?.(until);
+      }
     },
     async release(row) {
       await flush(row);

@@ -49,8 +49,11 @@ export const DEFAULT_RETRY_LATER: RetryLater = {
 /** How long a check-in waits, back in the outbox, for its early check-out (return to school). */
 const CHECKOUT_WAIT_MS = 5_000;
 
-/** The failures worth trying again later: PowerSchool or the way to it was unavailable. */
-const UNAVAILABLE_CODES: ReadonlySet<string> = new Set([
+/**
+ * The failures worth trying again later: PowerSchool or the way to it was unavailable (on
+ * PostgreSQL they also count towards the district's pause, pg-run-store.ts).
+ */
+export const UNAVAILABLE_CODES: ReadonlySet<string> = new Set([
   'server_error',
   'rate_limited',
   'timeout',

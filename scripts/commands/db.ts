@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import {
   PG_SCHEMA_VERSION,
+  checkPostgresSchema,
   connectPostgres,
   migratePostgres,
   postgresFailure,
@@ -33,10 +34,21 @@ export function databaseUrl(flag: string | undefined): string {
   return url.trim();
 }
 
-/** Connects, runs the work, closes the pool; failures name the URL without its password. */
-async function withDatabase<T>(url: string, work: (pool: pg.Pool) => Promise<T>): Promise<T> {
-  const pool = await connectPostgres(url, { max: 2 });
+/**
+ * Connects, runs the work, closes the pool; failures name the URL without its password. With
+ * `checked`, the database must be at this pswb's schema first (else store_needs_migration or
+ * store_newer, nothing read or written).
+ */
+export async function withDatabase<T>(
+  url: string,
+  work: (pool: pg.Pool) => Promise<T>,
+  { checked = false }: { checked?: boolean } = {},
+): Promise<T> {
+  const pool = await connectPostgres(url, { max: 2 }).catch((error: unknown) => {
+    throw postgresFailure(error, url);
+  });
   try {
+    if (checked) await checkPostgresSchema(pool);
     return await work(pool);
   } catch (error) {
     throw postgresFailure(error, url);

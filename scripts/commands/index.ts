@@ -79,13 +79,28 @@ export const VERBS: readonly Verb[] = [
     load: async () => (await import('./db.ts')).dbStatusCommand,
   },
   {
+    name: 'districts',
+    summary: 'List the districts of a PostgreSQL database, their outbox and whether paused',
+    load: async () => (await import('./districts.ts')).districtsListCommand,
+  },
+  {
+    name: 'districts add',
+    summary: "Add a district to a PostgreSQL database, with a data directory's settings",
+    load: async () => (await import('./districts.ts')).districtsAddCommand,
+  },
+  {
+    name: 'districts set',
+    summary: "Change a district's name, settings or concurrency, or end its pause",
+    load: async () => (await import('./districts.ts')).districtsSetCommand,
+  },
+  {
     name: 'connect',
     summary: 'Save the PowerSchool URL, Client ID and Secret after checking the connection',
     load: async () => (await import('./connect.ts')).connectCommand,
   },
   {
     name: 'worker',
-    summary: "Write a district's events from the PostgreSQL outbox (run as many as you like)",
+    summary: "Write the districts' events from the PostgreSQL outbox (run as many as you like)",
     load: async () => (await import('./worker.ts')).workerCommand,
   },
   {

@@ -6,12 +6,11 @@ import {
   parseEvents,
   postedRecords,
   renderLogTable,
-  requireConnection,
+  parseSettingsDocument,
   toDistrictLocalTime,
   toWritebackRecord as toRecord,
   type Connector,
   type EventInputs,
-  type Workspace,
   type EventState,
   type RunProgress,
   type WritebackPreview,
@@ -24,13 +23,19 @@ import { progressReporter } from '../cli/progress.ts';
 import { EXIT_CODES } from '../cli/report-error.ts';
 import { stopOnSignals } from '../cli/stop-signal.ts';
 import {
+  PgDistricts,
   PgOutbox,
-  checkPostgresSchema,
-  connectPostgres,
-  postgresFailure,
+  checkDistrictId,
   redactDatabaseUrl,
 } from '../../connector/store/pg/index.ts';
-import { COMMON_HELP, COMMON_OPTIONS, toJson, withWorkspace } from './connector-options.ts';
+import {
+  COMMON_HELP,
+  COMMON_OPTIONS,
+  toCliError,
+  toJson,
+  withWorkspace,
+} from './connector-options.ts';
+import { databaseUrl, withDatabase } from './db.ts';
 
 /** The flags of an event's fields (also what `pswb writeback correct` changes). */
 export const EVENT_FIELD_OPTIONS = {
@@ -54,6 +59,7 @@ const OPTIONS = {
   details: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   database: { type: 'string' },
+  district: { type: 'string' },
 } as const;
 
 /** The flags that describe one event on the command line. */
@@ -111,15 +117,26 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if (Array.isArray(inputs) && inputs.length === 0 && !values.resume) {
     throw new UsageError('nothing to send: give the event flags, --file, or --resume.');
   }
-  if (values.database !== undefined) {
+  if (values.database !== undefined || values.district !== undefined) {
     if (values.resume || values['dry-run'] || values.details) {
       throw new UsageError(
         '--database only hands events to the PostgreSQL outbox (pswb worker writes them): no --resume, --dry-run or --details with it.',
       );
     }
-    return withWorkspace(values['data-dir'], (workspace) =>
-      acceptIntoPostgres(io, workspace, values.database!, inputs, values.json === true),
-    );
+    if (values.district === undefined) {
+      throw new UsageError(
+        'give the district the events belong to: --district ID (pswb districts lists them).',
+      );
+    }
+    return acceptIntoPostgres(
+      io,
+      databaseUrl(values.database),
+      checkDistrictId(values.district),
+      inputs,
+      values.json === true,
+    ).catch((error: unknown) => {
+      throw toCliError(error);
+    });
   }
   if (values['dry-run']) {
     if (values.resume)
@@ -167,48 +184,48 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 /**
- * --database: the events into the district's PostgreSQL outbox, all or none, stamped in the
+ * --database: the events into a district's PostgreSQL outbox, all or none, stamped in the
  * district's zone; `pswb worker` writes them (and NOTIFY wakes it at once).
  */
 async function acceptIntoPostgres(
   io: CliIO,
-  workspace: Workspace,
   url: string,
+  district: string,
   inputs: EventInputs,
   json: boolean,
 ): Promise<number> {
-  const settings = workspace.settings.get();
-  const district = requireConnection(settings).url;
-  const source = settings.connection?.studentIdSource ?? 'dcid';
-  const events = parseEvents(typeof inputs === 'function' ? Array.from(inputs()) : inputs, source);
-  const zone = settings.districtTimezone ?? 'UTC';
-  const items = events.map((event) => {
-    const local = toDistrictLocalTime(new Date(event.occurredAt), zone);
-    return {
-      event,
-      stamp: { date: local.date, time: formatClockTime(local.secondsSinceMidnight) },
-    };
-  });
-  const pool = await connectPostgres(url, { max: 1 }).catch((error: unknown) => {
-    throw postgresFailure(error, url);
-  });
-  try {
-    await checkPostgresSchema(pool);
-    const results = await new PgOutbox(pool).accept(district, items, new Date().toISOString());
-    const created = results.filter((result) => result.created).length;
-    const database = redactDatabaseUrl(url);
-    if (json) io.stdout(toJson({ database, district, accepted: results.length, created }));
-    else {
-      io.stdout(
-        `${results.length} event(s) handed to ${database} for ${district} (${created} new): pswb worker writes them.`,
-      );
-    }
-    return 0;
-  } catch (error) {
-    throw postgresFailure(error, url);
-  } finally {
-    await pool.end().catch(() => undefined);
-  }
+  const all = typeof inputs === 'function' ? Array.from(inputs()) : inputs;
+  return withDatabase(
+    url,
+    async (pool) => {
+      const row = await new PgDistricts(pool).get(district);
+      if (!row) {
+        throw new ConnectorError('district_not_found', `There is no district "${district}".`);
+      }
+      // The zone and the student ID source only: no secret is opened.
+      const settings = parseSettingsDocument(row.settings, `the settings of district ${row.id}`);
+      const events = parseEvents(all, settings.connection?.studentIdSource ?? 'dcid');
+      const zone = settings.districtTimezone ?? 'UTC';
+      const items = events.map((event) => {
+        const local = toDistrictLocalTime(new Date(event.occurredAt), zone);
+        return {
+          event,
+          stamp: { date: local.date, time: formatClockTime(local.secondsSinceMidnight) },
+        };
+      });
+      const results = await new PgOutbox(pool).accept(district, items, new Date().toISOString());
+      const created = results.filter((result) => result.created).length;
+      const database = redactDatabaseUrl(url);
+      if (json) io.stdout(toJson({ database, district, accepted: results.length, created }));
+      else {
+        io.stdout(
+          `${results.length} event(s) handed to ${database} for district ${district} (${created} new): pswb worker writes them.`,
+        );
+      }
+      return 0;
+    },
+    { checked: true },
+  );
 }
 
 /** --dry-run: what each event would do now, nothing posted or stored. */
@@ -355,7 +372,9 @@ Options:
                      print the record each event would be posted as, or why it would fail
                      (exit code 1 when any would fail)
   --database URL     Hand the events to this PostgreSQL outbox instead, for pswb worker to write
-                     (all or none; nothing is sent from here); see pswb worker
+                     (all or none; nothing is sent from here; default $PSWB_DATABASE_URL with
+                     --district); see pswb worker
+  --district ID      The district of the database the events belong to (pswb districts)
 ${COMMON_HELP}
 
 Progress goes to stderr: a bar on a terminal, a line every 5% otherwise (runs of 10+ events).

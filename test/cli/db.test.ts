@@ -1,11 +1,15 @@
 /**
- * pswb db migrate|status through the CLI, against a PostgreSQL server started for this file:
- * the migration and its JSON, the URL from PSWB_DATABASE_URL, and every refusal (no URL, a bad
- * URL, a server that is not there, a wrong password, a newer database) with its code and exit
- * code, never printing the password.
+ * pswb db migrate|status and pswb districts through the CLI, against a PostgreSQL server started
+ * for this file: the migration and its JSON, the URL from PSWB_DATABASE_URL, and every refusal
+ * (no URL, a bad URL, a server that is not there, a wrong password, a newer database, a bad or
+ * taken district id) with its code and exit code, never printing the password.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SettingsStore } from '../../connector/index.ts';
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from '../../connector/store/pg/index.ts';
 import { main } from '../../scripts/pswb.ts';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.ts';
@@ -166,5 +170,150 @@ describe('pswb db migrate', () => {
     expect(err).not.toContain(password);
     const status = await pswb(['db', 'status', '--database', url]);
     expect(status.out).toContain(`newer than this pswb (${PG_SCHEMA_VERSION})`);
+  });
+});
+
+describe('pswb districts', () => {
+  /** A data directory with a saved connection (written directly: nothing is checked here). */
+  async function connectedDataDir(): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'pswb-district-'));
+    const settings = await SettingsStore.openDataDir(dir);
+    await settings.update((draft) => {
+      draft.connection = {
+        url: 'https://lincoln.powerschool.example',
+        clientId: 'client-id',
+        clientSecret: 'secret-that-stays-sealed',
+        visibleStudentId: 'student_number',
+        studentIdSource: 'dcid',
+      };
+    });
+    return dir;
+  }
+
+  it('adds, lists and changes districts; refuses a bad id, a taken id and a missing source', async () => {
+    const { url, password } = await freshDatabase();
+    await pswb(['db', 'migrate', '--database', url]);
+    const dir = await connectedDataDir();
+    try {
+      const empty = await pswb(['districts', '--database', url]);
+      expect(empty.out).toContain('holds no district yet: add one with pswb districts add');
+
+      const added = await pswb([
+        'districts',
+        'add',
+        'lincoln-usd',
+        '--from-data-dir',
+        dir,
+        '--data-dir',
+        dir,
+      ]).catch(() => undefined);
+      expect(added?.code).toBe(2);
+      expect(added?.err).toContain('give the database');
+
+      const ok = await pswb([
+        'districts',
+        'add',
+        'lincoln-usd',
+        '--name',
+        'Lincoln USD',
+        '--from-data-dir',
+        dir,
+        '--data-dir',
+        dir,
+        '--database',
+        url,
+      ]);
+      expect(ok.code).toBe(0);
+      expect(ok.out).toContain('Added district lincoln-usd (Lincoln USD)');
+      expect(ok.out).toContain(`sealed with the key file ${join(dir, 'secret.key')}`);
+      expect(ok.out + ok.err).not.toContain(password);
+
+      const again = await pswb([
+        'districts',
+        'add',
+        'lincoln-usd',
+        '--from-data-dir',
+        dir,
+        '--data-dir',
+        dir,
+        '--database',
+        url,
+      ]);
+      expect(again.code).toBe(3);
+      expect(again.err).toContain('[district_exists]');
+      const bad = await pswb([
+        'districts',
+        'add',
+        'Lincoln USD',
+        '--from-data-dir',
+        dir,
+        '--database',
+        url,
+      ]);
+      expect(bad.code).toBe(3);
+      expect(bad.err).toContain('is not a district id: use 1 to 63 lower-case letters');
+      const noSource = await pswb(['districts', 'add', 'other', '--database', url]);
+      expect(noSource.code).toBe(2);
+      expect(noSource.err).toContain('--from-data-dir DIR is required');
+
+      const set = await pswb([
+        'districts',
+        'set',
+        'lincoln-usd',
+        '--concurrency',
+        '8',
+        '--database',
+        url,
+      ]);
+      expect(set.out).toContain('District lincoln-usd: concurrency 8.');
+      const listed = await pswb(['districts', '--database', url, '--json']);
+      const parsed = JSON.parse(listed.out) as { districts: Record<string, unknown>[] };
+      expect(parsed.districts).toEqual([
+        expect.objectContaining({
+          id: 'lincoln-usd',
+          name: 'Lincoln USD',
+          concurrency: 8,
+          pending: 0,
+          pausedUntil: null,
+        }),
+      ]);
+      const table = await pswb(['districts', '--database', url]);
+      expect(table.out).toMatch(/lincoln-usd\s+Lincoln USD\s+8\s+0\s+0\s+flowing/);
+
+      const missing = await pswb(['districts', 'set', 'nope', '--resume', '--database', url]);
+      expect(missing.code).toBe(3);
+      expect(missing.err).toContain('[district_not_found]');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writeback send --database needs --district, and refuses one the database does not hold', async () => {
+    const { url } = await freshDatabase();
+    await pswb(['db', 'migrate', '--database', url]);
+    const args = [
+      'writeback',
+      'send',
+      '--type',
+      'late_checkin',
+      '--dcid',
+      '5001',
+      '--name',
+      'Ava',
+      '--school',
+      '101',
+      '--at',
+      '2026-10-14T08:40:00-04:00',
+      '--reason',
+      'T',
+      '--database',
+      url,
+    ];
+    const without = await pswb(args);
+    expect(without.code).toBe(2);
+    expect(without.err).toContain('--district ID');
+    const unknown = await pswb([...args, '--district', 'nope']);
+    expect(unknown.code).toBe(3);
+    expect(unknown.err).toContain('There is no district "nope". [district_not_found]');
   });
 });

@@ -1,8 +1,11 @@
 /**
- * `pswb worker` processes on PostgreSQL, end to end: events handed over with
- * `pswb writeback send --database`, three workers started, two killed with SIGKILL mid-run and
- * one started again; every event ends Successful, each record is in PowerSchool once, and a
- * worker stopped with SIGTERM exits cleanly.
+ * The proof run of `pswb worker` on PostgreSQL, end to end and small (npm run bench runs the
+ * larger one): ten districts, each with its own simulator and added with `pswb districts add`,
+ * their events handed over with `pswb writeback send --database --district`; a fifth of the
+ * attendance writes answer 503; three workers started, two killed with SIGKILL mid-run and one
+ * started again. Every event ends Successful, or Failed where it was planned to (a reason no
+ * district maps), none is lost, and each record is in its district's PowerSchool once. A worker
+ * stopped with SIGTERM exits cleanly, and a new event wakes a waiting worker at once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -19,36 +22,54 @@ import { startDemoSimulator } from '../connector/support/simulator.ts';
 import { studentDayEvents } from '../service/support.ts';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.ts';
 
+const DISTRICTS = Array.from({ length: 10 }, (_, i) => `district-${i + 1}`);
+/** Events per district, the last two with a reason no district maps (Failed, as planned). */
+const PER_DISTRICT = 40;
+const PLANNED_FAILURES = 2;
+
 let server: TestPostgres;
 let url: string;
 let pool: pg.Pool;
-let sim: RunningSimulator;
-let dataDir: string;
+/** Whose secret.key seals the districts' secrets (the operator's and the workers' --data-dir). */
+let keyDir: string;
+const sims = new Map<string, RunningSimulator>();
+const dataDirs: string[] = [];
 const workers: ChildProcess[] = [];
+const quiet = { stdout: () => {}, stderr: () => {}, isTTY: false, stdin: async () => '' };
 
 beforeAll(async () => {
   server = await startTestPostgres();
   url = await server.createDatabase('workers');
   pool = openPostgresPool(url, { max: 2 });
   await migratePostgres(pool);
-  // 25.2: each event is its own post, so a kill lands between events, not in one batch.
-  sim = await startDemoSimulator({ psVersion: '25.2.0.0' });
-  dataDir = await mkdtemp(join(tmpdir(), 'pswb-workers-'));
-  const workspace = await openWorkspace({ dataDir });
-  await connectDemoDistrict(sim, {
-    settings: workspace.settings,
-    reasons: DEMO_REASONS,
-    open: () => workspace.connector(),
-  });
-  workspace.close();
-}, 60_000);
+  keyDir = await mkdtemp(join(tmpdir(), 'pswb-operator-'));
+  for (const id of DISTRICTS) {
+    // 25.2: each event is its own post, so a kill lands between events, not in one batch.
+    const sim = await startDemoSimulator({ psVersion: '25.2.0.0' });
+    sims.set(id, sim);
+    const dataDir = await mkdtemp(join(tmpdir(), `pswb-${id}-`));
+    dataDirs.push(dataDir);
+    const workspace = await openWorkspace({ dataDir });
+    await connectDemoDistrict(sim, {
+      settings: workspace.settings,
+      reasons: DEMO_REASONS,
+      open: () => workspace.connector(),
+    });
+    workspace.close();
+    const added = await main(
+      ['districts', 'add', id, '--from-data-dir', dataDir, '--data-dir', keyDir, '--database', url],
+      quiet,
+    );
+    expect(added).toBe(0);
+  }
+}, 120_000);
 
 afterAll(async () => {
   for (const worker of workers) if (worker.exitCode === null) worker.kill('SIGKILL');
   await pool?.end();
-  await sim?.close();
+  for (const sim of sims.values()) await sim.close();
   await server?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  for (const dir of [keyDir, ...dataDirs]) if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 /** Starts `pswb worker`; resolves once it printed its ready line. */
@@ -59,11 +80,13 @@ async function startWorker(pollSeconds = 1): Promise<ChildProcess> {
       'bin/pswb.mjs',
       'worker',
       '--data-dir',
-      dataDir,
+      keyDir,
       '--poll-seconds',
       String(pollSeconds),
       '--lease-seconds',
       '5',
+      '--concurrency',
+      '2',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PSWB_DATABASE_URL: url } },
   );
@@ -98,47 +121,64 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
 }
 
 describe('pswb worker on PostgreSQL', () => {
-  it('three workers, two killed mid-run and one restarted: every event written, each once', async () => {
-    const daily = studentDayEvents(sim, 200, 'w101', [101]);
-    const time = studentDayEvents(sim, 200, 'w102', [102]);
-    const file = join(dataDir, 'events.json');
-    await writeFile(file, JSON.stringify([...daily.events, ...time.events]));
-    const out: string[] = [];
-    const io = {
-      stdout: (text: string) => void out.push(text),
-      stderr: (text: string) => void out.push(text),
-      isTTY: false,
-      stdin: async () => '',
-    };
-    const sent = await main(
-      ['writeback', 'send', '--file', file, '--database', url, '--data-dir', dataDir],
-      io,
-    );
-    expect(out.join('\n')).toContain('400 event(s) handed to');
-    expect(sent).toBe(0);
-    expect(await counts()).toEqual({ pending: 400 });
+  it('ten districts, three workers, a fifth of the writes failing, two killed mid-run and one restarted: every event ends as planned, each record once', async () => {
+    const total = DISTRICTS.length * PER_DISTRICT;
+    const planned = new Map<string, ReturnType<typeof studentDayEvents>>();
+    for (const id of DISTRICTS) {
+      const sim = sims.get(id)!;
+      const day = studentDayEvents(sim, PER_DISTRICT, id, [101]);
+      for (const event of day.events.slice(-PLANNED_FAILURES)) event.reason = 'NOT-MAPPED';
+      planned.set(id, day);
+      const file = join(keyDir, `${id}.json`);
+      await writeFile(file, JSON.stringify(day.events));
+      const out: string[] = [];
+      const io = { ...quiet, stdout: (text: string) => void out.push(text) };
+      expect(
+        await main(['writeback', 'send', '--file', file, '--database', url, '--district', id], io),
+      ).toBe(0);
+      expect(out.join('\n')).toContain(`${PER_DISTRICT} event(s) handed to`);
+      // A fifth of the writes fail (503), and every write is slower, so the kills land mid-run.
+      sim.platform.faults.add({
+        method: 'POST',
+        path: '/ws/attendance/*',
+        probability: 0.2,
+        action: { type: 'status', status: 503 },
+      });
+      sim.platform.faults.add({
+        method: 'POST',
+        path: '/ws/attendance/*',
+        action: { type: 'latency', ms: 30 },
+      });
+    }
+    expect(await counts()).toEqual({ pending: total });
 
-    // Slow PowerSchool down so the kills land while events are being written.
-    sim.platform.faults.add({
-      method: 'POST',
-      path: '/ws/attendance/*',
-      action: { type: 'latency', ms: 15 },
-    });
     const [first, second] = [await startWorker(), await startWorker(), await startWorker()];
-    await until(async () => ((await counts()).successful ?? 0) >= 60, 30_000);
     // Killed while holding claims: those events wait for their leases to lapse, then go on.
-    const held = await pool.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM pswb_events WHERE state = 'sending'",
-    );
-    expect(held.rows[0]!.n).toBeGreaterThan(0);
+    await until(async () => {
+      const now = await counts();
+      return (now.successful ?? 0) >= total / 5 && (now.sending ?? 0) > 0;
+    }, 60_000);
     first!.kill('SIGKILL');
     second!.kill('SIGKILL');
     await startWorker();
-    await until(async () => (await counts()).successful === 400, 60_000);
-    sim.platform.faults.clear();
+    const failures = DISTRICTS.length * PLANNED_FAILURES;
+    await until(async () => {
+      const now = await counts();
+      return (now.successful ?? 0) + (now.failed ?? 0) === total;
+    }, 150_000);
+    for (const sim of sims.values()) sim.platform.faults.clear();
 
-    for (const { studentId, date } of [...daily.keys, ...time.keys]) {
-      expect(sim.district.attendanceOn(studentId, date)).toHaveLength(1);
+    expect(await counts()).toEqual({ successful: total - failures, failed: failures });
+    const failed = await pool.query<{ error_code: string; n: number }>(
+      "SELECT error_code, count(*)::int AS n FROM pswb_events WHERE state = 'failed' GROUP BY error_code",
+    );
+    expect(failed.rows).toEqual([{ error_code: 'reason_not_mapped', n: failures }]);
+    for (const [id, { keys }] of planned) {
+      const sim = sims.get(id)!;
+      keys.forEach(({ studentId, date }, index) => {
+        const written = index < keys.length - PLANNED_FAILURES ? 1 : 0;
+        expect(sim.district.attendanceOn(studentId, date)).toHaveLength(written);
+      });
     }
     const { rows } = await pool.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM pswb_events WHERE runs > 1',
@@ -156,18 +196,17 @@ describe('pswb worker on PostgreSQL', () => {
     );
     for (const worker of running) worker.kill('SIGTERM');
     expect(await Promise.all(exits)).toEqual(running.map(() => 0));
-  }, 120_000);
+  }, 240_000);
 
   it('a new event wakes a waiting worker at once (NOTIFY), not at its next poll', async () => {
     const worker = await startWorker(3600);
-    const [event] = studentDayEvents(sim, 1, 'wake', [103]).events;
-    const file = join(dataDir, 'one.json');
+    const [event] = studentDayEvents(sims.get('district-1')!, 1, 'wake', [102]).events;
+    const file = join(keyDir, 'one.json');
     await writeFile(file, JSON.stringify([event]));
-    const quiet = { stdout: () => {}, stderr: () => {}, isTTY: false, stdin: async () => '' };
     const handed = Date.now();
     expect(
       await main(
-        ['writeback', 'send', '--file', file, '--database', url, '--data-dir', dataDir],
+        ['writeback', 'send', '--file', file, '--database', url, '--district', 'district-1'],
         quiet,
       ),
     ).toBe(0);

@@ -8,6 +8,7 @@ export {
   type PostgresPoolOptions,
 } from './connect.ts';
 export {
+  DISTRICTS_CHANNEL,
   OUTBOX_CHANNEL,
   PG_MIGRATIONS,
   PG_SCHEMA_VERSION,
@@ -24,3 +25,13 @@ export {
 export { toPgEventRow, type PgEventRow } from './rows.ts';
 export { type PgAcceptItem } from './accept.ts';
 export { PgOutbox, type PgClaim, type PgQueueDepth } from './outbox.ts';
+export {
+  DEFAULT_DISTRICT_CONCURRENCY,
+  DISTRICT_ID_PATTERN,
+  PgDistricts,
+  checkDistrictId,
+  pauseFor,
+  type DistrictRow,
+  type DistrictState,
+  type Unavailable,
+} from './districts.ts';

@@ -16,6 +16,9 @@ export interface PgMigration {
 /** The channel an accept (or a release or a requeue) notifies, with the district as payload. */
 export const OUTBOX_CHANNEL = 'pswb_outbox';
 
+/** The channel a district added or changed notifies (workers load it again), with its id. */
+export const DISTRICTS_CHANNEL = 'pswb_districts';
+
 /**
  * 1: pswb_events, the outbox and the writeback log in one row per event (decision 010), as in
  * SQLite's events table, with what several processes and districts need: the district (an id
@@ -103,10 +106,34 @@ CREATE INDEX pswb_events_day_student
   ON pswb_events (district, local_date, student_ps_id, student_dcid);
 `;
 
+/**
+ * 3: pswb_districts, the districts one service holds (decision 084): each one's Settings
+ * document (the PowerSchool connection, schools, modes, reasons) as jsonb, its secrets sealed
+ * by the setup layer before they reach the database (decision 081), so a dump alone reveals
+ * none; how many of its events a worker writes at once; and its pause (a 429 or repeated 5xx
+ * from its PowerSchool holds its events back for a while, shared by every worker).
+ */
+const CREATE_DISTRICTS = `
+CREATE TABLE pswb_districts (
+  id text PRIMARY KEY,
+  name text NOT NULL,
+  settings jsonb NOT NULL,
+  concurrency integer NOT NULL DEFAULT 4,
+  paused_until timestamptz,
+  pause_reason text,
+  failure_streak integer NOT NULL DEFAULT 0,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  CONSTRAINT pswb_districts_id CHECK (id ~ '^[a-z0-9][a-z0-9-]{0,62}$'),
+  CONSTRAINT pswb_districts_concurrency CHECK (concurrency BETWEEN 1 AND 64)
+);
+`;
+
 /** Every migration, in order; the last one's version is the schema this code reads and writes. */
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   { version: 1, name: 'the outbox and writeback log (pswb_events)', sql: CREATE_EVENTS },
   { version: 2, name: 'the attempts journal (pswb_attempts)', sql: CREATE_ATTEMPTS },
+  { version: 3, name: 'the districts (pswb_districts)', sql: CREATE_DISTRICTS },
 ];
 
 /** The schema version this code reads and writes. */

@@ -11,7 +11,7 @@ import pg from 'pg';
 import type { HttpAttempt } from '../../http/index.ts';
 import { journaledBody, type EventOutcome, type LocalStamp } from '../rows.ts';
 import { ACCEPT_CHUNK, insertChunk, type PgAcceptItem } from './accept.ts';
-import { OUTBOX_CHANNEL } from './migrations.ts';
+import { DISTRICTS_CHANNEL, OUTBOX_CHANNEL } from './migrations.ts';
 import {
   EVENT_COLUMNS,
   EVENT_COLUMNS_OF_E,
@@ -40,7 +40,10 @@ export interface PgQueueDepth {
   oldestPendingAt: string | null;
 }
 
-/** The due events: waiting and past any retry_at, or being sent under a lapsed lease. */
+/**
+ * The due events: waiting and past any retry_at, or being sent under a lapsed lease, of a
+ * district that is not paused (districts.ts).
+ */
 function claimSql(byDistrict: boolean): string {
   return `WITH next AS (
   SELECT seq FROM pswb_events
@@ -48,6 +51,8 @@ function claimSql(byDistrict: boolean): string {
     AND ((state = 'pending' AND (retry_at IS NULL OR retry_at <= $2))
       OR (state = 'sending' AND lease_until < $2))
     ${byDistrict ? 'AND district = $5' : ''}
+    AND NOT EXISTS (SELECT 1 FROM pswb_districts d
+      WHERE d.id = pswb_events.district AND d.paused_until > $2)
   ORDER BY seq
   LIMIT $3
   FOR UPDATE SKIP LOCKED
@@ -356,21 +361,27 @@ export class PgOutbox {
 
   /**
    * Calls `onNotify(district)` whenever events of a district become claimable (accepted,
-   * released, requeued), on a connection of its own (a LISTEN holds its connection); resolves
-   * to the function that stops listening and closes it. `onError` hears a lost connection.
+   * released, requeued), and `onDistrictChange(id)` (when given) whenever a district is added or
+   * changed, on a connection of its own (a LISTEN holds its connection); resolves to the
+   * function that stops listening and closes it. `onError` hears a lost connection.
    */
   async listen(
     onNotify: (district: string) => void,
-    { onError }: { onError?: (error: Error) => void } = {},
+    {
+      onError,
+      onDistrictChange,
+    }: { onError?: (error: Error) => void; onDistrictChange?: (id: string) => void } = {},
   ): Promise<() => Promise<void>> {
     const client = new pg.Client(this.#pool.options as pg.ClientConfig);
     client.on('error', (error) => onError?.(error));
     client.on('notification', (message) => {
       if (message.channel === OUTBOX_CHANNEL) onNotify(message.payload ?? '');
+      else if (message.channel === DISTRICTS_CHANNEL) onDistrictChange?.(message.payload ?? '');
     });
     await client.connect();
     try {
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      if (onDistrictChange) await client.query(`LISTEN ${DISTRICTS_CHANNEL}`);
     } catch (error) {
       await client.end().catch(() => undefined);
       throw error;

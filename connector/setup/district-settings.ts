@@ -1,0 +1,30 @@
+/**
+ * A district's Settings document as the database holds it (decision 084): sealed on the way in
+ * with the same key and fields as a data directory's settings file (decision 081), so a dump of
+ * pswb_districts alone reveals no secret, and checked against the settings schema on the way out.
+ */
+import { sealSecretFields, openSecretFields } from './sealed-settings-file.ts';
+import type { SecretKeyring } from './secret-key.ts';
+import { parseSettingsDocument, SettingsStore, type ConnectorSettings } from './settings.ts';
+
+/** The document to store for a district: its secrets sealed with the keyring's current key. */
+export function sealDistrictSettings(
+  settings: ConnectorSettings,
+  keyring: SecretKeyring,
+): Promise<unknown> {
+  return sealSecretFields(settings, keyring);
+}
+
+/**
+ * A stored district's settings, secrets opened and checked, in a store of their own (in memory:
+ * a worker reads them; changes go back to the database through sealDistrictSettings).
+ */
+export async function openDistrictSettings(
+  district: { id: string; settings: unknown },
+  keyring: SecretKeyring,
+): Promise<SettingsStore> {
+  const place = `the settings of district ${district.id}`;
+  const document = structuredClone(district.settings);
+  await openSecretFields(document, keyring, `of district ${district.id}`);
+  return SettingsStore.inMemory(parseSettingsDocument(document, place));
+}
