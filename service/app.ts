@@ -18,6 +18,7 @@ import {
   type ConnectorSettings,
   type EventType,
   type LogFilter,
+  type LogPage,
   type LogStatusFilter,
   type WritebackRecord,
   writtenOf,
@@ -55,9 +56,40 @@ export type ServiceEnv = { Variables: AuthVariables };
 /** The service's health, as /healthz reports it. */
 export type HealthReport = z.infer<typeof Health>;
 
+/**
+ * The events the API accepts and reads, whichever store holds them: the connector's SQLite log
+ * (connectorEvents, the embedded service) or a PostgreSQL database of many districts
+ * (service/pg-events.ts). `district` is the API key's district.
+ */
+export interface EventsPort {
+  /** Validates and commits the events, all or none (invalid_event, event_conflict). */
+  accept(district: string, items: readonly unknown[]): Promise<{ id: string; created: boolean }[]>;
+  /** The event, or undefined when there is none or the actor may not see its building. */
+  record(district: string, actor: Actor, id: string): Promise<WritebackRecord | undefined>;
+  /** A page of the Writeback Logs as the actor may see them. */
+  logs(district: string, actor: Actor, filter: LogFilter): Promise<LogPage>;
+}
+
+/** The embedded service's events: the connector of the saved connection (one district). */
+export function connectorEvents(connector: () => Connector): EventsPort {
+  return {
+    async accept(_district, items) {
+      return connector().enqueue(items).events;
+    },
+    async record(_district, actor, id) {
+      return visibleRecord(connector(), actor, id);
+    },
+    async logs(_district, actor, filter) {
+      return connector().logs(actor, filter);
+    },
+  };
+}
+
 export interface ServiceAppOptions {
   /** The connector of the saved connection; throws not_connected (503) while none is saved. */
   connector: () => Connector;
+  /** Where events are accepted and read (default: connectorEvents of `connector`). */
+  events?: EventsPort;
   /** The connector's settings now (schools, reasons, the connection). */
   settings: () => ConnectorSettings;
   /** Checks the API key and sets c.var.actor; answers 401 itself. */
@@ -66,7 +98,7 @@ export interface ServiceAppOptions {
   rateLimit?: MiddlewareHandler<ServiceEnv>;
   /** Called after events were committed, to wake the worker. */
   onAccepted: () => void;
-  health: () => HealthReport;
+  health: () => HealthReport | Promise<HealthReport>;
   /** Runs first on every request (the request log). */
   requestLog?: MiddlewareHandler;
   /** Refuses a request body larger than this with 413 (default 2 MiB: 500 events fit in ~300 KB). */
@@ -281,6 +313,7 @@ const healthz = createRoute({
 /** Builds the app. */
 export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<ServiceEnv> {
   const connector = options.connector;
+  const events = options.events ?? connectorEvents(connector);
   const maxBodyBytes = options.maxBodyBytes ?? 2 * 1024 * 1024;
   const app = new OpenAPIHono<ServiceEnv>({
     // A request that does not match its schema (a bad query or path value): 422 naming each.
@@ -307,12 +340,12 @@ export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<Servic
   app.onError((error, c) => problemFromError(c, error));
   if (options.requestLog) app.use('*', options.requestLog);
 
-  app.openapi(healthz, (c) => {
-    const report = options.health();
+  app.openapi(healthz, async (c) => {
+    const report = await options.health();
     return c.json(report, report.status === 'ok' ? 200 : 503);
   });
-  app.get('/readyz', (c) => {
-    const report = options.health();
+  app.get('/readyz', async (c) => {
+    const report = await options.health();
     return report.db
       ? c.json({ ready: true })
       : problem(c, 503, { title: 'Not ready', detail: 'The log database cannot be read.' });
@@ -361,31 +394,34 @@ export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<Servic
       const previews = await connector().preview(items);
       return c.json({ dryRun: true as const, events: previews }, 200);
     }
-    const { events } = connector().enqueue(items);
-    const created = events.filter((event) => event.created).length;
+    const district = c.var.apiKey.district;
+    const accepted = await events.accept(district, items);
+    const created = accepted.filter((event) => event.created).length;
     if (created > 0) options.onAccepted();
+    const views = [];
+    for (const { id, created: isNew } of accepted) {
+      views.push({
+        id,
+        // A new event waits in the outbox; one accepted before shows where it is now.
+        status: isNew ? 'pending' : (await findRecord(events, district, c.var.actor, id)).status,
+        created: isNew,
+        links: { self: eventPath(id) },
+      });
+    }
     return c.json(
-      {
-        accepted: created,
-        events: events.map(({ id, created: isNew }) => ({
-          id,
-          // A new event waits in the outbox; one accepted before shows where it is now.
-          status: isNew ? 'pending' : findRecord(connector(), c.var.actor, id).status,
-          created: isNew,
-          links: { self: eventPath(id) },
-        })),
-      },
+      { accepted: created, events: views },
       created > 0 ? 202 : 200,
-      created > 0 && events.length === 1 ? { location: eventPath(events[0]!.id) } : {},
+      created > 0 && accepted.length === 1 ? { location: eventPath(accepted[0]!.id) } : {},
     );
   });
 
-  app.openapi(getEvent, (c) => {
-    const record = findRecord(connector(), c.var.actor, c.req.valid('param').id);
+  app.openapi(getEvent, async (c) => {
+    const id = c.req.valid('param').id;
+    const record = await findRecord(events, c.var.apiKey.district, c.var.actor, id);
     return c.json(eventView(record), 200);
   });
 
-  app.openapi(listEvents, (c) => {
+  app.openapi(listEvents, async (c) => {
     const query = c.req.valid('query');
     const limit = query.limit === undefined ? 50 : Number(query.limit);
     if (limit < 1 || limit > 500) {
@@ -402,7 +438,7 @@ export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<Servic
       page,
       pageSize: limit,
     };
-    const result = connector().logs(c.var.actor, filter);
+    const result = await events.logs(c.var.apiKey.district, c.var.actor, filter);
     return c.json(
       {
         events: result.records.map(eventView),
@@ -584,9 +620,17 @@ function refuseForeignBuildings(actor: Actor, items: readonly unknown[]): void {
   });
 }
 
-/** The event, or event_not_found (also for a building the caller may not see: ids do not leak). */
-function findRecord(connector: Connector, actor: Actor, id: string): WritebackRecord {
-  const record = visibleRecord(connector, actor, id);
+/**
+ * The event, or event_not_found (also for a building the caller may not see, or another
+ * district's event: ids do not leak).
+ */
+async function findRecord(
+  events: EventsPort,
+  district: string,
+  actor: Actor,
+  id: string,
+): Promise<WritebackRecord> {
+  const record = await events.record(district, actor, id);
   if (record) return record;
   throw new ConnectorError('event_not_found', `No event with id "${id}" in the log.`);
 }

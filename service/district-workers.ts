@@ -63,6 +63,8 @@ interface DistrictLoop {
 export interface DistrictLoopStatus {
   id: string;
   running: boolean;
+  lastRunAt: string | null;
+  lastSuccessAt: string | null;
 }
 
 export class DistrictWorkers {
@@ -103,7 +105,15 @@ export class DistrictWorkers {
   /** The districts this process serves now. */
   status(): DistrictLoopStatus[] {
     return [...this.#loops.entries()]
-      .map(([id, loop]) => ({ id, running: loop.worker !== undefined }))
+      .map(([id, loop]) => {
+        const worker = loop.worker?.status();
+        return {
+          id,
+          running: worker?.alive ?? false,
+          lastRunAt: worker?.lastRunAt ?? null,
+          lastSuccessAt: worker?.lastSuccessAt ?? null,
+        };
+      })
       .sort((a, b) => a.id.localeCompare(b.id));
   }
 

@@ -49,6 +49,7 @@ export const SETUP_ERROR_CODES = [
   'invalid_district',
   'district_exists',
   'district_not_found',
+  'not_on_postgres',
   'data_dir_unusable',
   'disk_full',
 ] as const;
@@ -231,6 +232,11 @@ export const CONNECTOR_FAILURES: Record<ConnectorErrorCode, FailureText> = {
   district_not_found: {
     meaning: 'The database holds no district with this id.',
     fix: 'pswb districts list shows the districts of the database; pswb districts add adds one.',
+  },
+  not_on_postgres: {
+    meaning:
+      'The service runs on PostgreSQL (pswb serve --database), and this route or page is not served there yet: on PostgreSQL the API accepts events, shows one and lists the Writeback Logs.',
+    fix: 'Use the embedded service (pswb serve --data-dir) for corrections, re-sends, reconciliation and the PowerSchool Setup page until they move to PostgreSQL (docs/deploy.md).',
   },
   data_dir_unusable: {
     meaning: 'The data directory cannot be created, read or written.',

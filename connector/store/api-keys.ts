@@ -42,6 +42,57 @@ function hashOf(secret: string): Buffer {
   return createHash('sha256').update(secret).digest();
 }
 
+/** A new key's parts, checked: the plaintext (shown once), its id, name, hash and schools. */
+export function newApiKey(options: { name: string; schools?: readonly number[] | null }): {
+  key: string;
+  id: string;
+  name: string;
+  hash: string;
+  schools: number[] | null;
+} {
+  const name = options.name.trim();
+  if (!name || name.length > 100) {
+    throw new ConnectorError(
+      'invalid_settings',
+      'An API key needs a name of 1 to 100 characters saying who uses it, e.g. "Front desk, Lincoln Elementary".',
+    );
+  }
+  const schools = options.schools ?? null;
+  if (schools && (schools.length === 0 || schools.some((n) => !Number.isSafeInteger(n) || n < 1))) {
+    throw new ConnectorError(
+      'invalid_settings',
+      'A building key needs one or more school numbers (whole numbers from 1), e.g. 101,102.',
+    );
+  }
+  const id = randomBytes(6).toString('hex');
+  const secret = randomBytes(32).toString('base64url');
+  return {
+    key: `pswb_${id}_${secret}`,
+    id,
+    name,
+    hash: hashOf(secret).toString('hex'),
+    schools: schools ? [...new Set(schools)].sort((a, b) => a - b) : null,
+  };
+}
+
+/** A plaintext key's id and the hash of its secret; undefined when it is not a pswb key. */
+export function parseApiKey(plaintext: string): { id: string; hash: Buffer } | undefined {
+  const match = KEY_FORMAT.exec(plaintext);
+  return match ? { id: match[1]!, hash: hashOf(match[2]!) } : undefined;
+}
+
+/** Whether a stored hash (hex) is the given one, compared in constant time. */
+export function hashMatches(storedHex: string, given: Buffer): boolean {
+  const stored = Buffer.from(storedHex, 'hex');
+  return stored.length === given.length && timingSafeEqual(stored, given);
+}
+
+/** Whether a key's last use is old enough to be written again (at most once a minute). */
+export function touchDue(record: ApiKeyRecord, now: Date): boolean {
+  const last = record.lastUsedAt ? Date.parse(record.lastUsedAt) : 0;
+  return now.getTime() - last >= TOUCH_EVERY_MS;
+}
+
 function toRecord(row: KeyRow): ApiKeyRecord {
   return {
     id: row.id,
@@ -76,35 +127,16 @@ export class ApiKeyStore {
     schools?: readonly number[] | null;
     now?: Date;
   }): { key: string; record: ApiKeyRecord } {
-    const name = options.name.trim();
-    if (!name || name.length > 100) {
-      throw new ConnectorError(
-        'invalid_settings',
-        'An API key needs a name of 1 to 100 characters saying who uses it, e.g. "Front desk, Lincoln Elementary".',
-      );
-    }
-    const schools = options.schools ?? null;
-    if (
-      schools &&
-      (schools.length === 0 || schools.some((n) => !Number.isSafeInteger(n) || n < 1))
-    ) {
-      throw new ConnectorError(
-        'invalid_settings',
-        'A building key needs one or more school numbers (whole numbers from 1), e.g. 101,102.',
-      );
-    }
-    const id = randomBytes(6).toString('hex');
-    const secret = randomBytes(32).toString('base64url');
-    const row = {
-      id,
-      name,
-      hash: hashOf(secret).toString('hex'),
+    const made = newApiKey(options);
+    this.#statements.insert.run({
+      id: made.id,
+      name: made.name,
+      hash: made.hash,
       district: options.district,
-      schools: schools ? JSON.stringify([...new Set(schools)].sort((a, b) => a - b)) : null,
+      schools: made.schools ? JSON.stringify(made.schools) : null,
       created_at: (options.now ?? new Date()).toISOString(),
-    };
-    this.#statements.insert.run(row);
-    return { key: `pswb_${id}_${secret}`, record: this.get(id)! };
+    });
+    return { key: made.key, record: this.get(made.id)! };
   }
 
   /** The key with this id. */
@@ -131,21 +163,16 @@ export class ApiKeyStore {
 
   /** The key a plaintext names, if it is well formed, known, matches and is not revoked. */
   verify(plaintext: string): ApiKeyRecord | undefined {
-    const match = KEY_FORMAT.exec(plaintext);
-    if (!match) return undefined;
-    const row = this.#statements.byId.get(match[1]!);
+    const given = parseApiKey(plaintext);
+    if (!given) return undefined;
+    const row = this.#statements.byId.get(given.id);
     if (!row || row.revoked_at !== null) return undefined;
-    const stored = Buffer.from(row.hash, 'hex');
-    const given = hashOf(match[2]!);
-    return stored.length === given.length && timingSafeEqual(stored, given)
-      ? toRecord(row)
-      : undefined;
+    return hashMatches(row.hash, given.hash) ? toRecord(row) : undefined;
   }
 
   /** Notes that a key was used (at most once a minute per key). */
   touch(record: ApiKeyRecord, now = new Date()): void {
-    const last = record.lastUsedAt ? Date.parse(record.lastUsedAt) : 0;
-    if (now.getTime() - last < TOUCH_EVERY_MS) return;
+    if (!touchDue(record, now)) return;
     this.#statements.touch.run(now.toISOString(), record.id);
   }
 }

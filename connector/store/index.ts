@@ -1,6 +1,13 @@
 /** store/: the outbox and writeback log on SQLite: schema, rows, log queries, API keys, users, sessions, audit log (the seam for PostgreSQL). */
 export { LOG_DB_FILE, WritebackStore } from './outbox.ts';
-export { ApiKeyStore, type ApiKeyRecord } from './api-keys.ts';
+export {
+  ApiKeyStore,
+  hashMatches,
+  newApiKey,
+  parseApiKey,
+  touchDue,
+  type ApiKeyRecord,
+} from './api-keys.ts';
 export {
   MAX_PASSWORD_LENGTH,
   MIN_PASSWORD_LENGTH,

@@ -7,15 +7,42 @@ import { createApiKey } from '../../service/keys.ts';
 import { UsageError, type CliIO, type Command } from '../cli/command.ts';
 import { parseOptions } from '../cli/parse-options.ts';
 import { renderTextTable } from '../cli/text-table.ts';
-import { auditCliChange, numberListOption, toJson, withWorkspace } from './connector-options.ts';
+import { PgApiKeys, checkDistrictId } from '../../connector/store/pg/index.ts';
+import {
+  auditCliChange,
+  numberListOption,
+  toCliError,
+  toJson,
+  withWorkspace,
+} from './connector-options.ts';
+import { databaseUrl, withDatabase } from './db.ts';
 
-const DATA_DIR_HELP = `  --data-dir DIR     Where settings, the log and the keys live (default: $PSWB_DATA_DIR, else ./data)`;
+const DATA_DIR_HELP = `  --data-dir DIR     Where settings, the log and the keys live (default: $PSWB_DATA_DIR, else ./data)
+  --district ID      A district of a PostgreSQL database instead (pswb districts), with
+                     --database URL or $PSWB_DATABASE_URL`;
+
+/** The flags that put the keys of a PostgreSQL database's district in place of a data directory's. */
+const PG_OPTIONS = { district: { type: 'string' }, database: { type: 'string' } } as const;
+
+/** With --district: the work on that district's keys in the database. */
+async function withDistrictKeys(
+  values: { district?: string; database?: string },
+  work: (keys: PgApiKeys, district: string) => Promise<number>,
+): Promise<number> {
+  const district = checkDistrictId(values.district!);
+  return withDatabase(databaseUrl(values.database), (pool) => work(new PgApiKeys(pool), district), {
+    checked: true,
+  }).catch((error: unknown) => {
+    throw toCliError(error);
+  });
+}
 
 const CREATE_OPTIONS = {
   name: { type: 'string' },
   school: { type: 'string' },
   'data-dir': { type: 'string' },
   json: { type: 'boolean' },
+  ...PG_OPTIONS,
 } as const;
 
 async function runCreate(argv: string[], io: CliIO): Promise<number> {
@@ -26,14 +53,7 @@ async function runCreate(argv: string[], io: CliIO): Promise<number> {
     );
   }
   const schools = values.school === undefined ? null : numberListOption('school', values.school);
-  return withWorkspace(values['data-dir'], async (workspace) => {
-    const { key, record } = createApiKey(workspace, { name: values.name!, schools });
-    auditCliChange(workspace.store(), {
-      action: 'key.create',
-      target: record.id,
-      after: record,
-      at: record.createdAt,
-    });
+  const shown = (key: string, record: ApiKeyRecord): number => {
     if (values.json) {
       io.stdout(toJson({ key, ...record }));
     } else {
@@ -43,6 +63,22 @@ async function runCreate(argv: string[], io: CliIO): Promise<number> {
       );
     }
     return 0;
+  };
+  if (values.district !== undefined) {
+    return withDistrictKeys(values, async (keys, district) => {
+      const { key, record } = await keys.create({ district, name: values.name!, schools });
+      return shown(key, record);
+    });
+  }
+  return withWorkspace(values['data-dir'], async (workspace) => {
+    const { key, record } = createApiKey(workspace, { name: values.name!, schools });
+    auditCliChange(workspace.store(), {
+      action: 'key.create',
+      target: record.id,
+      after: record,
+      at: record.createdAt,
+    });
+    return shown(key, record);
   });
 }
 
@@ -50,41 +86,64 @@ function scopeOf(record: ApiKeyRecord): string {
   return record.schools ? `school(s) ${record.schools.join(', ')}` : 'the whole district';
 }
 
-const LIST_OPTIONS = { 'data-dir': { type: 'string' }, json: { type: 'boolean' } } as const;
+const LIST_OPTIONS = {
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean' },
+  ...PG_OPTIONS,
+} as const;
 
 async function runList(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseOptions(argv, LIST_OPTIONS);
-  return withWorkspace(values['data-dir'], async (workspace) => {
-    const keys = workspace.connector().keys.list();
-    if (values.json) {
-      io.stdout(toJson({ keys }));
-      return 0;
-    }
-    if (keys.length === 0) {
-      io.stdout('No API keys yet. Make one with pswb keys create --name "<who uses it>".');
-      return 0;
-    }
-    const rows = keys.map((key) => [
-      key.id,
-      key.name.slice(0, 32),
-      key.schools ? `schools ${key.schools.join(', ')}` : 'district',
-      key.createdAt.slice(0, 16).replace('T', ' '),
-      key.lastUsedAt ? key.lastUsedAt.slice(0, 16).replace('T', ' ') : '-',
-      key.revokedAt ? `revoked ${key.revokedAt.slice(0, 10)}` : 'active',
-    ]);
-    io.stdout(
-      renderTextTable(['Id', 'Name', 'Scope', 'Created (UTC)', 'Last used', 'Status'], rows),
+  if (values.district !== undefined) {
+    return withDistrictKeys(values, async (keys, district) =>
+      printKeys(io, await keys.list(district), values.json === true),
     );
-    return 0;
-  });
+  }
+  return withWorkspace(values['data-dir'], async (workspace) =>
+    printKeys(io, workspace.connector().keys.list(), values.json === true),
+  );
 }
 
-const REVOKE_OPTIONS = { 'data-dir': { type: 'string' } } as const;
+function printKeys(io: CliIO, keys: ApiKeyRecord[], json: boolean): number {
+  if (json) {
+    io.stdout(toJson({ keys }));
+    return 0;
+  }
+  if (keys.length === 0) {
+    io.stdout('No API keys yet. Make one with pswb keys create --name "<who uses it>".');
+    return 0;
+  }
+  const rows = keys.map((key) => [
+    key.id,
+    key.name.slice(0, 32),
+    key.schools ? `schools ${key.schools.join(', ')}` : 'district',
+    key.createdAt.slice(0, 16).replace('T', ' '),
+    key.lastUsedAt ? key.lastUsedAt.slice(0, 16).replace('T', ' ') : '-',
+    key.revokedAt ? `revoked ${key.revokedAt.slice(0, 10)}` : 'active',
+  ]);
+  io.stdout(renderTextTable(['Id', 'Name', 'Scope', 'Created (UTC)', 'Last used', 'Status'], rows));
+  return 0;
+}
+
+const REVOKE_OPTIONS = { 'data-dir': { type: 'string' }, ...PG_OPTIONS } as const;
 
 async function runRevoke(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseOptions(argv, REVOKE_OPTIONS, { maxPositionals: 1 });
   const id = positionals[0];
   if (!id) throw new UsageError('give the id of the key to revoke (pswb keys list shows them).');
+  const said = (revoked: boolean): number => {
+    io.stdout(
+      revoked
+        ? `Revoked API key ${id}: its next request is refused, also by a running pswb serve.`
+        : `API key ${id} was already revoked.`,
+    );
+    return 0;
+  };
+  if (values.district !== undefined) {
+    return withDistrictKeys(values, async (keys, district) =>
+      said(await keys.revoke(district, id)),
+    );
+  }
   return withWorkspace(values['data-dir'], async (workspace) => {
     const keys = workspace.connector().keys;
     const before = keys.get(id);
@@ -99,12 +158,7 @@ async function runRevoke(argv: string[], io: CliIO): Promise<number> {
         at: after.revokedAt!,
       });
     }
-    io.stdout(
-      revoked
-        ? `Revoked API key ${id}: its next request is refused, also by a running pswb serve.`
-        : `API key ${id} was already revoked.`,
-    );
-    return 0;
+    return said(revoked);
   });
 }
 

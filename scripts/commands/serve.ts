@@ -3,8 +3,12 @@
  * outbox workers, health.
  * Wiring only: the service lives in service/.
  */
-import { startService, type RunningService } from '../../service/service.ts';
-import { jsonLines } from '../../service/log.ts';
+import { SecretKeyring, resolveDataDir } from '../../connector/index.ts';
+import { redactDatabaseUrl } from '../../connector/store/pg/index.ts';
+import { startPgService } from '../../service/pg-service.ts';
+import { startService } from '../../service/service.ts';
+import { jsonLines, type LogLine } from '../../service/log.ts';
+import { toCliError } from './connector-options.ts';
 import { CliError, UsageError, type CliIO, type Command } from '../cli/command.ts';
 import { parseIntegerOption, parseOptions } from '../cli/parse-options.ts';
 import { stopOnSignals } from '../cli/stop-signal.ts';
@@ -17,6 +21,7 @@ const OPTIONS = {
   'rate-limit': { type: 'string' },
   'reconcile-hours': { type: 'string' },
   'public-url': { type: 'string' },
+  database: { type: 'string' },
   quiet: { type: 'boolean' },
 } as const;
 
@@ -42,6 +47,11 @@ Options:
                      failure alerts link to it
   --reconcile-hours N  Read back from PowerSchool what was written yesterday and today every N
                      hours, 0-168 (default 24; 0: never); the page's Check tab shows the report
+  --database URL     Serve every district of this PostgreSQL database instead (pswb districts
+                     add; default: none, or $PSWB_DATABASE_URL when set): each API key acts for
+                     its own district; the API accepts, shows and lists events there, and the
+                     workers write every district (docs/deploy.md). --data-dir then only says
+                     whose secret.key opens the districts' secrets
   --quiet            Log only warnings and errors
 
 The page: /admin (sign in at /login). The API: /api/docs (reference), /api/openapi.json
@@ -55,7 +65,20 @@ Examples:
     -H 'content-type: application/json' -d @event.json
 `;
 
-async function start(argv: string[], io: CliIO): Promise<RunningService> {
+/** What serve runs: the embedded service, or the API of a PostgreSQL database's districts. */
+interface Started {
+  url: string;
+  workers: number;
+  /** The database (password redacted) when on PostgreSQL. */
+  database?: string;
+  stop(): Promise<void>;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+async function start(argv: string[], io: CliIO): Promise<Started> {
   const { values } = parseOptions(argv, OPTIONS);
   const port = parseIntegerOption('port', values.port, 8080, { min: 0, max: 65_535 });
   const host = values.host ?? '127.0.0.1';
@@ -75,7 +98,28 @@ async function start(argv: string[], io: CliIO): Promise<RunningService> {
     max: 100_000,
   });
   const write = jsonLines((text) => io.stderr(text));
+  const log = values.quiet ? (line: LogLine) => line.level !== 'info' && write(line) : write;
+  const database = values.database ?? nonEmpty(process.env.PSWB_DATABASE_URL);
   try {
+    if (database !== undefined) {
+      if (publicUrl !== undefined || values['reconcile-hours'] !== undefined) {
+        throw new UsageError(
+          '--public-url and --reconcile-hours are for the page and the reconciliation, which are not served on PostgreSQL yet.',
+        );
+      }
+      const service = await startPgService({
+        databaseUrl: database,
+        keyring: new SecretKeyring(resolveDataDir(values['data-dir'])),
+        port,
+        host,
+        workers,
+        rate: { perSecond: rate, burst: rate * 2 },
+        log,
+      }).catch((error: unknown) => {
+        throw toCliError(error);
+      });
+      return { ...service, database: redactDatabaseUrl(database) };
+    }
     return await startService({
       ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
       port,
@@ -84,7 +128,7 @@ async function start(argv: string[], io: CliIO): Promise<RunningService> {
       ...(publicUrl ? { publicUrl } : {}),
       workers,
       rate: { perSecond: rate, burst: rate * 2 },
-      log: values.quiet ? (line) => line.level !== 'info' && write(line) : write,
+      log,
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -103,7 +147,7 @@ export const serveCommand: Command = {
   async run(argv, io) {
     // Listen before starting: a signal during start-up must still end in a clean stop.
     const stop = stopOnSignals((signal) => signal);
-    let service: RunningService;
+    let service: Started;
     try {
       service = await start(argv, io);
     } catch (error) {
@@ -115,7 +159,9 @@ export const serveCommand: Command = {
         event: 'ready',
         url: service.url,
         api: `${service.url}/api/v1`,
-        admin: `${service.url}/admin`,
+        ...(service.database === undefined
+          ? { admin: `${service.url}/admin` }
+          : { database: service.database }),
         docs: `${service.url}/api/docs`,
         health: `${service.url}/healthz`,
         workers: service.workers,

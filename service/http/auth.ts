@@ -25,10 +25,19 @@ export function actorOfKey(record: ApiKeyRecord): Actor {
   return record.schools ? { role: 'building_admin', schools: record.schools } : DISTRICT_ADMIN;
 }
 
+/** Where keys are checked: SQLite's ApiKeyStore, or PostgreSQL's PgApiKeys (async). */
+export interface ApiKeyChecker {
+  verify(plaintext: string): ApiKeyRecord | undefined | Promise<ApiKeyRecord | undefined>;
+  touch(record: ApiKeyRecord, now: Date): void | Promise<void>;
+}
+
 export function requireApiKey(options: {
-  keys: ApiKeyStore;
-  /** The district the service serves now (the saved connection's URL). */
-  district: () => string;
+  keys: ApiKeyChecker | ApiKeyStore;
+  /**
+   * The district the service serves now (the saved connection's URL); a key of another is
+   * refused. Absent (a database of many districts): every key acts for its own district.
+   */
+  district?: () => string;
   now?: () => Date;
 }): MiddlewareHandler<{ Variables: AuthVariables }> {
   const now = options.now ?? (() => new Date());
@@ -57,20 +66,20 @@ export function requireApiKey(options: {
         true,
       );
     }
-    const record = options.keys.verify(match[1]!);
+    const record = await options.keys.verify(match[1]!);
     if (!record) {
       return refuse(
         'This API key is not valid: unknown, mistyped, or revoked. pswb keys list shows the keys.',
         true,
       );
     }
-    if (record.district !== options.district()) {
+    if (options.district && record.district !== options.district()) {
       return refuse(
         `API key ${record.id} was made for another district (${record.district}); make one for this district with pswb keys create.`,
         true,
       );
     }
-    options.keys.touch(record, now());
+    await options.keys.touch(record, now());
     c.set('apiKey', record);
     c.set('actor', actorOfKey(record));
     await next();

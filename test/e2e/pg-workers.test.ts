@@ -86,7 +86,7 @@ async function startWorker(pollSeconds = 1): Promise<ChildProcess> {
       '--lease-seconds',
       '5',
       '--concurrency',
-      '2',
+      '1',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PSWB_DATABASE_URL: url } },
   );
@@ -116,7 +116,7 @@ async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<
   while (!(await check())) {
     if (Date.now() > deadline)
       throw new Error(`not reached in ${timeoutMs} ms: ${JSON.stringify(await counts())}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
@@ -147,7 +147,7 @@ describe('pswb worker on PostgreSQL', () => {
       sim.platform.faults.add({
         method: 'POST',
         path: '/ws/attendance/*',
-        action: { type: 'latency', ms: 30 },
+        action: { type: 'latency', ms: 100 },
       });
     }
     expect(await counts()).toEqual({ pending: total });
@@ -220,6 +220,60 @@ describe('pswb worker on PostgreSQL', () => {
     expect(Date.now() - handed).toBeLessThan(10_000);
     const exited = new Promise<number | null>((resolve) => worker.on('exit', resolve));
     worker.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 60_000);
+
+  it('pswb serve --database takes events for a district with a key from pswb keys create --district', async () => {
+    const out: string[] = [];
+    const io = { ...quiet, stdout: (text: string) => void out.push(text) };
+    const made = await main(
+      [
+        'keys',
+        'create',
+        '--name',
+        'Visitor management',
+        '--district',
+        'district-2',
+        '--database',
+        url,
+      ],
+      io,
+    );
+    expect(made).toBe(0);
+    const key = out[0]!;
+    expect(key).toMatch(/^pswb_[a-z0-9]{12}_/);
+    const serve = spawn(
+      process.execPath,
+      ['bin/pswb.mjs', 'serve', '--port', '0', '--workers', '0', '--data-dir', keyDir],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PSWB_DATABASE_URL: url } },
+    );
+    workers.push(serve);
+    const ready = await new Promise<{ url: string; database: string; workers: number }>(
+      (resolve, reject) => {
+        let stdout = '';
+        serve.stdout!.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          const line = stdout.split('\n').find((text) => text.includes('"event":"ready"'));
+          if (line) resolve(JSON.parse(line));
+        });
+        serve.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
+      },
+    );
+    expect(ready.workers).toBe(0);
+    expect(ready.database).toContain('***');
+    const [event] = studentDayEvents(sims.get('district-2')!, 1, 'served', [102]).events;
+    const answer = await fetch(`${ready.url}/api/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(event),
+    });
+    expect(answer.status).toBe(202);
+    const { rows } = await pool.query<{ district: string; state: string }>(
+      "SELECT district, state FROM pswb_events WHERE id = 'served-0'",
+    );
+    expect(rows).toEqual([{ district: 'district-2', state: 'pending' }]);
+    const exited = new Promise<number | null>((resolve) => serve.on('exit', resolve));
+    serve.kill('SIGTERM');
     expect(await exited).toBe(0);
   }, 60_000);
 });

@@ -35,3 +35,4 @@ export {
   type DistrictState,
   type Unavailable,
 } from './districts.ts';
+export { PgApiKeys } from './api-keys.ts';

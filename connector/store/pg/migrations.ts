@@ -129,11 +129,31 @@ CREATE TABLE pswb_districts (
 );
 `;
 
+/**
+ * 4: pswb_api_keys, the ingest API's keys of every district (SQLite's api_keys, decision 084):
+ * only the SHA-256 of each key's secret, the district it belongs to (a key answers for its own
+ * district's events only) and, for a building key, its schools.
+ */
+const CREATE_API_KEYS = `
+CREATE TABLE pswb_api_keys (
+  id text PRIMARY KEY,
+  district text NOT NULL REFERENCES pswb_districts (id),
+  name text NOT NULL,
+  hash text NOT NULL,
+  schools integer[],
+  created_at timestamptz NOT NULL,
+  revoked_at timestamptz,
+  last_used_at timestamptz
+);
+CREATE INDEX pswb_api_keys_district ON pswb_api_keys (district, created_at);
+`;
+
 /** Every migration, in order; the last one's version is the schema this code reads and writes. */
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   { version: 1, name: 'the outbox and writeback log (pswb_events)', sql: CREATE_EVENTS },
   { version: 2, name: 'the attempts journal (pswb_attempts)', sql: CREATE_ATTEMPTS },
   { version: 3, name: 'the districts (pswb_districts)', sql: CREATE_DISTRICTS },
+  { version: 4, name: 'the API keys (pswb_api_keys)', sql: CREATE_API_KEYS },
 ];
 
 /** The schema version this code reads and writes. */

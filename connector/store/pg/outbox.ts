@@ -9,6 +9,7 @@
  */
 import pg from 'pg';
 import type { HttpAttempt } from '../../http/index.ts';
+import type { LogQuery, LogRowPage } from '../log-query.ts';
 import { journaledBody, type EventOutcome, type LocalStamp } from '../rows.ts';
 import { ACCEPT_CHUNK, insertChunk, type PgAcceptItem } from './accept.ts';
 import { DISTRICTS_CHANNEL, OUTBOX_CHANNEL } from './migrations.ts';
@@ -112,6 +113,43 @@ export class PgOutbox {
       [district, id],
     );
     return rows[0] ? toPgEventRow(rows[0]) : undefined;
+  }
+
+  /**
+   * A page of a district's Writeback Logs, newest first (the day, then the time it happened):
+   * the log filters as SQLite applies them (log-query.ts). The name search is a plain ILIKE on
+   * the district's rows (its speed over a large log is not measured yet).
+   */
+  async query(district: string, query: LogQuery): Promise<LogRowPage> {
+    if (query.schools?.length === 0 || query.ids?.length === 0) return { rows: [], total: 0 };
+    const values: unknown[] = [district];
+    const where = ['district = $1'];
+    const add = (sql: (n: string) => string, value: unknown): void => {
+      values.push(value);
+      where.push(sql(`$${values.length}`));
+    };
+    if (query.states) add((n) => `state = ANY(${n}::text[])`, query.states);
+    if (query.type) add((n) => `type = ${n}`, query.type);
+    if (query.schools) add((n) => `school_number = ANY(${n}::int[])`, query.schools);
+    if (query.from) add((n) => `local_date >= ${n}::date`, query.from);
+    if (query.to) add((n) => `local_date <= ${n}::date`, query.to);
+    if (query.ids) add((n) => `id = ANY(${n}::text[])`, query.ids);
+    const search = query.search?.trim();
+    if (search) {
+      add((n) => `student_name ILIKE ${n}`, `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    }
+    const filter = where.join(' AND ');
+    const counted = await this.#pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pswb_events WHERE ${filter}`,
+      values,
+    );
+    const { rows } = await this.#pool.query<RawEventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM pswb_events WHERE ${filter}
+       ORDER BY local_date DESC, occurred_ms DESC, seq DESC
+       LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`,
+      values,
+    );
+    return { rows: rows.map(toPgEventRow), total: counted.rows[0]!.n };
   }
 
   /**

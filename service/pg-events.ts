@@ -1,0 +1,81 @@
+/**
+ * The API's events on PostgreSQL (decision 084): every call is scoped by the API key's district,
+ * so an id of another district is not there at all (404), and by the key's buildings as on
+ * SQLite. Events are checked as the connector checks them (parseEvents: all or none, each
+ * problem by position), stamped in the district's zone, and committed with the NOTIFY that wakes
+ * the workers (PgOutbox.accept: "accepted" and "queued" are one fact).
+ */
+import {
+  canSeeSchool,
+  formatClockTime,
+  parseEvents,
+  parseSettingsDocument,
+  scopeLogFilter,
+  toDistrictLocalTime,
+  toWritebackRecord,
+  ConnectorError,
+  type ConnectorSettings,
+} from '../connector/index.ts';
+import type { PgDistricts, PgOutbox } from '../connector/store/pg/index.ts';
+import type { EventsPort } from './app.ts';
+
+/** How long a district's zone and student ID source are reused before being read again. */
+const SETTINGS_TTL_MS = 5_000;
+
+export function pgEvents(
+  outbox: PgOutbox,
+  districts: PgDistricts,
+  now: () => Date = () => new Date(),
+): EventsPort {
+  const cache = new Map<string, { settings: ConnectorSettings; until: number }>();
+  /** The district's settings as stored (its secrets stay sealed: none is needed here). */
+  async function settingsOf(district: string): Promise<ConnectorSettings> {
+    const cached = cache.get(district);
+    if (cached && cached.until > Date.now()) return cached.settings;
+    const row = await districts.get(district);
+    if (!row) {
+      throw new ConnectorError(
+        'district_not_found',
+        `The district "${district}" of this API key is no longer in the database.`,
+      );
+    }
+    const settings = parseSettingsDocument(row.settings, `the settings of district ${row.id}`);
+    cache.set(district, { settings, until: Date.now() + SETTINGS_TTL_MS });
+    return settings;
+  }
+
+  return {
+    async accept(district, items) {
+      const settings = await settingsOf(district);
+      const events = parseEvents(items, settings.connection?.studentIdSource ?? 'dcid');
+      const zone = settings.districtTimezone ?? 'UTC';
+      // An id given twice with the same contents counts once (parseEvents refused other contents).
+      const seen = new Set<string>();
+      const distinct = events.filter((event) => !seen.has(event.id) && seen.add(event.id));
+      const stamped = distinct.map((event) => {
+        const local = toDistrictLocalTime(new Date(event.occurredAt), zone);
+        return {
+          event,
+          stamp: { date: local.date, time: formatClockTime(local.secondsSinceMidnight) },
+        };
+      });
+      return outbox.accept(district, stamped, now().toISOString());
+    },
+    async record(district, actor, id) {
+      const row = await outbox.get(district, id);
+      if (!row || !canSeeSchool(actor, row.school_number)) return undefined;
+      return toWritebackRecord(row);
+    },
+    async logs(district, actor, filter) {
+      const query = scopeLogFilter(actor, filter);
+      const { rows, total } = await outbox.query(district, query);
+      return {
+        records: rows.map(toWritebackRecord),
+        total,
+        page: query.page,
+        pageSize: query.pageSize,
+        pages: Math.ceil(total / query.pageSize),
+      };
+    },
+  };
+}

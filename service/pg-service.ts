@@ -1,0 +1,172 @@
+/**
+ * `pswb serve --database`: the ingest API of every district of a PostgreSQL database, with
+ * `workers` DistrictWorkers in the same process (0: the API only, with `pswb worker` processes
+ * elsewhere). Each API key acts for its own district: an id of another district answers 404,
+ * as one of another building does. On PostgreSQL the API accepts events (one or a batch),
+ * shows one and lists the Writeback Logs; the routes and the page that still need a district's
+ * connector and its SQLite log answer 501 not_on_postgres (decision 084, docs/deploy.md).
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import type { Dispatcher } from 'undici';
+import {
+  ConnectorError,
+  systemClock,
+  type Clock,
+  type RetryLater,
+  type RetryOptions,
+  type SecretKeyring,
+} from '../connector/index.ts';
+import {
+  PgApiKeys,
+  PgDistricts,
+  PgOutbox,
+  checkPostgresSchema,
+  connectPostgres,
+  postgresFailure,
+} from '../connector/store/pg/index.ts';
+import { createServiceApp, type HealthReport } from './app.ts';
+import { DistrictWorkers } from './district-workers.ts';
+import { requireApiKey } from './http/auth.ts';
+import { rateLimit } from './http/rate-limit.ts';
+import { requestLog, type LogLine } from './log.ts';
+import { pgEvents } from './pg-events.ts';
+
+export interface PgServiceOptions {
+  databaseUrl: string;
+  /** Opens the districts' secrets (the workers need them; the API does not). */
+  keyring: SecretKeyring;
+  port?: number;
+  host?: string;
+  /** DistrictWorkers in this process (default 1; 0 serves the API only). */
+  workers?: number;
+  /** Requests per second per API key, and the burst (defaults 200 and 400). */
+  rate?: { perSecond: number; burst: number };
+  log?: (line: LogLine) => void;
+  clock?: Clock;
+  /** The workers' tuning (pswb worker's options) and, for tests, their transport. */
+  worker?: {
+    pollMs?: number;
+    leaseMs?: number;
+    concurrency?: number;
+    retryLater?: RetryLater;
+    connector?: { dispatcher?: Dispatcher; retry?: Partial<RetryOptions> };
+  };
+}
+
+export interface RunningPgService {
+  url: string;
+  port: number;
+  workers: number;
+  health(): Promise<HealthReport>;
+  stop(): Promise<void>;
+}
+
+function notOnPostgres(): never {
+  throw new ConnectorError(
+    'not_on_postgres',
+    'This route is not served on PostgreSQL yet: here the API accepts events (POST /api/v1/events), shows one (GET /api/v1/events/{id}) and lists them (GET /api/v1/events).',
+  );
+}
+
+export async function startPgService(options: PgServiceOptions): Promise<RunningPgService> {
+  const log = options.log ?? (() => undefined);
+  const clock = options.clock ?? systemClock;
+  const url = options.databaseUrl;
+  const pool = await connectPostgres(url, { max: 10 }).catch((error: unknown) => {
+    throw postgresFailure(error, url);
+  });
+  let server: ServerType | undefined;
+  const fleet: DistrictWorkers[] = [];
+  try {
+    await checkPostgresSchema(pool);
+    const outbox = new PgOutbox(pool);
+    const districts = new PgDistricts(pool);
+    const keys = new PgApiKeys(pool);
+    const tuning = options.worker ?? {};
+    for (let index = 0; index < (options.workers ?? 1); index += 1) {
+      fleet.push(
+        new DistrictWorkers({
+          outbox,
+          districts,
+          keyring: options.keyring,
+          clock,
+          concurrency: tuning.concurrency ?? 16,
+          pollMs: tuning.pollMs ?? 5_000,
+          leaseMs: tuning.leaseMs ?? 60_000,
+          ...(tuning.retryLater ? { retryLater: tuning.retryLater } : {}),
+          ...(tuning.connector ? { connector: tuning.connector } : {}),
+          log: (line) => log({ level: 'info', ...line } as LogLine),
+          logRuns: false,
+        }),
+      );
+    }
+    const health = async (): Promise<HealthReport> => {
+      const queue = await outbox.queue().catch(() => undefined);
+      const loops = fleet.flatMap((workers) => workers.status());
+      const latest = (values: (string | null)[]): string | null =>
+        values
+          .filter((value): value is string => value !== null)
+          .sort()
+          .at(-1) ?? null;
+      return {
+        status: queue !== undefined ? 'ok' : 'degraded',
+        db: queue !== undefined,
+        workers: { configured: fleet.length, alive: fleet.length },
+        queue: {
+          pending: queue?.pending ?? 0,
+          sending: queue?.sending ?? 0,
+          oldestPendingAgeSeconds: queue?.oldestPendingAt
+            ? Math.max(0, (clock.now().getTime() - Date.parse(queue.oldestPendingAt)) / 1000)
+            : null,
+        },
+        lastSuccessAt: latest(loops.map((loop) => loop.lastSuccessAt)),
+        lastRunAt: latest(loops.map((loop) => loop.lastRunAt)),
+      };
+    };
+    const app = createServiceApp({
+      connector: notOnPostgres,
+      settings: notOnPostgres,
+      events: pgEvents(outbox, districts, () => clock.now()),
+      authenticate: requireApiKey({ keys, now: () => clock.now() }),
+      rateLimit: rateLimit({
+        ratePerSecond: options.rate?.perSecond ?? 200,
+        burst: options.rate?.burst ?? 400,
+        now: () => clock.now().getTime(),
+      }),
+      // Accepting notifies the workers (in this process and elsewhere) in its own transaction.
+      onAccepted: () => undefined,
+      health,
+      requestLog: requestLog(log),
+    });
+    const listening = await new Promise<{ port: number }>((resolve, reject) => {
+      server = serve(
+        { fetch: app.fetch, port: options.port ?? 8080, hostname: options.host ?? '127.0.0.1' },
+        (info) => resolve(info),
+      );
+      server.once('error', reject);
+    });
+    for (const workers of fleet) await workers.start();
+    const host = options.host ?? '127.0.0.1';
+    const serviceUrl = `http://${host.includes(':') ? `[${host}]` : host}:${listening.port}`;
+    let stopping: Promise<void> | undefined;
+    return {
+      url: serviceUrl,
+      port: listening.port,
+      workers: fleet.length,
+      health,
+      stop() {
+        stopping ??= (async () => {
+          await new Promise<void>((resolve) => server!.close(() => resolve()));
+          await Promise.all(fleet.map((workers) => workers.stop()));
+          await pool.end();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    server?.close();
+    await Promise.all(fleet.map((workers) => workers.stop().catch(() => undefined)));
+    await pool.end().catch(() => undefined);
+    throw postgresFailure(error, url);
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * `pswb serve --database` (service/pg-service.ts) against a real PostgreSQL server and a
+ * simulator per district: an API key acts for its own district only (another district's event
+ * id is 404 on every route, its events are not listed, the same id is another event there), a
+ * building key for its buildings only; accepted events are written by the service's workers;
+ * repeats and conflicts answer as on SQLite; the routes not on PostgreSQL yet answer 501.
+ */
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SecretKeyring, SettingsStore, sealDistrictSettings } from '../../connector/index.ts';
+import {
+  PgApiKeys,
+  PgDistricts,
+  migratePostgres,
+  openPostgresPool,
+} from '../../connector/store/pg/index.ts';
+import { startPgService, type RunningPgService } from '../../service/pg-service.ts';
+import type { RunningSimulator } from '../../simulator/server.ts';
+import { instantRetry } from '../connector/support/mock-powerschool.ts';
+import { connectDemo, startDemoSimulator } from '../connector/support/simulator.ts';
+import { startTestPostgres, type TestPostgres } from '../support/postgres.ts';
+import { studentDayEvents } from './support.ts';
+
+const keyring = new SecretKeyring('/nonexistent', {
+  PSWB_SECRET_KEY: randomBytes(32).toString('base64'),
+});
+
+let server: TestPostgres;
+let pool: pg.Pool;
+let service: RunningPgService;
+const sims = new Map<string, RunningSimulator>();
+const keys: Record<string, string> = {};
+
+beforeAll(async () => {
+  server = await startTestPostgres();
+  const url = await server.createDatabase('pg_service');
+  pool = openPostgresPool(url, { max: 4 });
+  await migratePostgres(pool);
+  const districts = new PgDistricts(pool);
+  const apiKeys = new PgApiKeys(pool);
+  for (const id of ['alpha', 'beta']) {
+    const sim = await startDemoSimulator({ psVersion: '25.2.0.0' });
+    sims.set(id, sim);
+    const settings = SettingsStore.inMemory();
+    (await connectDemo(sim, { settings })).close();
+    const sealed = await sealDistrictSettings(settings.get(), keyring);
+    await districts.add({ id, name: id, settings: sealed }, new Date().toISOString());
+    keys[id] = (await apiKeys.create({ district: id, name: `${id} visitor management` })).key;
+  }
+  keys.alpha101 = (
+    await apiKeys.create({ district: 'alpha', name: 'Front desk 101', schools: [101] })
+  ).key;
+  service = await startPgService({
+    databaseUrl: url,
+    keyring,
+    port: 0,
+    worker: { pollMs: 200, connector: { retry: instantRetry() } },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await service?.stop();
+  for (const sim of sims.values()) await sim.close();
+  await pool?.end();
+  await server?.stop();
+});
+
+async function call(
+  key: string | undefined,
+  path: string,
+  init: { method?: string; body?: unknown } = {},
+): Promise<{ status: number; body: Record<string, unknown>; text: string }> {
+  const response = await fetch(`${service.url}${path}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : {}, text };
+}
+
+function eventsOf(district: string, count: number, prefix: string, schools = [101]) {
+  return studentDayEvents(sims.get(district)!, count, prefix, schools);
+}
+
+async function untilStatus(key: string, id: string, status: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const { body } = await call(key, `/api/v1/events/${id}`);
+    if (body.status === status) return;
+    if (Date.now() > deadline) throw new Error(`${id} is ${String(body.status)}, not ${status}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('pswb serve on PostgreSQL', () => {
+  it("accepts a district's events and its workers write them; a repeat is 200, a conflict 409", async () => {
+    const { events, keys: days } = eventsOf('alpha', 3, 'a');
+    const single = await call(keys.alpha, '/api/v1/events', { method: 'POST', body: events[0] });
+    expect(single.status).toBe(202);
+    expect(single.body).toMatchObject({ accepted: 1, events: [{ id: 'a-0', status: 'pending' }] });
+    const batch = await call(keys.alpha, '/api/v1/events', { method: 'POST', body: events });
+    expect(batch.status).toBe(202);
+    expect(batch.body.accepted).toBe(2);
+    for (const event of events) await untilStatus(keys.alpha!, event.id, 'successful');
+    for (const { studentId, date } of days) {
+      expect(sims.get('alpha')!.district.attendanceOn(studentId, date)).toHaveLength(1);
+    }
+    const again = await call(keys.alpha, '/api/v1/events', { method: 'POST', body: events[0] });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ accepted: 0, events: [{ status: 'successful' }] });
+    const conflict = await call(keys.alpha, '/api/v1/events', {
+      method: 'POST',
+      body: { ...events[0], reason: 'ED' },
+    });
+    expect(conflict.status).toBe(409);
+    const invalid = await call(keys.alpha, '/api/v1/events', {
+      method: 'POST',
+      body: [events[1], { id: 'broken' }],
+    });
+    expect(invalid.status).toBe(422);
+    expect(invalid.text).toContain('#2');
+  });
+
+  it("another district's ids answer 404 on every route; its events are never listed", async () => {
+    const { events } = eventsOf('alpha', 1, 'secret');
+    expect(
+      (await call(keys.alpha, '/api/v1/events', { method: 'POST', body: events[0] })).status,
+    ).toBe(202);
+    const name = events[0]!.student.name;
+    const id = events[0]!.id;
+    const tries = [
+      ['GET', `/api/v1/events/${id}`],
+      ['POST', `/api/v1/events/${id}/resend`],
+      ['POST', `/api/v1/events/${id}/correct`],
+      ['POST', `/api/v1/events/${id}/cancel`],
+    ] as const;
+    for (const [method, path] of tries) {
+      const answer = await call(keys.beta, path, {
+        method,
+        ...(method === 'POST' ? { body: { reason: 'T' } } : {}),
+      });
+      // 404 where PostgreSQL serves the route; 501 where it does not yet: never the event.
+      expect([404, 501]).toContain(answer.status);
+      expect(answer.text).not.toContain(name);
+    }
+    expect((await call(keys.beta, `/api/v1/events/${id}`)).status).toBe(404);
+    const listed = await call(keys.beta, '/api/v1/events?limit=500');
+    expect(listed.text).not.toContain(name);
+    expect((listed.body.events as { id: string }[]).map((event) => event.id)).not.toContain(id);
+    const search = await call(keys.beta, `/api/v1/events?search=${encodeURIComponent(name)}`);
+    expect(search.body.total).toBe(0);
+
+    // The same id in beta is beta's own event.
+    const { events: betaEvents } = eventsOf('beta', 1, 'secret');
+    const own = await call(keys.beta, '/api/v1/events', { method: 'POST', body: betaEvents[0] });
+    expect(own.status).toBe(202);
+    await untilStatus(keys.beta!, id, 'successful');
+    expect((await call(keys.alpha, `/api/v1/events/${id}`)).body.student).toMatchObject({
+      name,
+    });
+  });
+
+  it('a building key sends and sees its buildings only', async () => {
+    const { events } = eventsOf('alpha', 2, 'b102', [102]);
+    expect(
+      (await call(keys.alpha, '/api/v1/events', { method: 'POST', body: events[0] })).status,
+    ).toBe(202);
+    expect((await call(keys.alpha101, `/api/v1/events/${events[0]!.id}`)).status).toBe(404);
+    const refused = await call(keys.alpha101, '/api/v1/events', {
+      method: 'POST',
+      body: events[1],
+    });
+    expect(refused.status).toBe(403);
+    const listed = await call(keys.alpha101, '/api/v1/events?limit=500');
+    const schools = (listed.body.events as { student: { schoolNumber: number } }[]).map(
+      (event) => event.student.schoolNumber,
+    );
+    expect(schools.length).toBeGreaterThan(0);
+    expect(new Set(schools)).toEqual(new Set([101]));
+  });
+
+  it('lists with filters and pages; refuses no key and a bad key; answers health; 501 for what is not on PostgreSQL yet', async () => {
+    const page = await call(keys.alpha, '/api/v1/events?status=successful&limit=2');
+    expect(page.status).toBe(200);
+    expect((page.body.events as unknown[]).length).toBe(2);
+    expect(page.body.next).toEqual(expect.any(String));
+    const next = await call(
+      keys.alpha,
+      `/api/v1/events?status=successful&limit=2&cursor=${String(page.body.next)}`,
+    );
+    expect((next.body.events as { id: string }[])[0]!.id).not.toBe(
+      (page.body.events as { id: string }[])[0]!.id,
+    );
+    expect((await call(undefined, '/api/v1/events')).status).toBe(401);
+    expect((await call('pswb_000000000000_' + 'x'.repeat(43), '/api/v1/events')).status).toBe(401);
+    const health = await call(undefined, '/healthz');
+    expect(health.status).toBe(200);
+    expect(health.body).toMatchObject({ db: true, workers: { configured: 1, alive: 1 } });
+    const schools = await call(keys.alpha, '/api/v1/schools');
+    expect(schools.status).toBe(501);
+    expect(schools.body).toMatchObject({
+      type: '/api/problems/not-on-postgres',
+      title: 'Not served on PostgreSQL yet',
+    });
+  });
+});
