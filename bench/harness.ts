@@ -14,6 +14,7 @@ import { runBigSend } from './big-send.ts';
 import { runConnectorThroughput } from './connector-throughput.ts';
 import { runMockComparison } from './mock-comparison.ts';
 import { runPluginBundle } from './plugin-bundle.ts';
+import { runPgService } from './pg-service.ts';
 import { runPgWorkers } from './pg-workers.ts';
 import { runResilience } from './resilience.ts';
 import { runSimulatorScale } from './simulator-scale.ts';
@@ -82,6 +83,12 @@ export const FIGURES: readonly FigureSpec[] = [
     id: 'W',
     title: 'Workers on PostgreSQL: events written per second with 1, 2 and 4 workers',
     run: runPgWorkers,
+  },
+  {
+    id: 'Q',
+    title:
+      'pswb serve on PostgreSQL: events accepted per second, and 202 to written with 100 districts',
+    run: runPgService,
   },
 ];
 

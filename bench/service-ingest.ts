@@ -34,25 +34,15 @@ interface ServeChild {
   stop(): Promise<number>;
 }
 
-async function startServe(dataDir: string, workers: number): Promise<ServeChild> {
+/**
+ * Starts `pswb serve` with `args` after its own (port 0, no rate limit to speak of: one client is
+ * the whole load here, and the per-key limit would only measure itself).
+ */
+async function startServe(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<ServeChild> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [
-      '--import',
-      MAX_RSS,
-      PSWB,
-      'serve',
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--workers',
-      String(workers),
-      // One client is the whole load here: the per-key limit would only measure itself.
-      '--rate-limit',
-      '100000',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    ['--import', MAX_RSS, PSWB, 'serve', '--port', '0', '--rate-limit', '100000', ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env } : {}) },
   );
   const lines: string[] = [];
   let pending = '';
@@ -87,13 +77,19 @@ async function startServe(dataDir: string, workers: number): Promise<ServeChild>
   };
 }
 
-/** Runs work against a `pswb serve` child, always stopping it; the result and the peak RSS. */
+/**
+ * Runs work against a `pswb serve` child (`where`: its data directory, or its arguments and
+ * environment), always stopping it; the result and the peak RSS.
+ */
 export async function withServe<T>(
-  dataDir: string,
+  where: string | { args: readonly string[]; env?: NodeJS.ProcessEnv },
   workers: number,
   work: (url: string, lines: string[]) => Promise<T>,
 ): Promise<{ result: T; rss: number }> {
-  const serve = await startServe(dataDir, workers);
+  const serve =
+    typeof where === 'string'
+      ? await startServe(['--data-dir', where, '--workers', String(workers)])
+      : await startServe([...where.args, '--workers', String(workers)], where.env);
   let result: T;
   try {
     result = await work(serve.url, serve.lines);
@@ -149,7 +145,7 @@ async function prepare(
 }
 
 /** POSTs bodies with `connections` requests in flight; resolves with the wall time in ms. */
-async function postAll(
+export async function postAll(
   url: string,
   key: string,
   bodies: string[],
@@ -186,7 +182,7 @@ async function postAll(
  * events again one day later, and so on, each with an id of its own. Each event then lands after
  * the ones already accepted, as a district's events do.
  */
-function backlogOf(
+export function backlogOf(
   template: Record<string, unknown>[],
   count: number,
   prefix: string,
