@@ -68,10 +68,17 @@ export interface EventsPort {
   record(district: string, actor: Actor, id: string): Promise<WritebackRecord | undefined>;
   /** A page of the Writeback Logs as the actor may see them. */
   logs(district: string, actor: Actor, filter: LogFilter): Promise<LogPage>;
+  /** Puts a failed or not-attempted event back in the outbox (event_not_resendable else). */
+  resend(district: string, actor: Actor, id: string): Promise<WritebackRecord>;
+  /** The district's settings (schools, modes, reasons; secrets are redacted by the routes). */
+  settings(district: string): Promise<ConnectorSettings>;
 }
 
 /** The embedded service's events: the connector of the saved connection (one district). */
-export function connectorEvents(connector: () => Connector): EventsPort {
+export function connectorEvents(
+  connector: () => Connector,
+  settings: () => ConnectorSettings,
+): EventsPort {
   return {
     async accept(_district, items) {
       return connector().enqueue(items).events;
@@ -81,6 +88,12 @@ export function connectorEvents(connector: () => Connector): EventsPort {
     },
     async logs(_district, actor, filter) {
       return connector().logs(actor, filter);
+    },
+    async resend(_district, actor, id) {
+      return connector().resend(actor, id);
+    },
+    async settings() {
+      return settings();
     },
   };
 }
@@ -313,7 +326,7 @@ const healthz = createRoute({
 /** Builds the app. */
 export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<ServiceEnv> {
   const connector = options.connector;
-  const events = options.events ?? connectorEvents(connector);
+  const events = options.events ?? connectorEvents(connector, options.settings);
   const maxBodyBytes = options.maxBodyBytes ?? 2 * 1024 * 1024;
   const app = new OpenAPIHono<ServiceEnv>({
     // A request that does not match its schema (a bad query or path value): 422 naming each.
@@ -449,8 +462,9 @@ export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<Servic
     );
   });
 
-  app.openapi(resendEvent, (c) => {
-    const record = connector().resend(c.var.actor, c.req.valid('param').id);
+  app.openapi(resendEvent, async (c) => {
+    const id = c.req.valid('param').id;
+    const record = await events.resend(c.var.apiKey.district, c.var.actor, id);
     options.onAccepted();
     return c.json(eventView(record), 202);
   });
@@ -504,8 +518,8 @@ export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<Servic
     return c.json({ resent }, 202);
   });
 
-  app.openapi(listSchools, (c) => {
-    const settings = options.settings();
+  app.openapi(listSchools, async (c) => {
+    const settings = await events.settings(c.var.apiKey.district);
     const visible = visibleSchools(c.var.actor);
     const schools = Object.values(settings.schools)
       .filter((school) => !visible || visible.includes(school.schoolNumber))
@@ -526,8 +540,8 @@ export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<Servic
     return c.json({ schools }, 200);
   });
 
-  app.openapi(getSettings, (c) => {
-    const settings = redactSettings(options.settings());
+  app.openapi(getSettings, async (c) => {
+    const settings = redactSettings(await events.settings(c.var.apiKey.district));
     return c.json(
       {
         powerSchoolUrl: settings.connection?.url ?? null,

@@ -66,6 +66,22 @@ export function pgEvents(
       if (!row || !canSeeSchool(actor, row.school_number)) return undefined;
       return toWritebackRecord(row);
     },
+    async resend(district, actor, id) {
+      const row = await outbox.get(district, id);
+      if (!row || !canSeeSchool(actor, row.school_number)) {
+        throw new ConnectorError('event_not_found', `No event with id "${id}" in the log.`);
+      }
+      if (row.state !== 'failed' && row.state !== 'not_attempted') {
+        throw new ConnectorError(
+          'event_not_resendable',
+          `Event "${id}" is ${row.state.replace('_', ' ')}; only a failed or not attempted event is sent again.`,
+        );
+      }
+      // Moves only a failed or not-attempted row, and wakes the workers in the same statement.
+      await outbox.requeue(district, [id], now().toISOString());
+      return toWritebackRecord((await outbox.get(district, id))!);
+    },
+    settings: settingsOf,
     async logs(district, actor, filter) {
       const query = scopeLogFilter(actor, filter);
       const { rows, total } = await outbox.query(district, query);

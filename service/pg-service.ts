@@ -3,8 +3,10 @@
  * `workers` DistrictWorkers in the same process (0: the API only, with `pswb worker` processes
  * elsewhere). Each API key acts for its own district: an id of another district answers 404,
  * as one of another building does. On PostgreSQL the API accepts events (one or a batch),
- * shows one and lists the Writeback Logs; the routes and the page that still need a district's
- * connector and its SQLite log answer 501 not_on_postgres (decision 084, docs/deploy.md).
+ * shows one, lists the Writeback Logs, re-sends a failed one and shows the schools and
+ * settings; the routes and the page that still need a district's connector and its SQLite log
+ * (dry runs, corrections, cancellations, reconciliation) answer 501 not_on_postgres (decision
+ * 084, docs/deploy.md).
  */
 import { serve, type ServerType } from '@hono/node-server';
 import type { Dispatcher } from 'undici';
@@ -64,7 +66,7 @@ export interface RunningPgService {
 function notOnPostgres(): never {
   throw new ConnectorError(
     'not_on_postgres',
-    'This route is not served on PostgreSQL yet: here the API accepts events (POST /api/v1/events), shows one (GET /api/v1/events/{id}) and lists them (GET /api/v1/events).',
+    'This route is not served on PostgreSQL yet: here the API accepts events (POST /api/v1/events), shows one and lists them (GET /api/v1/events), sends a failed one again (POST /api/v1/events/{id}/resend), and shows the schools and settings (GET /api/v1/schools, /api/v1/settings).',
   );
 }
 

@@ -149,6 +149,9 @@ describe('pswb serve on PostgreSQL', () => {
       expect(answer.text).not.toContain(name);
     }
     expect((await call(keys.beta, `/api/v1/events/${id}`)).status).toBe(404);
+    expect((await call(keys.beta, `/api/v1/events/${id}/resend`, { method: 'POST' })).status).toBe(
+      404,
+    );
     const listed = await call(keys.beta, '/api/v1/events?limit=500');
     expect(listed.text).not.toContain(name);
     expect((listed.body.events as { id: string }[]).map((event) => event.id)).not.toContain(id);
@@ -163,6 +166,33 @@ describe('pswb serve on PostgreSQL', () => {
     expect((await call(keys.alpha, `/api/v1/events/${id}`)).body.student).toMatchObject({
       name,
     });
+  });
+
+  it("re-sends a failed event; shows the district's own schools and settings, secrets redacted", async () => {
+    const { events } = eventsOf('alpha', 1, 'unmapped');
+    const event = { ...events[0]!, reason: 'NOT-MAPPED' };
+    expect((await call(keys.alpha, '/api/v1/events', { method: 'POST', body: event })).status).toBe(
+      202,
+    );
+    await untilStatus(keys.alpha!, event.id, 'failed');
+    const resent = await call(keys.alpha, `/api/v1/events/${event.id}/resend`, { method: 'POST' });
+    expect(resent.status).toBe(202);
+    expect(resent.body).toMatchObject({ id: event.id, status: 'pending' });
+    await untilStatus(keys.alpha!, event.id, 'failed');
+    const again = await call(keys.alpha, '/api/v1/events/a-0/resend', { method: 'POST' });
+    expect(again.status).toBe(409);
+
+    const schools = await call(keys.alpha101, '/api/v1/schools');
+    expect(schools.status).toBe(200);
+    expect((schools.body.schools as { schoolNumber: number }[]).map((s) => s.schoolNumber)).toEqual(
+      [101],
+    );
+    const settings = await call(keys.beta, '/api/v1/settings');
+    expect(settings.status).toBe(200);
+    expect(settings.text).toContain(sims.get('beta')!.url);
+    expect(settings.text).not.toContain(sims.get('alpha')!.url);
+    expect(settings.text).not.toContain('pswb:enc:');
+    expect(settings.text).not.toContain(sims.get('beta')!.plugin!.clientSecret);
   });
 
   it('a building key sends and sees its buildings only', async () => {
@@ -201,9 +231,9 @@ describe('pswb serve on PostgreSQL', () => {
     const health = await call(undefined, '/healthz');
     expect(health.status).toBe(200);
     expect(health.body).toMatchObject({ db: true, workers: { configured: 1, alive: 1 } });
-    const schools = await call(keys.alpha, '/api/v1/schools');
-    expect(schools.status).toBe(501);
-    expect(schools.body).toMatchObject({
+    const check = await call(keys.alpha, '/api/v1/reconciliation?from=2026-10-14&to=2026-10-14');
+    expect(check.status).toBe(501);
+    expect(check.body).toMatchObject({
       type: '/api/problems/not-on-postgres',
       title: 'Not served on PostgreSQL yet',
     });
