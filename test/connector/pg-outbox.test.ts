@@ -259,6 +259,30 @@ describe('PgOutbox.accept', () => {
     expect(await outbox.get('d1', 'x')).toBeUndefined();
   });
 
+  it('two calls racing with one new id, other contents: one is accepted whole, the other refused whole', async () => {
+    const { outbox } = await migratedOutbox();
+    for (let round = 0; round < 10; round += 1) {
+      const shared = `race-${round}`;
+      const calls = [
+        outbox.accept('d1', [item(event(`left-${round}`)), item(event(shared))], T0),
+        outbox.accept(
+          'd1',
+          [item(event(`right-${round}`)), item(event(shared, { reason: 'TE' }))],
+          T0,
+        ),
+      ];
+      const outcomes = await Promise.allSettled(calls);
+      const accepted = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+      expect(accepted).toHaveLength(1);
+      const refused = outcomes.find((outcome) => outcome.status === 'rejected')!;
+      expect((refused as PromiseRejectedResult).reason).toMatchObject({ code: 'event_conflict' });
+      // All or none: the refused call's own new event is not there.
+      const left = await outbox.get('d1', `left-${round}`);
+      const right = await outbox.get('d1', `right-${round}`);
+      expect([left, right].filter(Boolean)).toHaveLength(1);
+    }
+  });
+
   it('notifies listeners once the accept commits, with the district; a refused accept notifies nothing', async () => {
     const { outbox } = await migratedOutbox();
     const heard: string[] = [];

@@ -11,6 +11,7 @@ import {
   type WritebackEvent,
 } from '../../domain/index.ts';
 import type { LocalStamp } from '../rows.ts';
+import { OUTBOX_CHANNEL } from './migrations.ts';
 
 /** An event to accept and its district-local stamp (as WritebackStore.accept takes them). */
 export interface PgAcceptItem {
@@ -35,16 +36,8 @@ ORDER BY u.n
 ON CONFLICT (district, id) DO NOTHING
 RETURNING id`;
 
-/**
- * Inserts one chunk of a district's events; an id seen before (in this chunk, an earlier one,
- * or the table) must come with the same contents, else the call is refused with event_conflict.
- */
-export async function insertChunk(
-  client: pg.PoolClient,
-  district: string,
-  chunk: readonly PgAcceptItem[],
-  now: string,
-): Promise<{ id: string; created: boolean }[]> {
+/** A chunk's first event of each id (a repeat must have the same contents) and its columns. */
+function freshOf(chunk: readonly PgAcceptItem[]): PgAcceptItem[] {
   const firstOf = new Map<string, WritebackEvent>();
   const fresh: PgAcceptItem[] = [];
   for (const item of chunk) {
@@ -55,8 +48,12 @@ export async function insertChunk(
       fresh.push(item);
     }
   }
+  return fresh;
+}
+
+function insertValues(district: string, fresh: readonly PgAcceptItem[], now: string): unknown[] {
   const column = <T>(pick: (item: PgAcceptItem) => T): T[] => fresh.map(pick);
-  const { rows } = await client.query<{ id: string }>(INSERT_EVENTS, [
+  return [
     district,
     now,
     column(({ event }) => event.id),
@@ -72,7 +69,60 @@ export async function insertChunk(
     column(({ stamp }) => stamp.time),
     column(({ event }) => event.reason),
     column(({ event }) => JSON.stringify(event)),
-  ]);
+  ];
+}
+
+/**
+ * The events inserted and the outbox notified in one statement, committed on its own, only when
+ * every id is new: otherwise the division by zero aborts the statement (the inserts with it) and
+ * the caller takes the transaction that compares the stored contents (insertChunk). The
+ * division's column is selected so that the planner cannot leave it out. One round
+ * trip instead of four (BEGIN, INSERT, NOTIFY, COMMIT) for the usual request, whose events are
+ * all new: docs/benchmarks.md figure Q.
+ */
+const INSERT_ALL_NEW = `WITH inserted AS (${INSERT_EVENTS})
+SELECT every_id_new, pg_notify('${OUTBOX_CHANNEL}', $1)
+FROM (SELECT 1 / (count(*) = $16)::int AS every_id_new FROM inserted) AS checked`;
+
+/** SQLSTATE of the division by zero that says some id was there already. */
+const SOME_ID_EXISTS = '22012';
+
+/**
+ * Inserts a district's chunk of events, and notifies the outbox, in one statement when every id
+ * is new; undefined (nothing inserted) when some id was accepted before.
+ */
+export async function insertAllNew(
+  pool: pg.Pool,
+  district: string,
+  chunk: readonly PgAcceptItem[],
+  now: string,
+): Promise<{ id: string; created: boolean }[] | undefined> {
+  const fresh = freshOf(chunk);
+  try {
+    await pool.query(INSERT_ALL_NEW, [...insertValues(district, fresh, now), fresh.length]);
+  } catch (error) {
+    if ((error as { code?: string }).code === SOME_ID_EXISTS) return undefined;
+    throw error;
+  }
+  const firstItem = new Set<PgAcceptItem>(fresh);
+  return chunk.map((item) => ({ id: item.event.id, created: firstItem.has(item) }));
+}
+
+/**
+ * Inserts one chunk of a district's events; an id seen before (in this chunk, an earlier one,
+ * or the table) must come with the same contents, else the call is refused with event_conflict.
+ */
+export async function insertChunk(
+  client: pg.PoolClient,
+  district: string,
+  chunk: readonly PgAcceptItem[],
+  now: string,
+): Promise<{ id: string; created: boolean }[]> {
+  const fresh = freshOf(chunk);
+  const { rows } = await client.query<{ id: string }>(
+    INSERT_EVENTS,
+    insertValues(district, fresh, now),
+  );
   const inserted = new Set(rows.map((row) => row.id));
   const existing = fresh.filter(({ event }) => !inserted.has(event.id));
   if (existing.length > 0) {

@@ -11,7 +11,7 @@ import pg from 'pg';
 import type { HttpAttempt } from '../../http/index.ts';
 import type { LogQuery, LogRowPage } from '../log-query.ts';
 import { journaledBody, type EventOutcome, type LocalStamp } from '../rows.ts';
-import { ACCEPT_CHUNK, insertChunk, type PgAcceptItem } from './accept.ts';
+import { ACCEPT_CHUNK, insertAllNew, insertChunk, type PgAcceptItem } from './accept.ts';
 import { DISTRICTS_CHANNEL, OUTBOX_CHANNEL } from './migrations.ts';
 import {
   EVENT_COLUMNS,
@@ -86,18 +86,19 @@ export class PgOutbox {
     items: Iterable<PgAcceptItem>,
     now: string,
   ): Promise<{ id: string; created: boolean }[]> {
+    const all = [...items];
+    // The usual request: one chunk of new events, in one statement (accept.ts, insertAllNew).
+    if (all.length > 0 && all.length <= ACCEPT_CHUNK) {
+      const done = await insertAllNew(this.#pool, district, all, now);
+      if (done) return done;
+    }
     return withTransaction(this.#pool, async (client) => {
       const results: { id: string; created: boolean }[] = [];
-      let chunk: PgAcceptItem[] = [];
-      const flush = async (): Promise<void> => {
-        results.push(...(await insertChunk(client, district, chunk, now)));
-        chunk = [];
-      };
-      for (const item of items) {
-        chunk.push(item);
-        if (chunk.length >= ACCEPT_CHUNK) await flush();
+      for (let start = 0; start < all.length; start += ACCEPT_CHUNK) {
+        results.push(
+          ...(await insertChunk(client, district, all.slice(start, start + ACCEPT_CHUNK), now)),
+        );
       }
-      if (chunk.length > 0) await flush();
       // Delivered at COMMIT, and only then: a listener never wakes for events it cannot see.
       if (results.some((result) => result.created)) {
         await client.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, district]);
