@@ -14,6 +14,7 @@ import { runBigSend } from './big-send.ts';
 import { runConnectorThroughput } from './connector-throughput.ts';
 import { runMockComparison } from './mock-comparison.ts';
 import { runPluginBundle } from './plugin-bundle.ts';
+import { runPgDistricts } from './pg-districts.ts';
 import { runPgService } from './pg-service.ts';
 import { runPgWorkers } from './pg-workers.ts';
 import { runResilience } from './resilience.ts';
@@ -83,6 +84,11 @@ export const FIGURES: readonly FigureSpec[] = [
     id: 'W',
     title: 'Workers on PostgreSQL: events written per second with 1, 2 and 4 workers',
     run: runPgWorkers,
+  },
+  {
+    id: 'D',
+    title: "Districts on PostgreSQL: the proof run and one district's outage",
+    run: runPgDistricts,
   },
   {
     id: 'Q',

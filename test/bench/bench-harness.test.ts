@@ -32,7 +32,23 @@ const EXPECTED_ROWS: Record<string, string[]> = {
     'events written per second, 2 worker(s) on PostgreSQL, 80 events',
     'events written per second, 4 worker(s) on PostgreSQL, 80 events',
     '4 workers vs 1 on PostgreSQL',
-    'p99 from 202 to written with 100 districts',
+  ],
+  D: [
+    'proof run: events accepted (10 districts x 20 events',
+    'proof run: events ended as planned',
+    'proof run: records written twice',
+    'proof run: events taken over from the killed workers',
+    'proof run: wall time',
+    'outage: the other 9 districts, accept to written',
+    'outage: extra p99 delay of the other districts',
+    'outage: the failing district during its outage',
+    'outage: the failing district after it',
+  ],
+  Q: [
+    'single-event POSTs accepted per second on PostgreSQL',
+    'events accepted per second in batches of 500 on PostgreSQL',
+    '202 to written with 10 districts flowing at once',
+    'pswb serve --database peak resident memory',
   ],
 };
 
