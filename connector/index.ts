@@ -158,6 +158,7 @@ export {
 } from './troubleshooting/index.ts';
 export {
   LOG_STATUS_FILTERS,
+  logPageOf,
   readLogPage,
   renderLogTable,
   renderRecordDetails,

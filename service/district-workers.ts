@@ -8,7 +8,8 @@
  *
  * Districts are read at start, again when one is added or changed (a NOTIFY on
  * DISTRICTS_CHANNEL) and every `reloadMs`; a district whose settings cannot be opened (a
- * missing key, no connection) is reported once and tried again at the next load.
+ * missing key, no connection) is reported once and tried again when it changes (or the worker
+ * restarts).
  */
 import type { Dispatcher } from 'undici';
 import {

@@ -10,6 +10,7 @@ import {
   formatClockTime,
   parseEvents,
   parseSettingsDocument,
+  logPageOf,
   scopeLogFilter,
   toDistrictLocalTime,
   toWritebackRecord,
@@ -85,13 +86,7 @@ export function pgEvents(
     async logs(district, actor, filter) {
       const query = scopeLogFilter(actor, filter);
       const { rows, total } = await outbox.query(district, query);
-      return {
-        records: rows.map(toWritebackRecord),
-        total,
-        page: query.page,
-        pageSize: query.pageSize,
-        pages: Math.ceil(total / query.pageSize),
-      };
+      return logPageOf(query, rows, total);
     },
   };
 }

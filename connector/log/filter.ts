@@ -12,7 +12,7 @@ import {
   type EventType,
 } from '../domain/index.ts';
 import { assertCanSeeSchool, visibleSchools, type Actor } from '../setup/index.ts';
-import type { LogQuery, WritebackStore } from '../store/index.ts';
+import type { EventRow, LogQuery, WritebackStore } from '../store/index.ts';
 import { toWritebackRecord, type LogPage } from './record.ts';
 
 /** The status filter: the guide's All / Successful / Failed, plus the outbox states. */
@@ -104,6 +104,11 @@ export function readLogPage(
 ): LogPage {
   const query = scopeLogFilter(actor, filter);
   const { rows, total } = store.query(query);
+  return logPageOf(query, rows, total);
+}
+
+/** A page of the log from the rows a query read (SQLite's or PostgreSQL's). */
+export function logPageOf(query: LogQuery, rows: readonly EventRow[], total: number): LogPage {
   return {
     records: rows.map(toWritebackRecord),
     total,

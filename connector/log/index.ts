@@ -1,6 +1,7 @@
 /** log/: the Writeback Logs tab: its filters, its records with explained errors, and the text table. */
 export {
   LOG_STATUS_FILTERS,
+  logPageOf,
   readLogPage,
   scopeLogFilter,
   type LogFilter,
