@@ -44,6 +44,7 @@ import {
 } from './store/index.ts';
 import {
   readLogPage,
+  resendableRow,
   toWritebackRecord,
   type LogFilter,
   type LogPage,
@@ -440,16 +441,7 @@ class WritebackConnector implements Connector {
   }
 
   resend(actor: Actor, id: string): WritebackRecord {
-    const row = this.store.get(id);
-    if (!row || !canSeeSchool(actor, row.school_number)) {
-      throw new ConnectorError('event_not_found', `No event with id "${id}" in the log.`);
-    }
-    if (row.state !== 'failed' && row.state !== 'not_attempted') {
-      throw new ConnectorError(
-        'event_not_resendable',
-        `Event "${id}" is ${row.state.replace('_', ' ')}; only a failed or not attempted event is sent again.`,
-      );
-    }
+    resendableRow(this.store.get(id), actor, id);
     this.lookups.forgetResolutions();
     this.store.requeue([id], this.#clock.now().toISOString());
     return toWritebackRecord(this.store.get(id)!);

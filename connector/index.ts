@@ -159,6 +159,7 @@ export {
 export {
   LOG_STATUS_FILTERS,
   logPageOf,
+  resendableRow,
   readLogPage,
   renderLogTable,
   renderRecordDetails,

@@ -11,6 +11,7 @@ import {
   parseEvents,
   parseSettingsDocument,
   logPageOf,
+  resendableRow,
   scopeLogFilter,
   toDistrictLocalTime,
   toWritebackRecord,
@@ -68,16 +69,7 @@ export function pgEvents(
       return toWritebackRecord(row);
     },
     async resend(district, actor, id) {
-      const row = await outbox.get(district, id);
-      if (!row || !canSeeSchool(actor, row.school_number)) {
-        throw new ConnectorError('event_not_found', `No event with id "${id}" in the log.`);
-      }
-      if (row.state !== 'failed' && row.state !== 'not_attempted') {
-        throw new ConnectorError(
-          'event_not_resendable',
-          `Event "${id}" is ${row.state.replace('_', ' ')}; only a failed or not attempted event is sent again.`,
-        );
-      }
+      resendableRow(await outbox.get(district, id), actor, id);
       // Moves only a failed or not-attempted row, and wakes the workers in the same statement.
       await outbox.requeue(district, [id], now().toISOString());
       return toWritebackRecord((await outbox.get(district, id))!);

@@ -11,7 +11,7 @@ import {
   listValues,
   type EventType,
 } from '../domain/index.ts';
-import { assertCanSeeSchool, visibleSchools, type Actor } from '../setup/index.ts';
+import { assertCanSeeSchool, canSeeSchool, visibleSchools, type Actor } from '../setup/index.ts';
 import type { EventRow, LogQuery, WritebackStore } from '../store/index.ts';
 import { toWritebackRecord, type LogPage } from './record.ts';
 
@@ -116,4 +116,26 @@ export function logPageOf(query: LogQuery, rows: readonly EventRow[], total: num
     pageSize: query.pageSize,
     pages: Math.ceil(total / query.pageSize),
   };
+}
+
+/**
+ * The stored event a re-send may put back in the outbox: event_not_found when there is none or
+ * the actor may not see its building (ids do not leak), event_not_resendable unless it is failed
+ * or not attempted. Both engines' re-sends check through it.
+ */
+export function resendableRow<Row extends EventRow>(
+  row: Row | undefined,
+  actor: Actor,
+  id: string,
+): Row {
+  if (!row || !canSeeSchool(actor, row.school_number)) {
+    throw new ConnectorError('event_not_found', `No event with id "${id}" in the log.`);
+  }
+  if (row.state !== 'failed' && row.state !== 'not_attempted') {
+    throw new ConnectorError(
+      'event_not_resendable',
+      `Event "${id}" is ${row.state.replace('_', ' ')}; only a failed or not attempted event is sent again.`,
+    );
+  }
+  return row;
 }

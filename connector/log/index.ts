@@ -2,6 +2,7 @@
 export {
   LOG_STATUS_FILTERS,
   logPageOf,
+  resendableRow,
   readLogPage,
   scopeLogFilter,
   type LogFilter,
