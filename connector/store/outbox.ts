@@ -82,7 +82,7 @@ export class WritebackStore {
       stamp: db.prepare('UPDATE events SET local_date = ?, local_time = ? WHERE id = ?'),
       defer: db.prepare(`UPDATE events SET state = 'pending', owner = NULL, retry_at = @retry_at,
         error_code = @error_code, error_message = @error_message, error_status = @error_status,
-        error_body = @error_body, updated_at = @now WHERE id = @id`),
+        error_body = @error_body, retries = retries + @retry, updated_at = @now WHERE id = @id`),
       insertAttempt: db.prepare(`INSERT INTO attempts (event_id, run, started_at, duration_ms,
         method, url, http_status, outcome, error_code, response_body, retry_in_ms)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -93,11 +93,11 @@ export class WritebackStore {
         `SELECT * FROM events WHERE state = 'sending' ORDER BY seq`,
       ),
       requeue:
-        db.prepare(`UPDATE events SET state = 'pending', owner = NULL, retry_at = NULL, updated_at = ?
-        WHERE id = ? AND state IN ('failed', 'not_attempted')`),
+        db.prepare(`UPDATE events SET state = 'pending', owner = NULL, retry_at = NULL, retries = 0,
+        updated_at = ? WHERE id = ? AND state IN ('failed', 'not_attempted')`),
       requeueWritten:
-        db.prepare(`UPDATE events SET state = 'pending', owner = NULL, retry_at = NULL, updated_at = ?
-        WHERE id = ? AND state = 'successful'`),
+        db.prepare(`UPDATE events SET state = 'pending', owner = NULL, retry_at = NULL, retries = 0,
+        updated_at = ? WHERE id = ? AND state = 'successful'`),
       // events_state_day and events_day_student both lead with the day: a day's events, filtered.
       studentDay: db.prepare<[string, number | null, number | null], EventRow>(
         `SELECT * FROM events WHERE local_date = ?
@@ -258,9 +258,16 @@ export class WritebackStore {
 
   /**
    * Puts an event back to pending until `retryAt`, keeping the failure that deferred it (the log
-   * shows why it waits). Grouped with the run's other writes.
+   * shows why it waits); `retry` counts it in the event's retries. Grouped with the run's other
+   * writes.
    */
-  defer(id: string, retryAt: string, error: NonNullable<EventOutcome['error']>, now: string): void {
+  defer(
+    id: string,
+    retryAt: string,
+    error: NonNullable<EventOutcome['error']>,
+    now: string,
+    options: { retry: boolean },
+  ): void {
     this.#writes.write(() =>
       this.#statements.defer.run({
         id,
@@ -269,6 +276,7 @@ export class WritebackStore {
         error_message: error.message,
         error_status: error.status ?? null,
         error_body: error.body ?? null,
+        retry: options.retry ? 1 : 0,
         now,
       }),
     );

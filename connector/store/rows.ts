@@ -23,7 +23,13 @@ export interface EventRow {
   payload: string;
   state: EventState;
   owner: string | null;
+  /** Claims of the event (a run that took it), cut-short ones too; attempts journal it. */
   runs: number;
+  /**
+   * The tries that found PowerSchool unavailable since it was accepted or last re-sent: they
+   * choose the wait before the next try and when it is Failed for good (runner.ts, RetryLater).
+   */
+  retries: number;
   /** A pending event retried later waits until then (ISO instant); null otherwise. */
   retry_at: string | null;
   error_code: string | null;

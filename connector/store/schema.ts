@@ -4,7 +4,8 @@
  * every HTTP attempt; api_keys holds the service's API keys (hashed; schema 3); users, sessions
  * and audit_log hold the admin page's accounts (passwords as scrypt hashes), their sign-ins
  * (session tokens as SHA-256 only) and who changed what (schema 5); event_versions keeps every
- * earlier version of an event an admin corrected or cancelled (schema 6); student_names lets the name
+ * earlier version of an event an admin corrected or cancelled (schema 6); events.retries counts
+ * the tries that found PowerSchool unavailable (schema 7); student_names lets the name
  * search scan a few thousand names instead of millions of events. Indexes serve the log filters:
  * status, building, district-local date, student, newest first.
  */
@@ -12,7 +13,7 @@ import type Database from 'better-sqlite3';
 import { ConnectorError } from '../domain/index.ts';
 
 /** The schema version this code writes (PRAGMA user_version); older files are migrated. */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 const TABLES_SQL = `
 CREATE TABLE IF NOT EXISTS student_names (
@@ -47,7 +48,8 @@ CREATE TABLE IF NOT EXISTS events (
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
   completed_at TEXT,
-  retry_at TEXT
+  retry_at TEXT,
+  retries INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS api_keys (
   id TEXT PRIMARY KEY,
@@ -155,10 +157,9 @@ export const RETIRED_INDEXES = [
 ] as const;
 
 /**
- * Creates the tables, indexes and view of a new log, or migrates an older one (5 -> 6 adds
- * event_versions; 4 -> 5 adds users,
- * sessions and audit_log; 3 -> 4 adds events.retry_at; 2 -> 3 adds api_keys; 1 -> 2
- * builds events_day_student and drops events_student: about 2 s for a million rows). Sets WAL
+ * Creates the tables, indexes and view of a new log, or migrates an older one (6 -> 7 adds
+ * events.retries; 5 -> 6 adds event_versions; 4 -> 5 adds users, sessions and audit_log; 3 -> 4
+ * adds events.retry_at; 2 -> 3 adds api_keys; 1 -> 2 builds events_day_student and drops events_student: about 2 s for a million rows). Sets WAL
  * for crash safety and speed.
  */
 export function applyStoreSchema(db: Database.Database): void {
@@ -186,6 +187,10 @@ export function applyStoreSchema(db: Database.Database): void {
     const columns = db.prepare("SELECT name FROM pragma_table_info('events')").pluck().all();
     if (columns.length > 0 && !columns.includes('retry_at')) {
       db.exec('ALTER TABLE events ADD COLUMN retry_at TEXT');
+    }
+    // 6 -> 7: the tries that found PowerSchool unavailable, apart from the runs (claims).
+    if (columns.length > 0 && !columns.includes('retries')) {
+      db.exec('ALTER TABLE events ADD COLUMN retries INTEGER NOT NULL DEFAULT 0');
     }
     // 2 -> 3, 4 -> 5 and 5 -> 6: the new tables (api_keys; users, sessions, audit_log;
     // event_versions).

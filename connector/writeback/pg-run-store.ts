@@ -94,9 +94,9 @@ export function pgRunStore(
         }
       }
     },
-    async defer(row, retryAt, error, at) {
+    async defer(row, retryAt, error, at, options) {
       await flush(row);
-      await outbox.defer(claimOf(row), retryAt, error, at);
+      await outbox.defer(claimOf(row), retryAt, error, at, options);
       if (districts && UNAVAILABLE_CODES.has(error.code)) {
         const until = await districts.noteUnavailable(
           district,

@@ -104,6 +104,7 @@ function unsavedRow(event: WritebackEvent, now: string): EventRow {
     state: 'pending',
     owner: null,
     runs: 0,
+    retries: 0,
     retry_at: null,
     error_code: null,
     error_message: null,

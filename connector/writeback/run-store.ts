@@ -24,12 +24,16 @@ export interface RunStore {
   /** Claims up to `limit` due events for `owner`, in outbox order. */
   claimNext(owner: string, now: string, limit: number): Promise<EventRow[]>;
   complete(row: EventRow, outcome: EventOutcome, now: string): Promise<void>;
-  /** Back to pending until `retryAt`, keeping the error that says why it waits. */
+  /**
+   * Back to pending until `retryAt`, keeping the error that says why it waits; `retry` counts it
+   * in the event's retries (PowerSchool was unavailable; not a wait for another event).
+   */
   defer(
     row: EventRow,
     retryAt: string,
     error: NonNullable<EventOutcome['error']>,
     now: string,
+    options: { retry: boolean },
   ): Promise<void>;
   /** Back to pending at once (the run stopped before it finished). */
   release(row: EventRow): Promise<void>;
@@ -72,8 +76,8 @@ export function sqliteRunStore(store: WritebackStore): RunStore {
     async complete(row, outcome, now) {
       store.complete(row.id, outcome, now);
     },
-    async defer(row, retryAt, error, now) {
-      store.defer(row.id, retryAt, error, now);
+    async defer(row, retryAt, error, now, options) {
+      store.defer(row.id, retryAt, error, now, options);
     },
     async release(row) {
       store.release(row.id);

@@ -31,9 +31,13 @@ export interface RunProgress {
  * waits in the outbox until retry_at, so the wait survives a restart.
  */
 export interface RetryLater {
-  /** The wait before each later run, by how many runs the event has had (the last repeats). */
+  /**
+   * The wait before each later try, by how many tries found PowerSchool unavailable (the last
+   * repeats). A try is a run that got that far: a run cut short (a worker killed, a district's
+   * pause) is not one (the event's `retries`).
+   */
   delaysMs: readonly number[];
-  /** After this many runs the event is Failed for good. */
+  /** After this many tries found PowerSchool unavailable, the event is Failed for good. */
   maxRuns: number;
 }
 
@@ -124,12 +128,13 @@ async function drainPending(run: RunContext, options: DrainOptions): Promise<Run
       later &&
       outcome.state === 'failed' &&
       UNAVAILABLE_CODES.has(outcome.error?.code ?? '') &&
-      row.runs < later.maxRuns
+      row.retries + 1 < later.maxRuns
     ) {
       const now = run.clock.now();
-      const wait = later.delaysMs[Math.min(row.runs, later.delaysMs.length) - 1] ?? 60_000;
+      // This try is the event's retries + 1st since it was accepted or last re-sent.
+      const wait = later.delaysMs[Math.min(row.retries + 1, later.delaysMs.length) - 1] ?? 60_000;
       const retryAt = new Date(now.getTime() + wait).toISOString();
-      await run.outbox.defer(row, retryAt, outcome.error!, now.toISOString());
+      await run.outbox.defer(row, retryAt, outcome.error!, now.toISOString(), { retry: true });
       progress.deferred += 1;
     } else {
       const finishedAt = run.clock.now().toISOString();
@@ -159,6 +164,7 @@ async function drainPending(run: RunContext, options: DrainOptions): Promise<Run
       retryAt,
       { code: 'waiting_for_checkout', message },
       now.toISOString(),
+      { retry: false },
     );
     progress.deferred += 1;
     options.onProgress?.({ ...progress });

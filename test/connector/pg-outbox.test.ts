@@ -373,7 +373,7 @@ describe('PgOutbox claims', () => {
     const late = { state: 'failed' as const, error: { code: 'timeout', message: 'late' } };
     expect(await outbox.complete(first!, late, at(52))).toBe(false);
     expect(await outbox.extendLease(first!, at(52), 30_000)).toBe(false);
-    expect(await outbox.defer(first!, at(600), late.error, at(52))).toBe(false);
+    expect(await outbox.defer(first!, at(600), late.error, at(52), { retry: true })).toBe(false);
     expect(await outbox.release(first!, at(52))).toBe(false);
     expect(await outbox.get('d1', 'slow')).toMatchObject({ state: 'sending', owner: 'worker-b' });
 
@@ -413,7 +413,7 @@ describe('PgOutbox claims', () => {
     const [row] = await outbox.claimNext('w1', at(0), 1, 30_000);
     expect(row!.id).toBe('later');
     const error = { code: 'server_error', message: 'PowerSchool answered 503', status: 503 };
-    expect(await outbox.defer(row!, at(60), error, at(1))).toBe(true);
+    expect(await outbox.defer(row!, at(60), error, at(1), { retry: true })).toBe(true);
     expect(await outbox.get('d1', 'later')).toMatchObject({
       state: 'pending',
       owner: null,

@@ -145,4 +145,49 @@ describe('the pipeline on PostgreSQL', () => {
     await connectors[1]!.drain(pgRunStore(outbox, district, { clock: clockOf(sim) }));
     expect(await states(district)).toEqual({ successful: 40 });
   });
+
+  it('an event taken over from a dead worker waits the first retry delay, and a re-send starts its retries again', async () => {
+    const district = `${sim.url}/retries`;
+    const { events } = studentDayEvents(sim, 1, 'rt', [101]);
+    const id = (await accept(district, events))[0]!.id;
+    // A worker that claimed it a minute ago and died: one run used, PowerSchool never asked.
+    const aMinuteAgo = new Date(clockOf(sim).now().getTime() - 60_000).toISOString();
+    expect(await outbox.claimNext('dead-worker', aMinuteAgo, 1, 1_000, { district })).toHaveLength(
+      1,
+    );
+    sim.platform.faults.add({
+      method: 'POST',
+      path: '/ws/attendance/*',
+      action: { type: 'status', status: 503 },
+    });
+    const retryLater = { delaysMs: [60_000, 300_000], maxRuns: 2 };
+    const drain = () =>
+      connectors[0]!.drain(pgRunStore(outbox, district, { clock: clockOf(sim) }), { retryLater });
+    try {
+      expect((await drain()).deferred).toBe(1);
+      const deferred = (await outbox.get(district, id))!;
+      // Its second run, but its first try: the first delay, and one try left of two.
+      expect(deferred).toMatchObject({ state: 'pending', runs: 2, retries: 1 });
+      const wait = Date.parse(deferred.retry_at!) - clockOf(sim).now().getTime();
+      expect(wait).toBeGreaterThan(50_000);
+      expect(wait).toBeLessThanOrEqual(60_000);
+      // The second try meets the outage too: Failed for good.
+      await pool.query('UPDATE pswb_events SET retry_at = NULL WHERE district = $1', [district]);
+      await drain();
+      expect(await outbox.get(district, id)).toMatchObject({
+        state: 'failed',
+        error_code: 'server_error',
+        retries: 1,
+      });
+      // Re-sent: its tries count from none again, so one outage defers it rather than failing it.
+      await outbox.requeue(district, [id], clockOf(sim).now().toISOString());
+      expect(await outbox.get(district, id)).toMatchObject({ state: 'pending', retries: 0 });
+      expect((await drain()).deferred).toBe(1);
+    } finally {
+      sim.platform.faults.clear();
+    }
+    await pool.query('UPDATE pswb_events SET retry_at = NULL WHERE district = $1', [district]);
+    await drain();
+    expect(await states(district)).toEqual({ successful: 1 });
+  });
 });

@@ -158,6 +158,7 @@ describe('writeback log schema migration', () => {
     db.exec('DROP TABLE audit_log');
     db.exec('DROP VIEW writeback_log');
     db.exec('ALTER TABLE events DROP COLUMN retry_at');
+    db.exec('ALTER TABLE events DROP COLUMN retries');
     db.pragma('user_version = 2');
     const before = db.prepare('SELECT * FROM events ORDER BY seq').all();
     db.close();
@@ -167,7 +168,11 @@ describe('writeback log schema migration', () => {
       expect(schemaOf(store.db)).toEqual(freshSchema());
       // Every row as it was, with the new column empty.
       expect(store.db.prepare('SELECT * FROM events ORDER BY seq').all()).toEqual(
-        (before as Record<string, unknown>[]).map((row) => ({ ...row, retry_at: null })),
+        (before as Record<string, unknown>[]).map((row) => ({
+          ...row,
+          retry_at: null,
+          retries: 0,
+        })),
       );
       const columns = store.db
         .prepare("SELECT name FROM pragma_table_info('events')")
@@ -182,7 +187,7 @@ describe('writeback log schema migration', () => {
     }
   });
 
-  it('moves a version-4 log (no users, sessions, audit log or event versions) to the current version, every row kept', async () => {
+  it('moves a version-4 log (no users, sessions, audit log, event versions or retries) to the current version, every row kept', async () => {
     const path = join(dir, 'v4.db');
     const store4 = new WritebackStore(path);
     fillLogFixture(store4);
@@ -193,15 +198,19 @@ describe('writeback log schema migration', () => {
     db.exec('DROP TABLE users');
     db.exec('DROP TABLE audit_log');
     db.exec('DROP TABLE event_versions');
+    db.exec('ALTER TABLE events DROP COLUMN retries');
     db.pragma('user_version = 4');
     const before = db.prepare('SELECT * FROM events ORDER BY seq').all();
     db.close();
     const store = new WritebackStore(path);
     try {
-      expect(SCHEMA_VERSION).toBe(6);
-      expect(versionOf(store.db)).toBe(6);
+      expect(SCHEMA_VERSION).toBe(7);
+      expect(versionOf(store.db)).toBe(7);
       expect(schemaOf(store.db)).toEqual(freshSchema());
-      expect(store.db.prepare('SELECT * FROM events ORDER BY seq').all()).toEqual(before);
+      // Every row as it was, none yet retried.
+      expect(store.db.prepare('SELECT * FROM events ORDER BY seq').all()).toEqual(
+        (before as Record<string, unknown>[]).map((row) => ({ ...row, retries: 0 })),
+      );
       expect(store.keys.verify(key)?.name).toBe('kept');
       await expectAccountsWork(store);
     } finally {

@@ -160,7 +160,7 @@ describe('OutboxWorker', () => {
     expect(sim.district.attendanceOn(keys[0]!.studentId, keys[0]!.date)).toHaveLength(1);
   });
 
-  it('fails the event for good after maxRuns runs against an unavailable PowerSchool', async () => {
+  it('fails the event for good after maxRuns tries against an unavailable PowerSchool, and a re-send gets as many again', async () => {
     sim.platform.clock.set(SCHOOL_DAY_NOON, { frozen: false });
     sim.platform.faults.add({
       method: 'POST',
@@ -179,6 +179,20 @@ describe('OutboxWorker', () => {
     expect(connector.record(DISTRICT_ADMIN, 'gone-0')).toMatchObject({
       status: 'failed',
       runs: 3,
+      error: { code: 'server_error' },
+    });
+    // Re-sent while PowerSchool is still down: it gets its three tries again, not one.
+    connector.resend(DISTRICT_ADMIN, 'gone-0');
+    const again = new OutboxWorker(connector, {
+      pollMs: 20,
+      retryLater: { delaysMs: [10], maxRuns: 3 },
+    });
+    again.start();
+    await settled();
+    await again.stop();
+    expect(connector.record(DISTRICT_ADMIN, 'gone-0')).toMatchObject({
+      status: 'failed',
+      runs: 6,
       error: { code: 'server_error' },
     });
   });

@@ -148,12 +148,21 @@ CREATE TABLE pswb_api_keys (
 CREATE INDEX pswb_api_keys_district ON pswb_api_keys (district, created_at);
 `;
 
+/**
+ * 5: pswb_events.retries, the tries that found PowerSchool unavailable since the event was
+ * accepted or last re-sent (SQLite's events.retries). `runs` counts claims, cut-short ones too (a
+ * worker killed, a district's pause), so the wait before a retry and the point an event is
+ * Failed for good are chosen by this count instead.
+ */
+const ADD_RETRIES = `ALTER TABLE pswb_events ADD COLUMN retries integer NOT NULL DEFAULT 0;`;
+
 /** Every migration, in order; the last one's version is the schema this code reads and writes. */
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   { version: 1, name: 'the outbox and writeback log (pswb_events)', sql: CREATE_EVENTS },
   { version: 2, name: 'the attempts journal (pswb_attempts)', sql: CREATE_ATTEMPTS },
   { version: 3, name: 'the districts (pswb_districts)', sql: CREATE_DISTRICTS },
   { version: 4, name: 'the API keys (pswb_api_keys)', sql: CREATE_API_KEYS },
+  { version: 5, name: 'the retries of an event (pswb_events.retries)', sql: ADD_RETRIES },
 ];
 
 /** The schema version this code reads and writes. */

@@ -210,17 +210,20 @@ export class PgOutbox {
 
   /**
    * Puts a held event back to pending until `retryAt`, keeping the failure that deferred it (the
-   * log shows why it waits); false when the claim is no longer held.
+   * log shows why it waits); `retry` counts it in the event's retries. False when the claim is
+   * no longer held.
    */
   async defer(
     claim: PgClaim,
     retryAt: string,
     error: NonNullable<EventOutcome['error']>,
     now: string,
+    options: { retry: boolean },
   ): Promise<boolean> {
     const { rowCount } = await this.#pool.query(
       `UPDATE pswb_events SET state = 'pending', owner = NULL, lease_until = NULL, retry_at = $5,
-         error_code = $6, error_message = $7, error_status = $8, error_body = $9, updated_at = $10
+         error_code = $6, error_message = $7, error_status = $8, error_body = $9, updated_at = $10,
+         retries = retries + $11
        WHERE ${HELD}`,
       [
         ...heldBy(claim),
@@ -230,6 +233,7 @@ export class PgOutbox {
         error.status ?? null,
         error.body ?? null,
         now,
+        options.retry ? 1 : 0,
       ],
     );
     return rowCount === 1;
@@ -366,7 +370,7 @@ export class PgOutbox {
     const { rows } = await this.#pool.query<{ moved: number }>(
       `WITH moved AS (
          UPDATE pswb_events SET state = 'pending', owner = NULL, lease_until = NULL,
-           retry_at = NULL, updated_at = $3
+           retry_at = NULL, retries = 0, updated_at = $3
          WHERE district = $1 AND id = ANY($2::text[]) AND state IN ('failed', 'not_attempted')
          RETURNING district)
        SELECT count(*)::int AS moved,

@@ -17,9 +17,9 @@ export interface PgEventRow extends EventRow {
  */
 export const EVENT_COLUMNS = `seq, district, id, type, school_number, student_name, student_dcid,
   student_ps_id, grade, occurred_at, occurred_ms, local_date::text AS local_date, local_time,
-  reason, payload::text AS payload, state, owner, lease_until, runs, retry_at, error_code,
-  error_message, error_status, error_body, result::text AS result, created_at, updated_at,
-  completed_at`;
+  reason, payload::text AS payload, state, owner, lease_until, runs, retries, retry_at,
+  error_code, error_message, error_status, error_body, result::text AS result, created_at,
+  updated_at, completed_at`;
 
 /** The same columns of the table aliased `e` (an UPDATE ... FROM). */
 export const EVENT_COLUMNS_OF_E = EVENT_COLUMNS.split(',')
@@ -51,6 +51,7 @@ export function toPgEventRow(raw: RawEventRow): PgEventRow {
     owner: raw.owner as string | null,
     lease_until: isoOrNull(raw.lease_until),
     runs: raw.runs as number,
+    retries: raw.retries as number,
     retry_at: isoOrNull(raw.retry_at),
     error_code: raw.error_code as string | null,
     error_message: raw.error_message as string | null,
