@@ -3,8 +3,14 @@
  * with the same key and fields as a data directory's settings file (decision 081), so a dump of
  * pswb_districts alone reveals no secret, and checked against the settings schema on the way out.
  */
-import { sealSecretFields, openSecretFields } from './sealed-settings-file.ts';
+import {
+  SECRET_FIELDS,
+  openSecretFields,
+  sealSecretFields,
+  type SecretField,
+} from './sealed-settings-file.ts';
 import type { SecretKeyring } from './secret-key.ts';
+import { presentSecrets, type SealedDocuments } from './secrets.ts';
 import { parseSettingsDocument, SettingsStore, type ConnectorSettings } from './settings.ts';
 
 /** The document to store for a district: its secrets sealed with the keyring's current key. */
@@ -27,4 +33,37 @@ export async function openDistrictSettings(
   const document = structuredClone(district.settings);
   await openSecretFields(document, keyring, `of district ${district.id}`);
   return SettingsStore.inMemory(parseSettingsDocument(document, place));
+}
+
+/** What districtDocuments needs of the districts' table (PgDistricts). */
+export interface DistrictSettingsTable {
+  list(): Promise<{ id: string; settings: unknown }[]>;
+  rewriteSettings(
+    change: (district: { id: string; settings: unknown }) => Promise<unknown>,
+  ): Promise<string[]>;
+}
+
+/**
+ * Every district's settings as the documents of `pswb secrets status|rotate --database`: a
+ * rotation re-seals them all in one transaction (PgDistricts.rewriteSettings).
+ */
+export function districtDocuments(districts: DistrictSettingsTable): SealedDocuments {
+  return {
+    async reseal(keyring, key) {
+      const present = new Set<SecretField>();
+      await districts.rewriteSettings(async ({ id, settings }) => {
+        const document = structuredClone(settings);
+        await openSecretFields(document, keyring, `of district ${id}`);
+        for (const field of presentSecrets(document)) present.add(field);
+        return sealSecretFields(document, keyring, key);
+      });
+      return SECRET_FIELDS.filter((field) => present.has(field));
+    },
+    async stored() {
+      return (await districts.list()).map((district) => ({
+        place: `the settings of district ${district.id}`,
+        document: district.settings,
+      }));
+    },
+  };
 }

@@ -17,7 +17,11 @@ export {
 } from './settings.ts';
 export { SecretJsonFile } from './secret-json-file.ts';
 export { SECRET_FIELDS, SealedSettingsFile, type SecretField } from './sealed-settings-file.ts';
-export { openDistrictSettings, sealDistrictSettings } from './district-settings.ts';
+export {
+  districtDocuments,
+  openDistrictSettings,
+  sealDistrictSettings,
+} from './district-settings.ts';
 export {
   SECRET_KEY_FILE,
   SecretKeyring,
@@ -25,8 +29,10 @@ export {
   type SecretKeySource,
 } from './secret-key.ts';
 export {
+  documentsSecretsStatus,
   rotateSecrets,
   secretsStatus,
+  type DocumentsSecretsStatus,
   type RotationResult,
   type SecretState,
   type SecretsStatus,

@@ -57,12 +57,83 @@ export interface SecretsStatus {
   secrets: SecretState[];
 }
 
+/**
+ * What a rotation re-seals and a status reads: a data directory's settings file
+ * (settingsFileDocuments), or every district's settings in PostgreSQL (districtDocuments in
+ * district-settings.ts).
+ */
+export interface SealedDocuments {
+  /**
+   * Re-seals every secret with `key` (else the keyring's current key), opening each with the
+   * keyring's keys, as one change; the fields present.
+   */
+  reseal(keyring: SecretKeyring, key?: SecretKey): Promise<SecretField[]>;
+  /** The documents as stored (secrets sealed), each with its place for messages. */
+  stored(): Promise<{ place: string; document: unknown }[]>;
+}
+
+/** A data directory's settings file as a rotation's documents. */
+export function settingsFileDocuments(settingsFile: string): SealedDocuments {
+  return {
+    async reseal(keyring, key) {
+      const data = await new SealedSettingsFile<unknown>(settingsFile, { keyring }).read();
+      if (data === null) return [];
+      await new SealedSettingsFile<unknown>(settingsFile, {
+        keyring,
+        ...(key ? { sealWith: key } : {}),
+      }).write(data);
+      return presentSecrets(data);
+    },
+    async stored() {
+      const document = await new SecretJsonFile<unknown>(settingsFile).read();
+      return [{ place: settingsFile, document }];
+    },
+  };
+}
+
+/** Each document's secrets, as stored, with the key the keyring has; decrypts only to check. */
+export interface DocumentsSecretsStatus {
+  key: SecretsStatus['key'];
+  documents: { place: string; secrets: SecretState[] }[];
+}
+
 /** Reads where the key comes from and how each secret is stored; decrypts only to check. */
 export async function secretsStatus(dataDir: string): Promise<SecretsStatus> {
   const settingsFile = join(dataDir, SETTINGS_FILE);
-  const keyring = new SecretKeyring(dataDir);
+  const status = await documentsSecretsStatus(
+    new SecretKeyring(dataDir),
+    settingsFileDocuments(settingsFile),
+  );
+  return { settingsFile, key: status.key, secrets: status.documents[0]!.secrets };
+}
+
+/** secretsStatus of any documents (a district database's: every district's settings). */
+export async function documentsSecretsStatus(
+  keyring: SecretKeyring,
+  documents: SealedDocuments,
+): Promise<DocumentsSecretsStatus> {
   const current = await keyring.current({ create: false });
-  const raw = await new SecretJsonFile<unknown>(settingsFile).read();
+  const states: DocumentsSecretsStatus['documents'] = [];
+  for (const { place, document } of await documents.stored()) {
+    states.push({ place, secrets: await secretStates(keyring, document, place) });
+  }
+  const source = keyring.source;
+  return {
+    key: {
+      source: source.kind,
+      ...(source.kind === 'PSWB_SECRET_KEY' ? {} : { path: source.path }),
+      description: describeKeySource(source),
+      keyId: current?.id ?? null,
+    },
+    documents: states,
+  };
+}
+
+async function secretStates(
+  keyring: SecretKeyring,
+  raw: unknown,
+  where: string,
+): Promise<SecretState[]> {
   const secrets: SecretState[] = [];
   for (const field of SECRET_FIELDS) {
     const value = fieldValue(raw, field);
@@ -72,7 +143,7 @@ export async function secretsStatus(dataDir: string): Promise<SecretsStatus> {
       secrets.push({ field, stored: 'plain' });
     } else {
       const keyId = sealedKeyId(value) ?? '';
-      const place = `${field} in ${settingsFile}`;
+      const place = `${field} in ${where}`;
       try {
         openSecret(value, await keyring.keyFor(keyId, place), field, place);
         secrets.push({ field, stored: 'sealed', keyId, opens: true });
@@ -82,17 +153,7 @@ export async function secretsStatus(dataDir: string): Promise<SecretsStatus> {
       }
     }
   }
-  const source = keyring.source;
-  return {
-    settingsFile,
-    key: {
-      source: source.kind,
-      ...(source.kind === 'PSWB_SECRET_KEY' ? {} : { path: source.path }),
-      description: describeKeySource(source),
-      keyId: current?.id ?? null,
-    },
-    secrets,
-  };
+  return secrets;
 }
 
 export interface RotationResult {
@@ -113,10 +174,10 @@ export interface RotationResult {
  */
 export async function rotateSecrets(
   dataDir: string,
-  options: { newKeyFile?: string } = {},
+  options: { newKeyFile?: string; documents?: SealedDocuments } = {},
 ): Promise<RotationResult> {
   const keyring = new SecretKeyring(dataDir);
-  const settingsFile = join(dataDir, SETTINGS_FILE);
+  const documents = options.documents ?? settingsFileDocuments(join(dataDir, SETTINGS_FILE));
   if (keyring.source.kind === 'default') {
     if (options.newKeyFile !== undefined) {
       throw new ConnectorError(
@@ -125,7 +186,7 @@ export async function rotateSecrets(
         { fix: 'Run pswb secrets rotate without --new-key-file.' },
       );
     }
-    return rotateDefaultKey(keyring, keyring.source.path, settingsFile);
+    return rotateDefaultKey(keyring, keyring.source.path, documents);
   }
   if (options.newKeyFile === undefined) {
     throw new ConnectorError(
@@ -152,19 +213,15 @@ export async function rotateSecrets(
       { fix: 'Make a new one: openssl rand -base64 32 > PATH; chmod 600 PATH.' },
     );
   }
-  const file = new SealedSettingsFile<unknown>(settingsFile, { keyring });
-  const data = await file.read();
-  const from = sealedWith(await new SecretJsonFile<unknown>(settingsFile).read());
-  if (data !== null) {
-    await new SealedSettingsFile<unknown>(settingsFile, { sealWith: next }).write(data);
-    await checkSealedWith(settingsFile, next);
-  }
+  const from = await sealedWith(documents);
+  const resealed = await documents.reseal(keyring, next);
+  await checkSealedWith(documents, next);
   return {
     from,
     to: next.id,
     keyFile: options.newKeyFile,
     source: keyring.source.kind,
-    resealed: presentSecrets(data),
+    resealed,
   };
 }
 
@@ -184,15 +241,13 @@ export async function rotateSecrets(
 async function rotateDefaultKey(
   keyring: SecretKeyring,
   keyPath: string,
-  settingsFile: string,
+  documents: SealedDocuments,
 ): Promise<RotationResult> {
   const newPath = `${keyPath}.new`;
   const oldPath = `${keyPath}.old`;
-  const file = new SealedSettingsFile<unknown>(settingsFile, { keyring });
-  const data = await file.read();
-  const from = sealedWith(await new SecretJsonFile<unknown>(settingsFile).read());
+  const from = await sealedWith(documents);
   if ((await exists(newPath)) || (await exists(oldPath))) {
-    if (data !== null) await file.write(data);
+    await documents.reseal(keyring);
     await removeFile(newPath);
     await removeFile(oldPath);
   }
@@ -203,23 +258,15 @@ async function rotateDefaultKey(
   } catch (error) {
     throw storageFailure(error, oldPath);
   }
-  if (data !== null) {
-    await new SealedSettingsFile<unknown>(settingsFile, { sealWith: next }).write(data);
-  }
+  const resealed = await documents.reseal(keyring, next);
   try {
     await rename(newPath, keyPath);
   } catch (error) {
     throw storageFailure(error, keyPath);
   }
-  await checkSealedWith(settingsFile, next, oldPath);
+  await checkSealedWith(documents, next, oldPath);
   await removeFile(oldPath);
-  return {
-    from,
-    to: next.id,
-    keyFile: keyPath,
-    source: 'default',
-    resealed: presentSecrets(data),
-  };
+  return { from, to: next.id, keyFile: keyPath, source: 'default', resealed };
 }
 
 /**
@@ -227,12 +274,26 @@ async function rotateDefaultKey(
  * saving the settings during the rotation (a running pswb serve) could have sealed them with the
  * key it read before. Then the old key is kept and the rotation is to be run again.
  */
-async function checkSealedWith(settingsFile: string, key: SecretKey, kept?: string): Promise<void> {
-  const raw = await new SecretJsonFile<unknown>(settingsFile).read();
+async function checkSealedWith(
+  documents: SealedDocuments,
+  key: SecretKey,
+  kept?: string,
+): Promise<void> {
+  for (const { place: where, document } of await documents.stored()) {
+    checkDocumentSealedWith(document, where, key, kept);
+  }
+}
+
+function checkDocumentSealedWith(
+  raw: unknown,
+  where: string,
+  key: SecretKey,
+  kept: string | undefined,
+): void {
   for (const field of SECRET_FIELDS) {
     const value = fieldValue(raw, field);
     if (typeof value !== 'string') continue;
-    const place = `${field} in ${settingsFile}`;
+    const place = `${field} in ${where}`;
     if (!isSealed(value) || sealedKeyId(value) !== key.id) {
       throw new ConnectorError(
         'secret_undecryptable',
@@ -247,15 +308,18 @@ async function checkSealedWith(settingsFile: string, key: SecretKey, kept?: stri
 }
 
 /** The key id the stored secrets are sealed with (the first found); null when none is sealed. */
-function sealedWith(raw: unknown): string | null {
-  for (const field of SECRET_FIELDS) {
-    const value = fieldValue(raw, field);
-    if (isSealed(value)) return sealedKeyId(value) ?? null;
+async function sealedWith(documents: SealedDocuments): Promise<string | null> {
+  for (const { document } of await documents.stored()) {
+    for (const field of SECRET_FIELDS) {
+      const value = fieldValue(document, field);
+      if (isSealed(value)) return sealedKeyId(value) ?? null;
+    }
   }
   return null;
 }
 
-function presentSecrets(data: unknown): SecretField[] {
+/** The secret fields a settings document holds a value for. */
+export function presentSecrets(data: unknown): SecretField[] {
   return SECRET_FIELDS.filter((field) => typeof fieldValue(data, field) === 'string');
 }
 

@@ -11,6 +11,7 @@
 import type pg from 'pg';
 import { ConnectorError } from '../../domain/index.ts';
 import { DISTRICTS_CHANNEL, OUTBOX_CHANNEL } from './migrations.ts';
+import { withTransaction } from './transaction.ts';
 
 /** A district id: lower-case letters, digits and dashes, 1 to 63, starting with a letter or digit. */
 export const DISTRICT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -186,6 +187,31 @@ export class PgDistricts {
     );
     if (!rows[0]) throw notFound(id);
     return toRow(rows[0]);
+  }
+
+  /**
+   * Rewrites every district's settings document through `change`, in one transaction with every
+   * row locked (FOR UPDATE: a `districts set` meanwhile waits and then writes over the result,
+   * never under it). A throw changes nothing. For the secrets' rotation (connector/setup/
+   * secrets.ts), which re-seals and changes no setting: updated_at stays and no worker is
+   * notified, so running workers keep the settings they opened rather than reopening them with
+   * a key they may not have yet.
+   */
+  async rewriteSettings(
+    change: (district: { id: string; settings: unknown }) => Promise<unknown>,
+  ): Promise<string[]> {
+    return withTransaction(this.#pool, async (client) => {
+      const { rows } = await client.query<{ id: string; settings: unknown }>(
+        'SELECT id, settings FROM pswb_districts ORDER BY id FOR UPDATE',
+      );
+      for (const row of rows) {
+        await client.query('UPDATE pswb_districts SET settings = $2::jsonb WHERE id = $1', [
+          row.id,
+          JSON.stringify(await change(row)),
+        ]);
+      }
+      return rows.map((row) => row.id);
+    });
   }
 
   /** The district with this id, or undefined. */
