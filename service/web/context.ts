@@ -4,16 +4,20 @@
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type {
-  Connector,
-  NewAuditEntry,
-  ReconcileReport,
-  SettingsStore,
-  UserRecord,
-  WritebackStore,
+import {
+  ConnectorError,
+  canSeeSchool,
+  readLogPage,
+  toWritebackRecord,
+  type Connector,
+  type NewAuditEntry,
+  type ReconcileReport,
+  type SettingsStore,
+  type UserRecord,
+  type WritebackStore,
 } from '../../connector/index.ts';
 import type { AlertSendResult } from '../alerts.ts';
-import type { HealthReport } from '../app.ts';
+import type { EventsPort, HealthReport } from '../app.ts';
 import { adminPage, notice, type Markup, type TabId } from './layout.ts';
 import type { AdminEnv } from './session.ts';
 
@@ -33,6 +37,44 @@ export interface AdminContext {
   lastCheck?: () => ReconcileReport | undefined;
   /** The failure alerts: "Send a test alert" (absent where nothing can send, e.g. some tests). */
   alerts?: { sendTest(): Promise<AlertSendResult[]> };
+  /**
+   * The events the Writeback Logs and the overview read and re-send, by the user's district
+   * (PostgreSQL: service/pg-events.ts); absent: the data directory's log (pageEvents).
+   */
+  events?: PageEvents;
+}
+
+/** What the page does with events: EventsPort without accepting. */
+export type PageEvents = Omit<EventsPort, 'accept'>;
+
+/**
+ * The events of the page: the context's port, else the data directory's log and connector (the
+ * log reads before a connection is saved; a re-send needs one).
+ */
+export function pageEvents(context: AdminContext): PageEvents {
+  if (context.events) return context.events;
+  return {
+    async logs(_district, actor, filter) {
+      return readLogPage(context.store(), actor, filter);
+    },
+    async record(_district, actor, id) {
+      const row = context.store().get(id);
+      return row && canSeeSchool(actor, row.school_number) ? toWritebackRecord(row) : undefined;
+    },
+    async resend(_district, actor, id) {
+      const connector = context.connector();
+      if (!connector) {
+        throw new ConnectorError(
+          'not_connected',
+          'No PowerSchool connection is saved: nothing can be sent.',
+        );
+      }
+      return connector.resend(actor, id);
+    },
+    async settings() {
+      return context.settings.get();
+    },
+  };
 }
 
 /** Renders a tab's page for the signed-in user. */

@@ -31,6 +31,8 @@ export interface AdminVariables {
   session: SessionRecord;
   /** The connector actor the user reads and changes as (support reads as the district). */
   actor: Actor;
+  /** The district the user belongs to ('' in a data directory: it holds one). */
+  district: string;
   /** The form field value that proves a POST came from one of our pages. */
   csrf: string;
   /** The form fields of a POST, read once by the CSRF check. */
@@ -131,6 +133,8 @@ export function requireSession(options: {
   now: () => Date;
   limits?: SessionLimits;
   refuse: (c: Context<AdminEnv>, status: 403, detail: string) => Response | Promise<Response>;
+  /** The district a user acts in (default: '', a data directory's one district). */
+  districtOf?: (user: UserRecord) => string;
 }): MiddlewareHandler<AdminEnv> {
   return async (c, next) => {
     const found = currentSession(
@@ -147,6 +151,7 @@ export function requireSession(options: {
     c.set('user', found.user);
     c.set('session', found.session);
     c.set('actor', actorOfUser(found.user));
+    c.set('district', options.districtOf?.(found.user) ?? '');
     c.set('csrf', found.session.csrfToken);
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       const form = await readForm(c);

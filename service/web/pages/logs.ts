@@ -15,8 +15,6 @@ import {
   canSeeSchool,
   EVENT_TYPE_LABELS,
   LOG_STATUS_FILTERS,
-  readLogPage,
-  toWritebackRecord,
   viewSchools,
   type EventType,
   type LogFilter,
@@ -27,9 +25,8 @@ import {
   writtenOf,
   type WritebackRecord,
 } from '../../../connector/index.ts';
-import { visibleRecord } from '../../visible-record.ts';
 import { LINE_VERBS, eventPagePath } from './event.ts';
-import { refusalPage, renderTab, type AdminContext } from '../context.ts';
+import { pageEvents, refusalPage, renderTab, type AdminContext } from '../context.ts';
 import { csrfField, notice, type Markup } from '../layout.ts';
 import { canChange, fieldList, field, type AdminEnv } from '../session.ts';
 
@@ -107,16 +104,16 @@ function filterOf(view: LogQueryView, page: number, pageSize: number): LogFilter
  * Reads a page of the log; a building the user may not see answers 404 (as an id of another
  * building does), a bad filter value a 422 naming the valid ones.
  */
-function readPage(
+async function readPage(
   context: AdminContext,
   who: AdminEnv['Variables'],
   view: LogQueryView,
   page: number,
   pageSize: number,
-): LogPage {
+): Promise<LogPage> {
   if (view.event) return eventPage(context, who, view.event, pageSize);
   try {
-    return readLogPage(context.store(), who.actor, filterOf(view, page, pageSize));
+    return await pageEvents(context).logs(who.district, who.actor, filterOf(view, page, pageSize));
   } catch (error) {
     if (error instanceof ConnectorError && error.code === 'permission_denied') {
       throw new ConnectorError('event_not_found', `No building ${view.school} among your schools.`);
@@ -129,24 +126,24 @@ function readPage(
  * The page of one event (?event=<id>, the link of a failure alert): another building's event, or
  * none, answers 404 as an id of another building does everywhere on the page.
  */
-function eventPage(
+async function eventPage(
   context: AdminContext,
   who: AdminEnv['Variables'],
   id: string,
   pageSize: number,
-): LogPage {
-  const row = context.store().get(id);
-  if (!row || !canSeeSchool(who.actor, row.school_number)) {
+): Promise<LogPage> {
+  const record = await pageEvents(context).record(who.district, who.actor, id);
+  if (!record) {
     throw new ConnectorError(
       'event_not_found',
       `No event with id "${id}" among your buildings’ events.`,
     );
   }
-  return { records: [toWritebackRecord(row)], total: 1, page: 1, pageSize, pages: 1 };
+  return { records: [record], total: 1, page: 1, pageSize, pages: 1 };
 }
 
 export function registerLogs(app: Hono<AdminEnv>, context: AdminContext): void {
-  app.get('/admin/logs', (c) => {
+  app.get('/admin/logs', async (c) => {
     const view = queryOf(c);
     const resent = Number(c.req.query('resent') ?? '');
     const banner =
@@ -157,22 +154,22 @@ export function registerLogs(app: Hono<AdminEnv>, context: AdminContext): void {
           )
         : '';
     try {
-      const page = readPage(context, c.var, view, view.page, PAGE_SIZE);
+      const page = await readPage(context, c.var, view, view.page, PAGE_SIZE);
       return renderTab(
         c,
         'logs',
         'Writeback Logs',
-        html`${banner}${logsBody(c.var, context, view, page)}`,
+        html`${banner}${await logsBody(c.var, context, view, page)}`,
       );
     } catch (error) {
       return filterRefusal(c, context, view, error);
     }
   });
 
-  app.get('/admin/logs/rows', (c) => {
+  app.get('/admin/logs/rows', async (c) => {
     const view = queryOf(c);
     try {
-      const page = readPage(context, c.var, view, view.page, PAGE_SIZE);
+      const page = await readPage(context, c.var, view, view.page, PAGE_SIZE);
       return c.html(
         html`<table>
             ${rowsBody(c.var, page, view)}
@@ -188,11 +185,11 @@ export function registerLogs(app: Hono<AdminEnv>, context: AdminContext): void {
 
   // Streamed a page of 1,000 rows at a time, so a large export neither holds every row in
   // memory nor blocks other requests for its whole length.
-  app.get('/admin/logs.csv', (c) => {
+  app.get('/admin/logs.csv', async (c) => {
     const view = queryOf(c);
     let first: LogPage;
     try {
-      first = readPage(context, c.var, view, 1, CSV_PAGE);
+      first = await readPage(context, c.var, view, 1, CSV_PAGE);
     } catch (error) {
       if (error instanceof ConnectorError)
         return c.text(error.message, error.code === 'event_not_found' ? 404 : 422);
@@ -214,7 +211,7 @@ export function registerLogs(app: Hono<AdminEnv>, context: AdminContext): void {
         }
         if (page >= result.pages) break;
         page += 1;
-        result = readPage(context, c.var, view, page, CSV_PAGE);
+        result = await readPage(context, c.var, view, page, CSV_PAGE);
       }
     });
   });
@@ -230,33 +227,32 @@ export function registerLogs(app: Hono<AdminEnv>, context: AdminContext): void {
       return refusalPage(c, 'logs', 404, `No event with id "${id}" among your buildings’ events.`);
     }
     const [preview] = await connector.preview([JSON.parse(row.payload) as unknown]);
-    const page = readPage(context, c.var, view, view.page, PAGE_SIZE);
+    const page = await readPage(context, c.var, view, view.page, PAGE_SIZE);
     return renderTab(
       c,
       'logs',
       'Writeback Logs',
-      html`${previewNotice(row.student_name, preview!)}${logsBody(c.var, context, view, page)}`,
+      html`${previewNotice(row.student_name, preview!)}${await logsBody(c.var, context, view, page)}`,
     );
   });
 
-  app.post('/admin/logs/resend', (c) => {
+  app.post('/admin/logs/resend', async (c) => {
     const view = backView(field(c.var.form, 'back'));
     if (!canChange(c.var.user)) {
       return refusalPage(c, 'logs', 403, 'Support accounts are read only: nothing was sent again.');
     }
     const ids = fieldList(c.var.form, 'ids');
     if (ids.length === 0) {
-      const page = readPage(context, c.var, view, view.page, PAGE_SIZE);
+      const page = await readPage(context, c.var, view, view.page, PAGE_SIZE);
       return renderTab(
         c,
         'logs',
         'Writeback Logs',
-        html`${notice('error', 'Tick at least one failed row to send again.')}${logsBody(c.var, context, view, page)}`,
+        html`${notice('error', 'Tick at least one failed row to send again.')}${await logsBody(c.var, context, view, page)}`,
         422,
       );
     }
-    const connector = context.connector();
-    if (!connector) {
+    if (!context.events && !context.connector()) {
       return refusalPage(
         c,
         'logs',
@@ -264,9 +260,10 @@ export function registerLogs(app: Hono<AdminEnv>, context: AdminContext): void {
         'No PowerSchool connection is saved: nothing can be sent.',
       );
     }
+    const events = pageEvents(context);
     // Every id first: one of another building (or none at all) answers 404 before any is sent.
     for (const id of ids) {
-      const record = visibleRecord(connector, c.var.actor, id);
+      const record = await events.record(c.var.district, c.var.actor, id);
       if (!record)
         return refusalPage(
           c,
@@ -275,17 +272,17 @@ export function registerLogs(app: Hono<AdminEnv>, context: AdminContext): void {
           `No event with id "${id}" among your buildings’ events.`,
         );
       if (record.status !== 'failed' && record.status !== 'not_attempted') {
-        const page = readPage(context, c.var, view, view.page, PAGE_SIZE);
+        const page = await readPage(context, c.var, view, view.page, PAGE_SIZE);
         return renderTab(
           c,
           'logs',
           'Writeback Logs',
-          html`${notice('error', `Event of ${record.studentName} is ${record.statusLabel}: only Failed and Not attempted events are sent again.`)}${logsBody(c.var, context, view, page)}`,
+          html`${notice('error', `Event of ${record.studentName} is ${record.statusLabel}: only Failed and Not attempted events are sent again.`)}${await logsBody(c.var, context, view, page)}`,
           409,
         );
       }
     }
-    for (const id of ids) connector.resend(c.var.actor, id);
+    for (const id of ids) await events.resend(c.var.district, c.var.actor, id);
     context.wake();
     const back = searchOf(view);
     return c.redirect(`/admin/logs${back}${back ? '&' : '?'}resent=${ids.length}`, 303);
@@ -339,7 +336,7 @@ function backView(search: string): LogQueryView {
   };
 }
 
-function filterRefusal(
+async function filterRefusal(
   c: Context<AdminEnv>,
   context: AdminContext,
   view: LogQueryView,
@@ -352,7 +349,7 @@ function filterRefusal(
     c,
     'logs',
     'Writeback Logs',
-    html`${notice('error', 'The filter is not valid.', [error.message])}${logsBody(c.var, context, view, empty)}`,
+    html`${notice('error', 'The filter is not valid.', [error.message])}${await logsBody(c.var, context, view, empty)}`,
     422,
   );
 }
@@ -361,13 +358,14 @@ function totalText(page: LogPage): string {
   return `${page.total} event${page.total === 1 ? '' : 's'}`;
 }
 
-function logsBody(
+async function logsBody(
   who: AdminEnv['Variables'],
   context: AdminContext,
   view: LogQueryView,
   page: LogPage,
-): Markup {
-  const schools = viewSchools(context.settings.get(), who.actor);
+): Promise<Markup> {
+  const settings = await pageEvents(context).settings(who.district);
+  const schools = viewSchools(settings, who.actor);
   const changer = canChange(who.user);
   const search = searchOf(view);
   const pager = html`<nav class="pager" aria-label="Pages">

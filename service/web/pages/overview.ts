@@ -4,23 +4,28 @@
  */
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
-import { readLogPage, toDistrictLocalTime } from '../../../connector/index.ts';
-import { renderTab, type AdminContext } from '../context.ts';
+import { toDistrictLocalTime } from '../../../connector/index.ts';
+import { pageEvents, renderTab, type AdminContext } from '../context.ts';
 import { notice, type Markup } from '../layout.ts';
 import type { AdminEnv } from '../session.ts';
 
 export function registerOverview(app: Hono<AdminEnv>, context: AdminContext): void {
-  app.get('/admin', (c) => renderTab(c, 'overview', 'Overview', body(c.var, context)));
+  app.get('/admin', async (c) => renderTab(c, 'overview', 'Overview', await body(c.var, context)));
 }
 
-function body(who: AdminEnv['Variables'], context: AdminContext): Markup {
-  const settings = context.settings.get();
+async function body(who: AdminEnv['Variables'], context: AdminContext): Promise<Markup> {
+  const events = pageEvents(context);
+  const settings = await events.settings(who.district);
   const health = context.health();
   const today = toDistrictLocalTime(context.now(), settings.districtTimezone ?? 'UTC').date;
-  const store = context.store();
-  const count = (status: 'successful' | 'failed') =>
-    readLogPage(store, who.actor, { status, from: today, to: today, pageSize: 1 }).total;
-  const lastFailure = readLogPage(store, who.actor, { status: 'failed', pageSize: 1 }).records[0];
+  const logs = (filter: Parameters<typeof events.logs>[2]) =>
+    events.logs(who.district, who.actor, filter);
+  const [successful, failed, lastFailures] = await Promise.all([
+    logs({ status: 'successful', from: today, to: today, pageSize: 1 }),
+    logs({ status: 'failed', from: today, to: today, pageSize: 1 }),
+    logs({ status: 'failed', pageSize: 1 }),
+  ]);
+  const lastFailure = lastFailures.records[0];
   const age = health.queue.oldestPendingAgeSeconds;
   const connection = settings.connection
     ? html`<p>
@@ -38,8 +43,8 @@ function body(who: AdminEnv['Variables'], context: AdminContext): Markup {
   return html`<section aria-labelledby="h-today">
       <h2 id="h-today">Today (${today})</h2>
       <div class="stats">
-        <div class="stat"><span class="n">${count('successful')}</span> successful writebacks</div>
-        <div class="stat"><span class="n">${count('failed')}</span> failed writebacks</div>
+        <div class="stat"><span class="n">${successful.total}</span> successful writebacks</div>
+        <div class="stat"><span class="n">${failed.total}</span> failed writebacks</div>
         <div class="stat">
           <span class="n">${health.queue.pending + health.queue.sending}</span> waiting in the
           outbox
