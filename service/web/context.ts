@@ -92,10 +92,10 @@ export function renderTab(
 export function refusalPage(
   c: Context<AdminEnv>,
   tab: TabId,
-  status: 403 | 404,
+  status: 403 | 404 | 501,
   detail: string,
 ): Response | Promise<Response> {
-  const title = status === 404 ? 'Not found' : 'Not allowed';
+  const title = status === 404 ? 'Not found' : status === 501 ? 'Not available' : 'Not allowed';
   return renderTab(c, tab, title, notice('error', detail), status);
 }
 

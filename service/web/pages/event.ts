@@ -21,7 +21,7 @@ import {
   type WritebackRecord,
 } from '../../../connector/index.ts';
 import { visibleRecord } from '../../visible-record.ts';
-import { audit, refusalPage, renderTab, type AdminContext } from '../context.ts';
+import { audit, pageEvents, refusalPage, renderTab, type AdminContext } from '../context.ts';
 import { csrfField, notice, type Markup } from '../layout.ts';
 import { canChange, field, type AdminEnv } from '../session.ts';
 
@@ -100,6 +100,7 @@ function changeable(
   if (!canChange(c.var.user)) {
     return refusalPage(c, 'logs', 403, 'Support accounts are read only: nothing was changed.');
   }
+  if (context.events) return refusalPage(c, 'logs', 501, NOT_ON_POSTGRES);
   const connector = context.connector();
   const record = connector ? visibleRecord(connector, c.var.actor, id) : undefined;
   if (!connector || !record) {
@@ -170,16 +171,24 @@ function correctionFrom(
   return problems.length > 0 ? problems : change;
 }
 
-function page(
+/** Why an event cannot be corrected or cancelled on PostgreSQL (the page's words). */
+const NOT_ON_POSTGRES =
+  'Corrections and cancellations are not available on PostgreSQL yet: nothing was changed. A failed event can be sent again from the Writeback Logs.';
+
+async function page(
   c: Context<AdminEnv>,
   context: AdminContext,
   id: string,
   result?: Markup,
   status: 200 | 422 = 200,
-): Response | Promise<Response> {
-  const connector = context.connector();
-  const record = connector ? visibleRecord(connector, c.var.actor, id) : undefined;
-  if (!connector || !record) {
+): Promise<Response> {
+  // On PostgreSQL (context.events) the event is read by the user's district; no connector here.
+  const connector = context.events ? undefined : context.connector();
+  const record =
+    context.events || connector
+      ? await pageEvents(context).record(c.var.district, c.var.actor, id)
+      : undefined;
+  if (!record) {
     return refusalPage(c, 'logs', 404, `No event with id "${id}" among your buildings’ events.`);
   }
   const done = c.req.query('done');
@@ -196,15 +205,18 @@ function page(
             `Cancelled: ${removed} record${removed === 1 ? '' : 's'} removed from PowerSchool.`,
           )
         : '';
-  const event = readStoredEvent(context.store().get(id)!.payload);
+  const changes = !canChange(c.var.user)
+    ? ''
+    : connector
+      ? forms(c.var, record, readStoredEvent(context.store().get(id)!.payload))
+      : html`<p class="hint">${NOT_ON_POSTGRES.replace(': nothing was changed', '')}</p>`;
   return renderTab(
     c,
     'logs',
     `Event ${id}`,
     html`${result ?? banner}
       <p><a href="/admin/logs?event=${encodeURIComponent(id)}">Back to the Writeback Logs</a></p>
-      ${summary(record)} ${history(connector, c.var, id)}
-      ${canChange(c.var.user) ? forms(c.var, record, event) : ''}`,
+      ${summary(record)} ${connector ? history(connector, c.var, id) : ''} ${changes}`,
     status,
   );
 }
