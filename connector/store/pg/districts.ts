@@ -8,7 +8,7 @@
  * network failures pause it for a while that grows with the streak. Every worker's claim skips a
  * paused district (outbox.ts), so the whole fleet backs off at once; a success ends the streak.
  */
-import type pg from 'pg';
+import { type PgQueryable } from './transaction.ts';
 import { ConnectorError } from '../../domain/index.ts';
 import { DISTRICTS_CHANNEL, OUTBOX_CHANNEL } from './migrations.ts';
 
@@ -133,10 +133,13 @@ export function pauseFor(failure: Unavailable, streak: number): number | undefin
 
 /** The districts of one database. */
 export class PgDistricts {
-  readonly #pool: pg.Pool;
+  readonly #pool: PgQueryable;
 
-  /** `pool` must reach a database at this code's schema (checkPostgresSchema). */
-  constructor(pool: pg.Pool) {
+  /**
+   * `pool` must reach a database at this code's schema (checkPostgresSchema); a transaction's
+   * client makes the changes part of its transaction (their NOTIFY is sent at its commit).
+   */
+  constructor(pool: PgQueryable) {
     this.#pool = pool;
   }
 
