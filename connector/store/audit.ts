@@ -35,6 +35,11 @@ export interface NewAuditEntry {
   after?: unknown;
 }
 
+/** The moment an entry was made, as stored: an ISO instant for a Date, the text as given. */
+export function auditInstant(at: Date | string): string {
+  return at instanceof Date ? at.toISOString() : at;
+}
+
 /** What a secret's value is stored as. */
 export const AUDIT_REDACTED = '********';
 
@@ -42,7 +47,8 @@ export const AUDIT_REDACTED = '********';
 const SECRET_KEY = /secret|password|hash|token|^key$/i;
 
 /** The most entries one list call returns, and how many it returns by default. */
-const MAX_LIMIT = 500;
+export const MAX_AUDIT_LIMIT = 500;
+const MAX_LIMIT = MAX_AUDIT_LIMIT;
 const DEFAULT_LIMIT = 100;
 
 interface AuditRow {
@@ -70,7 +76,7 @@ function redacted(value: unknown): unknown {
 }
 
 /** The stored JSON of a before or after value: redacted, or null when absent. */
-function stored(value: unknown): string | null {
+export function storedAuditValue(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   // Through JSON first, so a Date, a Map's toJSON or a class instance is stored as JSON shows it.
   const json = JSON.stringify(value);
@@ -106,14 +112,14 @@ export class AuditLog {
 
   /** Adds an entry, secrets redacted; returns it as stored. */
   record(entry: NewAuditEntry): AuditEntry {
-    const at = entry.at instanceof Date ? entry.at.toISOString() : entry.at;
+    const at = auditInstant(entry.at);
     const row = this.#statements.insert.get(
       at,
       entry.actor,
       entry.action,
       entry.target,
-      stored(entry.before),
-      stored(entry.after),
+      storedAuditValue(entry.before),
+      storedAuditValue(entry.after),
     )!;
     return toEntry(row);
   }
@@ -123,20 +129,32 @@ export class AuditLog {
    * `beforeId` when given (the next page starts before the last id of this one).
    */
   list(options: { limit?: number; beforeId?: number } = {}): AuditEntry[] {
-    const limit = options.limit ?? DEFAULT_LIMIT;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-      throw new ConnectorError(
-        'invalid_filter',
-        `limit must be a whole number from 1 to ${MAX_LIMIT}; got ${limit}.`,
-      );
-    }
-    const beforeId = options.beforeId ?? Number.MAX_SAFE_INTEGER;
-    if (!Number.isInteger(beforeId)) {
-      throw new ConnectorError(
-        'invalid_filter',
-        `beforeId must be the id of an audit entry (a whole number); got ${beforeId}.`,
-      );
-    }
+    const { limit, beforeId } = auditPage(options);
     return this.#statements.page.all(beforeId, limit).map(toEntry);
   }
+}
+
+/**
+ * A list call's page, checked: `limit` (100 by default, 1 to 500) and the id entries must be
+ * older than (every entry when not given); invalid_filter naming what is wrong.
+ */
+export function auditPage(options: { limit?: number; beforeId?: number }): {
+  limit: number;
+  beforeId: number;
+} {
+  const limit = options.limit ?? DEFAULT_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+    throw new ConnectorError(
+      'invalid_filter',
+      `limit must be a whole number from 1 to ${MAX_LIMIT}; got ${limit}.`,
+    );
+  }
+  const beforeId = options.beforeId ?? Number.MAX_SAFE_INTEGER;
+  if (!Number.isInteger(beforeId)) {
+    throw new ConnectorError(
+      'invalid_filter',
+      `beforeId must be the id of an audit entry (a whole number); got ${beforeId}.`,
+    );
+  }
+  return { limit, beforeId };
 }

@@ -35,7 +35,8 @@ export const DEFAULT_SESSION_LIMITS: SessionLimits = {
   idleMs: 2 * 60 * 60 * 1000,
 };
 
-interface SessionRow {
+/** A session as stored, its instants as ISO text (the PostgreSQL store converts to this). */
+export interface SessionRow {
   token_hash: string;
   user_id: string;
   csrf_token: string;
@@ -45,13 +46,57 @@ interface SessionRow {
 }
 
 /** last_seen_at is written at most this often per session: not one write per request. */
-const TOUCH_EVERY_MS = 60_000;
+export const SESSION_TOUCH_EVERY_MS = 60_000;
+const TOUCH_EVERY_MS = SESSION_TOUCH_EVERY_MS;
 
-function hashOf(token: string): string {
+/** What a session token is stored as: its SHA-256, hex. */
+export function sessionTokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
+const hashOf = sessionTokenHash;
 
-function toRecord(row: SessionRow): SessionRecord {
+/** A new session of a user: its token (handed out once) and its row (only the token's hash). */
+export function newSession(
+  userId: string,
+  now: Date,
+  limits: SessionLimits,
+): { token: string; row: SessionRow } {
+  const token = randomBytes(32).toString('base64url');
+  return {
+    token,
+    row: {
+      token_hash: hashOf(token),
+      user_id: userId,
+      csrf_token: randomBytes(32).toString('base64url'),
+      created_at: now.toISOString(),
+      last_seen_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + limits.absoluteMs).toISOString(),
+    },
+  };
+}
+
+/** The instants at or before which a session is over at `now` (what prune deletes). */
+export function sessionPruneBounds(
+  now: Date,
+  limits: SessionLimits,
+): { now: string; signed_in_before: string; seen_before: string } {
+  const at = now.getTime();
+  return {
+    now: now.toISOString(),
+    signed_in_before: new Date(at - limits.absoluteMs).toISOString(),
+    seen_before: new Date(at - limits.idleMs).toISOString(),
+  };
+}
+
+/** The unknown user a session cannot be started for. */
+export function noSuchSessionUser(userId: string): ConnectorError {
+  return new ConnectorError(
+    'user_not_found',
+    `No user with id "${userId}", so no session was started.`,
+  );
+}
+
+export function sessionRecordOf(row: SessionRow): SessionRecord {
   return {
     userId: row.user_id,
     csrfToken: row.csrf_token,
@@ -62,7 +107,7 @@ function toRecord(row: SessionRow): SessionRecord {
 }
 
 /** Whether a session is over at `now`: past its expiry, its absolute limit, or idle too long. */
-function isOver(row: SessionRow, now: number, limits: SessionLimits): boolean {
+export function sessionIsOver(row: SessionRow, now: number, limits: SessionLimits): boolean {
   return (
     now >= Date.parse(row.expires_at) ||
     now - Date.parse(row.created_at) >= limits.absoluteMs ||
@@ -98,23 +143,10 @@ export class SessionStore {
     now: Date,
     limits: SessionLimits = DEFAULT_SESSION_LIMITS,
   ): { token: string; session: SessionRecord } {
-    if (this.#statements.user.get(userId) === 0) {
-      throw new ConnectorError(
-        'user_not_found',
-        `No user with id "${userId}", so no session was started.`,
-      );
-    }
-    const token = randomBytes(32).toString('base64url');
-    const row: SessionRow = {
-      token_hash: hashOf(token),
-      user_id: userId,
-      csrf_token: randomBytes(32).toString('base64url'),
-      created_at: now.toISOString(),
-      last_seen_at: now.toISOString(),
-      expires_at: new Date(now.getTime() + limits.absoluteMs).toISOString(),
-    };
+    if (this.#statements.user.get(userId) === 0) throw noSuchSessionUser(userId);
+    const { token, row } = newSession(userId, now, limits);
     this.#statements.insert.run({ ...row, now: row.created_at });
-    return { token, session: toRecord(row) };
+    return { token, session: sessionRecordOf(row) };
   }
 
   /**
@@ -131,7 +163,7 @@ export class SessionStore {
     const row = this.#statements.byHash.get(hash);
     if (!row) return undefined;
     const at = now.getTime();
-    if (isOver(row, at, limits)) {
+    if (sessionIsOver(row, at, limits)) {
       this.#statements.delete.run(hash);
       return undefined;
     }
@@ -139,7 +171,7 @@ export class SessionStore {
       row.last_seen_at = now.toISOString();
       this.#statements.touch.run(row.last_seen_at, hash);
     }
-    return toRecord(row);
+    return sessionRecordOf(row);
   }
 
   /** Ends the session a token names (sign-out); nothing happens for an unknown token. */
@@ -157,11 +189,6 @@ export class SessionStore {
    * find would find them); returns how many.
    */
   prune(now: Date, limits: SessionLimits = DEFAULT_SESSION_LIMITS): number {
-    const at = now.getTime();
-    return this.#statements.prune.run({
-      now: now.toISOString(),
-      signed_in_before: new Date(at - limits.absoluteMs).toISOString(),
-      seen_before: new Date(at - limits.idleMs).toISOString(),
-    }).changes;
+    return this.#statements.prune.run(sessionPruneBounds(now, limits)).changes;
   }
 }

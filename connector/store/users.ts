@@ -62,6 +62,16 @@ const MAX_EMAIL_LENGTH = 254;
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const USER_ID = /^u_[0-9a-f]{12}$/;
 
+/** Whether a text has the form of a user id (`u_` and 12 hex characters). */
+export function isUserId(text: string): boolean {
+  return USER_ID.test(text);
+}
+
+/** A new user id: `u_` and 12 random hex characters. */
+export function newUserId(): string {
+  return `u_${randomBytes(6).toString('hex')}`;
+}
+
 const SCRYPT = { N: 16384, r: 8, p: 1, saltBytes: 16, keyBytes: 32 } as const;
 const HASH_FORMAT = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/;
 
@@ -81,7 +91,7 @@ function scryptKey(
 }
 
 /** The stored form of a new password: `scrypt$16384$8$1$<salt b64>$<hash b64>`. */
-async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(SCRYPT.saltBytes);
   const key = await scryptKey(password, salt, SCRYPT.keyBytes, SCRYPT);
   return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
@@ -104,17 +114,36 @@ async function passwordMatches(password: string, stored: string): Promise<boolea
  */
 const DECOY_HASH = `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${randomBytes(SCRYPT.saltBytes).toString('base64')}$${randomBytes(SCRYPT.keyBytes).toString('base64')}`;
 
+/**
+ * Whether a password signs in the user whose stored hash is `stored`; undefined (no such user)
+ * still runs one scrypt against a decoy, so the time taken does not tell which emails have
+ * users. A password that is not text, empty or longer than MAX_PASSWORD_LENGTH never signs in.
+ */
+export async function passwordSignsIn(
+  stored: string | undefined,
+  password: unknown,
+): Promise<boolean> {
+  const usable =
+    typeof password === 'string' && [...password].length <= MAX_PASSWORD_LENGTH ? password : '';
+  if (stored === undefined) {
+    await passwordMatches(usable, DECOY_HASH);
+    return false;
+  }
+  const matches = await passwordMatches(usable, stored);
+  return matches && usable !== '';
+}
+
 /** The email as stored: trimmed and lower-cased. */
-function normalEmail(email: string): string {
+export function normalEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-function invalidUser(message: string): ConnectorError {
+export function invalidUser(message: string): ConnectorError {
   return new ConnectorError('invalid_user', message);
 }
 
 /** Throws invalid_user unless the password is 12 to 1024 characters long. */
-function checkPassword(password: unknown): string {
+export function checkPassword(password: unknown): string {
   if (typeof password !== 'string') throw invalidUser('A password must be text.');
   const length = [...password].length;
   if (length < MIN_PASSWORD_LENGTH || length > MAX_PASSWORD_LENGTH) {
@@ -125,11 +154,17 @@ function checkPassword(password: unknown): string {
   return password;
 }
 
-/** The user's fields as stored, or invalid_user naming the first thing that is wrong. */
-function checkedUser(user: NewUser): {
+/**
+ * The user's fields as stored, or invalid_user naming the first thing that is wrong. `roles` are
+ * the roles the store holds (PostgreSQL's adds the service's operators).
+ */
+export function checkedUser<Role extends string = UserRole>(
+  user: Omit<NewUser, 'role' | 'password'> & { role: Role },
+  roles: readonly Role[] = USER_ROLES as readonly string[] as readonly Role[],
+): {
   email: string;
   name: string;
-  role: UserRole;
+  role: Role;
   schools: number[];
 } {
   const email = normalEmail(String(user.email ?? ''));
@@ -145,8 +180,8 @@ function checkedUser(user: NewUser): {
     );
   }
   const role = user.role as string;
-  if (!(USER_ROLES as readonly string[]).includes(role)) {
-    throw invalidUser(`Unknown role "${role}". Valid roles: ${USER_ROLES.join(', ')}.`);
+  if (!(roles as readonly string[]).includes(role)) {
+    throw invalidUser(`Unknown role "${role}". Valid roles: ${roles.join(', ')}.`);
   }
   const given = user.schools ?? [];
   if (role === 'building_admin') {
@@ -166,7 +201,7 @@ function checkedUser(user: NewUser): {
     );
   }
   const schools = [...new Set(given)].sort((a, b) => a - b);
-  return { email, name, role: role as UserRole, schools };
+  return { email, name, role: role as Role, schools };
 }
 
 function toRecord(row: UserRow): UserRecord {
@@ -180,6 +215,19 @@ function toRecord(row: UserRow): UserRecord {
     updatedAt: row.updated_at,
     lastLoginAt: row.last_login_at,
   };
+}
+
+/**
+ * The refusal to remove a district's last district admin (the district would be left without
+ * anyone who can change its settings or sign-ins); `add` is the command that adds another.
+ */
+export function lastDistrictAdmin(
+  email: string,
+  add = 'pswb users add --role district-admin',
+): ConnectorError {
+  return invalidUser(
+    `${email} is the last district admin: removing them would leave no one who can change the settings. Add another district admin first (${add}), then remove this one.`,
+  );
 }
 
 /** Whether a failure is SQLite refusing a second row with the same unique value. */
@@ -228,7 +276,7 @@ export class UserStore {
     };
     if (this.#statements.byEmail.get(fields.email)) throw exists();
     const hash = await hashPassword(password);
-    const id = `u_${randomBytes(6).toString('hex')}`;
+    const id = newUserId();
     try {
       this.#statements.insert.run({
         id,
@@ -283,11 +331,7 @@ export class UserStore {
           .prepare("SELECT count(*) FROM users WHERE role = 'district_admin'")
           .pluck()
           .get() as number;
-        if (row.role === 'district_admin' && admins === 1) {
-          throw invalidUser(
-            `${row.email} is the last district admin: removing them would leave no one who can change the settings. Add another district admin first (pswb users add --role district-admin), then remove this one.`,
-          );
-        }
+        if (row.role === 'district_admin' && admins === 1) throw lastDistrictAdmin(row.email);
         this.#statements.endSessions.run(row.id);
         this.#statements.remove.run(row.id);
         return toRecord(row);
@@ -328,14 +372,7 @@ export class UserStore {
   async verify(email: string, password: string): Promise<UserRecord | undefined> {
     const row =
       typeof email === 'string' ? this.#statements.byEmail.get(normalEmail(email)) : undefined;
-    const usable =
-      typeof password === 'string' && [...password].length <= MAX_PASSWORD_LENGTH ? password : '';
-    if (!row) {
-      await passwordMatches(usable, DECOY_HASH);
-      return undefined;
-    }
-    const matches = await passwordMatches(usable, row.password_hash);
-    return matches && usable !== '' ? toRecord(row) : undefined;
+    return (await passwordSignsIn(row?.password_hash, password)) && row ? toRecord(row) : undefined;
   }
 
   /** Notes that a user signed in. */

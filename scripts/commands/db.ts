@@ -4,18 +4,22 @@
  * Wiring only.
  */
 import type pg from 'pg';
+import type { NewAuditEntry } from '../../connector/index.ts';
 import {
   PG_SCHEMA_VERSION,
+  PgAudit,
   checkPostgresSchema,
   connectPostgres,
   migratePostgres,
   postgresFailure,
   postgresSchemaStatus,
   redactDatabaseUrl,
+  withTransaction,
+  type PgQueryable,
 } from '../../connector/store/pg/index.ts';
 import { UsageError, type CliIO, type Command } from '../cli/command.ts';
 import { parseOptions } from '../cli/parse-options.ts';
-import { toJson } from './connector-options.ts';
+import { cliActor, toJson } from './connector-options.ts';
 
 const OPTIONS = { database: { type: 'string' }, json: { type: 'boolean' } } as const;
 
@@ -55,6 +59,34 @@ export async function withDatabase<T>(
   } finally {
     await pool.end().catch(() => undefined);
   }
+}
+
+/**
+ * Connects to a database at this pswb's schema and runs `work` in one transaction, so a change
+ * and its audit entry commit together or not at all; failures as withDatabase's.
+ */
+export async function withDatabaseTransaction<T>(
+  url: string,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  return withDatabase(url, (pool) => withTransaction(pool, work), { checked: true });
+}
+
+/**
+ * Records a change made with the CLI in the database's audit log (pswb_audit), by cliActor(),
+ * at `at` or now: of a district, or of the service itself with district null. Give it the
+ * transaction's client of the change.
+ */
+export async function auditPgCliChange(
+  db: PgQueryable,
+  district: string | null,
+  entry: Omit<NewAuditEntry, 'actor' | 'at'> & { at?: Date | string },
+): Promise<void> {
+  await new PgAudit(db).record(district, {
+    ...entry,
+    at: entry.at ?? new Date(),
+    actor: cliActor(),
+  });
 }
 
 async function runMigrate(argv: string[], io: CliIO): Promise<number> {

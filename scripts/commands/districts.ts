@@ -17,13 +17,28 @@ import {
 import {
   PgDistricts,
   redactDatabaseUrl,
+  type DistrictRow,
   type DistrictState,
 } from '../../connector/store/pg/index.ts';
 import { UsageError, type CliIO, type Command } from '../cli/command.ts';
 import { parseIntegerOption, parseOptions } from '../cli/parse-options.ts';
 import { renderTextTable } from '../cli/text-table.ts';
 import { toCliError, toJson } from './connector-options.ts';
-import { DATABASE_HELP, databaseUrl, withDatabase } from './db.ts';
+import {
+  DATABASE_HELP,
+  auditPgCliChange,
+  databaseUrl,
+  withDatabase,
+  withDatabaseTransaction,
+} from './db.ts';
+
+/**
+ * A district as its audit entries show it: what an operator sets (name, concurrency, the
+ * settings, their secrets sealed and redacted again by the audit log), not its pause counters.
+ */
+function audited(row: DistrictRow): Record<string, unknown> {
+  return { id: row.id, name: row.name, concurrency: row.concurrency, settings: row.settings };
+}
 
 const COMMON = {
   database: { type: 'string' },
@@ -81,20 +96,25 @@ async function runAdd(argv: string[], io: CliIO): Promise<number> {
   const keyring = new SecretKeyring(resolveDataDir(values['data-dir']));
   const sealed = await sealDistrictSettings(settings, keyring);
   const concurrency = concurrencyOption(values.concurrency);
-  const row = await withDatabase(
-    url,
-    (pool) =>
-      new PgDistricts(pool).add(
-        {
-          id,
-          name: values.name ?? settings.connection!.url,
-          settings: sealed,
-          ...(concurrency !== undefined ? { concurrency } : {}),
-        },
-        new Date().toISOString(),
-      ),
-    { checked: true },
-  );
+  const row = await withDatabaseTransaction(url, async (client) => {
+    const now = new Date().toISOString();
+    const added = await new PgDistricts(client).add(
+      {
+        id,
+        name: values.name ?? settings.connection!.url,
+        settings: sealed,
+        ...(concurrency !== undefined ? { concurrency } : {}),
+      },
+      now,
+    );
+    await auditPgCliChange(client, added.id, {
+      action: 'district.add',
+      target: added.id,
+      after: audited(added),
+      at: now,
+    });
+    return added;
+  });
   const database = redactDatabaseUrl(url);
   if (values.json) {
     io.stdout(toJson({ database, id: row.id, name: row.name, concurrency: row.concurrency }));
@@ -128,24 +148,41 @@ async function runSet(argv: string[], io: CliIO): Promise<number> {
           await settingsOf(resolveDataDir(values['from-data-dir'])),
           new SecretKeyring(resolveDataDir(values['data-dir'])),
         );
-  const row = await withDatabase(
-    url,
-    async (pool) => {
-      const districts = new PgDistricts(pool);
-      const now = new Date().toISOString();
-      if (values.resume) await districts.resume(id, now);
-      return districts.update(
-        id,
-        {
-          ...(values.name !== undefined ? { name: values.name } : {}),
-          ...(settings !== undefined ? { settings } : {}),
-          ...(concurrency !== undefined ? { concurrency } : {}),
+  const row = await withDatabaseTransaction(url, async (client) => {
+    const districts = new PgDistricts(client);
+    const now = new Date().toISOString();
+    const before = await districts.get(id);
+    if (values.resume) {
+      await districts.resume(id, now);
+      await auditPgCliChange(client, id, {
+        action: 'district.resume',
+        target: id,
+        before: before && {
+          pausedUntil: before.pausedUntil,
+          pauseReason: before.pauseReason,
+          failureStreak: before.failureStreak,
         },
-        now,
-      );
-    },
-    { checked: true },
-  );
+        after: { pausedUntil: null, pauseReason: null, failureStreak: 0 },
+        at: now,
+      });
+    }
+    const change = {
+      ...(values.name !== undefined ? { name: values.name } : {}),
+      ...(settings !== undefined ? { settings } : {}),
+      ...(concurrency !== undefined ? { concurrency } : {}),
+    };
+    const after = await districts.update(id, change, now);
+    if (Object.keys(change).length > 0) {
+      await auditPgCliChange(client, id, {
+        action: 'district.update',
+        target: id,
+        before: before && audited(before),
+        after: audited(after),
+        at: now,
+      });
+    }
+    return after;
+  });
   if (values.json) io.stdout(toJson({ id: row.id, name: row.name, concurrency: row.concurrency }));
   else {
     const changed = [
@@ -210,6 +247,8 @@ the embedded service (pswb connect, pswb schools set, pswb codes import, or the 
 PowerSchool connection, schools, modes and reasons. The settings' secrets are stored sealed
 (AES-256-GCM) with the key of PSWB_SECRET_KEY, else PSWB_SECRET_KEY_FILE, else --data-dir's
 secret.key: every worker needs the same key. pswb worker picks the district up at once.
+Recorded in the district's audit log (pswb_audit, action district.add) as made by
+cli:<your OS user name>, in the same transaction (the settings' secrets redacted).
 
 Arguments:
   ID                   The district's id: 1-63 lower-case letters, digits and dashes (e.g. lincoln-usd)
@@ -232,7 +271,9 @@ export const districtsSetCommand: Command = {
   name: 'districts set',
   help: `Usage: pswb districts set ID [--name NAME] [--from-data-dir DIR] [--concurrency N] [--resume]
 
-Changes a district of the PostgreSQL database; its workers load it again at once.
+Changes a district of the PostgreSQL database; its workers load it again at once. Recorded in
+the district's audit log (pswb_audit: district.update with the district before and after,
+district.resume for --resume) as made by cli:<your OS user name>, in the same transaction.
 
 Options:
 ${DATABASE_HELP}

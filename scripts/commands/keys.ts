@@ -1,7 +1,10 @@
 /**
  * `pswb keys create|list|revoke`: the ingest API's keys (service/keys.ts, connector/store/
- * api-keys.ts), each change written to the audit log as made by `cli:<OS user>`. Wiring only.
+ * api-keys.ts), each change written to the audit log as made by `cli:<OS user>`; with
+ * --district, a PostgreSQL district's keys, each change and its pswb_audit entry in one
+ * transaction. Wiring only.
  */
+import type pg from 'pg';
 import type { ApiKeyRecord } from '../../connector/index.ts';
 import { createApiKey } from '../../service/keys.ts';
 import { UsageError, type CliIO, type Command } from '../cli/command.ts';
@@ -15,7 +18,7 @@ import {
   toJson,
   withWorkspace,
 } from './connector-options.ts';
-import { databaseUrl, withDatabase } from './db.ts';
+import { auditPgCliChange, databaseUrl, withDatabase, withDatabaseTransaction } from './db.ts';
 
 const DATA_DIR_HELP = `  --data-dir DIR     Where settings, the log and the keys live (default: $PSWB_DATA_DIR, else ./data)
   --district ID      A district of a PostgreSQL database instead (pswb districts), with
@@ -24,15 +27,28 @@ const DATA_DIR_HELP = `  --data-dir DIR     Where settings, the log and the keys
 /** The flags that put the keys of a PostgreSQL database's district in place of a data directory's. */
 const PG_OPTIONS = { district: { type: 'string' }, database: { type: 'string' } } as const;
 
-/** With --district: the work on that district's keys in the database. */
-async function withDistrictKeys(
+/** With --district: the work on that district's keys in the database (reads). */
+async function withDistrictKeys<T>(
   values: { district?: string; database?: string },
-  work: (keys: PgApiKeys, district: string) => Promise<number>,
-): Promise<number> {
+  work: (keys: PgApiKeys, district: string) => Promise<T>,
+): Promise<T> {
   const district = checkDistrictId(values.district!);
   return withDatabase(databaseUrl(values.database), (pool) => work(new PgApiKeys(pool), district), {
     checked: true,
   }).catch((error: unknown) => {
+    throw toCliError(error);
+  });
+}
+
+/** With --district: a change of that district's keys, in one transaction with its audit entry. */
+async function changeDistrictKeys<T>(
+  values: { district?: string; database?: string },
+  work: (keys: PgApiKeys, district: string, client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const district = checkDistrictId(values.district!);
+  return withDatabaseTransaction(databaseUrl(values.database), (client) =>
+    work(new PgApiKeys(client), district, client),
+  ).catch((error: unknown) => {
     throw toCliError(error);
   });
 }
@@ -65,10 +81,17 @@ async function runCreate(argv: string[], io: CliIO): Promise<number> {
     return 0;
   };
   if (values.district !== undefined) {
-    return withDistrictKeys(values, async (keys, district) => {
-      const { key, record } = await keys.create({ district, name: values.name!, schools });
-      return shown(key, record);
+    const { key, record } = await changeDistrictKeys(values, async (keys, district, client) => {
+      const made = await keys.create({ district, name: values.name!, schools });
+      await auditPgCliChange(client, district, {
+        action: 'key.create',
+        target: made.record.id,
+        after: made.record,
+        at: made.record.createdAt,
+      });
+      return made;
     });
+    return shown(key, record);
   }
   return withWorkspace(values['data-dir'], async (workspace) => {
     const { key, record } = createApiKey(workspace, { name: values.name!, schools });
@@ -140,9 +163,22 @@ async function runRevoke(argv: string[], io: CliIO): Promise<number> {
     return 0;
   };
   if (values.district !== undefined) {
-    return withDistrictKeys(values, async (keys, district) =>
-      said(await keys.revoke(district, id)),
-    );
+    const revoked = await changeDistrictKeys(values, async (keys, district, client) => {
+      const before = await keys.get(district, id);
+      const done = await keys.revoke(district, id);
+      if (done) {
+        const after = (await keys.get(district, id))!;
+        await auditPgCliChange(client, district, {
+          action: 'key.revoke',
+          target: id,
+          before,
+          after,
+          at: after.revokedAt!,
+        });
+      }
+      return done;
+    });
+    return said(revoked);
   }
   return withWorkspace(values['data-dir'], async (workspace) => {
     const keys = workspace.connector().keys;
@@ -164,11 +200,14 @@ async function runRevoke(argv: string[], io: CliIO): Promise<number> {
 
 export const keysCreateCommand: Command = {
   name: 'keys create',
-  help: `Usage: pswb keys create --name NAME [--school 101,102] [--data-dir DIR] [--json]
+  help: `Usage: pswb keys create --name NAME [--school 101,102] [--data-dir DIR | --district ID]
+                        [--database URL] [--json]
 
 Makes an API key for the ingest API of pswb serve, for the district this data directory is
 connected to (pswb connect), or only for some of its buildings with --school. Prints the key
-once, alone on stdout, so a script can keep it; pswb stores only its hash.
+once, alone on stdout, so a script can keep it; pswb stores only its hash. Recorded in the audit
+log as made by cli:<your OS user name> (on PostgreSQL, in the district's pswb_audit, in the same
+transaction as the key).
 
 Options:
   --name NAME        Who uses the key, e.g. "Front desk, Lincoln Elementary" (required)
@@ -179,13 +218,15 @@ ${DATA_DIR_HELP}
 Examples:
   npx pswb keys create --name "Visitor management (district)"
   PSWB_API_KEY=$(npx pswb keys create --name "Front desk, Lincoln" --school 101)
+  PSWB_DATABASE_URL=postgres://pswb@db:5432/pswb npx pswb keys create --district lincoln-usd \\
+    --name "Visitor management"
 `,
   run: runCreate,
 };
 
 export const keysListCommand: Command = {
   name: 'keys list',
-  help: `Usage: pswb keys list [--data-dir DIR] [--json]
+  help: `Usage: pswb keys list [--data-dir DIR | --district ID] [--database URL] [--json]
 
 Lists the API keys: id, name, scope (district or schools), when made and last used, and whether
 revoked. Never the keys themselves.
@@ -202,10 +243,11 @@ Example:
 
 export const keysRevokeCommand: Command = {
   name: 'keys revoke',
-  help: `Usage: pswb keys revoke <id> [--data-dir DIR]
+  help: `Usage: pswb keys revoke <id> [--data-dir DIR | --district ID] [--database URL]
 
 Revokes an API key at once: its next request is refused with 401, also by a pswb serve that is
-running on this data directory. The key stays listed as revoked.
+running on this data directory or database. The key stays listed as revoked. Recorded in the
+audit log (on PostgreSQL, the district's, in the same transaction).
 
 Options:
 ${DATA_DIR_HELP}

@@ -234,12 +234,12 @@ describe('pswb users', () => {
     [
       ['users', 'add', '--email', 'a@d.org'],
       2,
-      '--role is required: district-admin, building-admin, support.',
+      "--role is required: district-admin, building-admin, support; or operator (of a PostgreSQL database's service, without --district).",
     ],
     [
       ['users', 'add', '--email', 'a@d.org', '--role', 'principal'],
       2,
-      '--role "principal" is not valid. Valid: district-admin, building-admin, support.',
+      '--role "principal" is not valid. Valid: district-admin, building-admin, support, operator.',
     ],
     [
       ['users', 'add', '--email', 'a@d.org', '--role', 'distict-admin'],

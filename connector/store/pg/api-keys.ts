@@ -4,7 +4,7 @@
  * time), each belonging to one district of the database, and optionally to some of its
  * buildings. Every check reads the table, so a key revoked elsewhere is refused at once.
  */
-import type pg from 'pg';
+import { type PgQueryable } from './transaction.ts';
 import { ConnectorError } from '../../domain/index.ts';
 import { hashMatches, newApiKey, parseApiKey, touchDue, type ApiKeyRecord } from '../api-keys.ts';
 
@@ -32,9 +32,9 @@ function toRecord(row: RawKeyRow): ApiKeyRecord {
 }
 
 export class PgApiKeys {
-  readonly #pool: pg.Pool;
+  readonly #pool: PgQueryable;
 
-  constructor(pool: pg.Pool) {
+  constructor(pool: PgQueryable) {
     this.#pool = pool;
   }
 
@@ -70,6 +70,15 @@ export class PgApiKeys {
       }
       throw error;
     }
+  }
+
+  /** The district's key with this id (undefined for another district's). */
+  async get(district: string, id: string): Promise<ApiKeyRecord | undefined> {
+    const { rows } = await this.#pool.query<RawKeyRow>(
+      'SELECT * FROM pswb_api_keys WHERE district = $1 AND id = $2',
+      [district, id],
+    );
+    return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
   /** A district's keys, oldest first, revoked ones included. */

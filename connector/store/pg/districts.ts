@@ -8,10 +8,9 @@
  * network failures pause it for a while that grows with the streak. Every worker's claim skips a
  * paused district (outbox.ts), so the whole fleet backs off at once; a success ends the streak.
  */
-import type pg from 'pg';
+import { inTransaction, type PgQueryable } from './transaction.ts';
 import { ConnectorError } from '../../domain/index.ts';
 import { DISTRICTS_CHANNEL, OUTBOX_CHANNEL } from './migrations.ts';
-import { withTransaction } from './transaction.ts';
 
 /** A district id: lower-case letters, digits and dashes, 1 to 63, starting with a letter or digit. */
 export const DISTRICT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -134,10 +133,13 @@ export function pauseFor(failure: Unavailable, streak: number): number | undefin
 
 /** The districts of one database. */
 export class PgDistricts {
-  readonly #pool: pg.Pool;
+  readonly #pool: PgQueryable;
 
-  /** `pool` must reach a database at this code's schema (checkPostgresSchema). */
-  constructor(pool: pg.Pool) {
+  /**
+   * `pool` must reach a database at this code's schema (checkPostgresSchema); a transaction's
+   * client makes the changes part of its transaction (their NOTIFY is sent at its commit).
+   */
+  constructor(pool: PgQueryable) {
     this.#pool = pool;
   }
 
@@ -200,7 +202,7 @@ export class PgDistricts {
   async rewriteSettings(
     change: (district: { id: string; settings: unknown }) => Promise<unknown>,
   ): Promise<string[]> {
-    return withTransaction(this.#pool, async (client) => {
+    return inTransaction(this.#pool, async (client) => {
       const { rows } = await client.query<{ id: string; settings: unknown }>(
         'SELECT id, settings FROM pswb_districts ORDER BY id FOR UPDATE',
       );

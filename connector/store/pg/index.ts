@@ -1,4 +1,4 @@
-/** store/pg/: the outbox and writeback log on PostgreSQL: URL, pool, versioned migrations, PgOutbox (decision 080). */
+/** store/pg/: the outbox and writeback log on PostgreSQL: URL, pool, versioned migrations, PgOutbox (decision 080); districts, API keys and accounts (decision 084). */
 export { REDACTED_PASSWORD, checkDatabaseUrl, redactDatabaseUrl, withoutPassword } from './url.ts';
 export {
   connectPostgres,
@@ -36,3 +36,15 @@ export {
   type Unavailable,
 } from './districts.ts';
 export { PgApiKeys } from './api-keys.ts';
+export { inTransaction, withTransaction, type PgQueryable } from './transaction.ts';
+export {
+  PG_USER_ROLES,
+  PgAudit,
+  PgSessions,
+  PgUsers,
+  type NewOperator,
+  type PgAuditEntry,
+  type PgSessionRecord,
+  type PgUserRecord,
+  type PgUserRole,
+} from './accounts.ts';

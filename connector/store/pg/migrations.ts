@@ -156,6 +156,58 @@ CREATE INDEX pswb_api_keys_district ON pswb_api_keys (district, created_at);
  */
 const ADD_RETRIES = `ALTER TABLE pswb_events ADD COLUMN retries integer NOT NULL DEFAULT 0;`;
 
+/**
+ * 6: the accounts of every district and of the service (decision 084, "Accounts"): pswb_users,
+ * the page's users, each of one district (district admin, building admin with its schools,
+ * support) or, with no district, an operator of the whole service; an email is one account in
+ * the whole service (a sign-in names one user), stored lower-cased. pswb_sessions, their
+ * sign-ins (only the token's SHA-256), ended with their user. pswb_audit, who changed what, by
+ * district (NULL: a change of the service itself, such as a district added), its before and
+ * after already redacted of secrets by the code that writes it.
+ */
+const CREATE_ACCOUNTS = `
+CREATE TABLE pswb_users (
+  id text PRIMARY KEY,
+  district text REFERENCES pswb_districts (id),
+  email text NOT NULL,
+  name text NOT NULL,
+  role text NOT NULL,
+  schools integer[] NOT NULL DEFAULT '{}',
+  password_hash text NOT NULL,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  last_login_at timestamptz,
+  CONSTRAINT pswb_users_email UNIQUE (email),
+  CONSTRAINT pswb_users_email_lower CHECK (email = lower(email)),
+  CONSTRAINT pswb_users_role
+    CHECK (role IN ('operator', 'district_admin', 'building_admin', 'support')),
+  CONSTRAINT pswb_users_operator_has_no_district CHECK ((role = 'operator') = (district IS NULL)),
+  CONSTRAINT pswb_users_schools
+    CHECK ((role = 'building_admin') = (cardinality(schools) > 0))
+);
+CREATE INDEX pswb_users_district ON pswb_users (district, email);
+CREATE TABLE pswb_sessions (
+  token_hash text PRIMARY KEY,
+  user_id text NOT NULL REFERENCES pswb_users (id) ON DELETE CASCADE,
+  csrf_token text NOT NULL,
+  created_at timestamptz NOT NULL,
+  last_seen_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX pswb_sessions_user ON pswb_sessions (user_id);
+CREATE TABLE pswb_audit (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  district text,
+  at timestamptz NOT NULL,
+  actor text NOT NULL,
+  action text NOT NULL,
+  target text NOT NULL,
+  before jsonb,
+  after jsonb
+);
+CREATE INDEX pswb_audit_district ON pswb_audit (district, id);
+`;
+
 /** Every migration, in order; the last one's version is the schema this code reads and writes. */
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   { version: 1, name: 'the outbox and writeback log (pswb_events)', sql: CREATE_EVENTS },
@@ -163,6 +215,11 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   { version: 3, name: 'the districts (pswb_districts)', sql: CREATE_DISTRICTS },
   { version: 4, name: 'the API keys (pswb_api_keys)', sql: CREATE_API_KEYS },
   { version: 5, name: 'the retries of an event (pswb_events.retries)', sql: ADD_RETRIES },
+  {
+    version: 6,
+    name: 'users, sessions and the audit log (pswb_users, pswb_sessions, pswb_audit)',
+    sql: CREATE_ACCOUNTS,
+  },
 ];
 
 /** The schema version this code reads and writes. */

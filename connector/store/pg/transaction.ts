@@ -27,3 +27,22 @@ export async function withTransaction<T>(
     client.release(broken);
   }
 }
+
+/** What a store queries through: the pool (each statement on its own), or a transaction's client. */
+export type PgQueryable = pg.Pool | pg.PoolClient;
+
+/**
+ * Runs `work` in a transaction: a new one on a pool; on a client, inside the transaction its
+ * caller holds (a store given a client is part of a bigger change, e.g. one and its audit entry).
+ */
+export async function inTransaction<T>(
+  db: PgQueryable,
+  work: (client: pg.PoolClient | pg.Pool) => Promise<T>,
+): Promise<T> {
+  return isPool(db) ? withTransaction(db, work) : work(db);
+}
+
+function isPool(db: PgQueryable): db is pg.Pool {
+  // A pool counts its connections; a client has none.
+  return 'totalCount' in db;
+}
