@@ -21,7 +21,7 @@ import { PgDistricts, redactDatabaseUrl } from '../../connector/store/pg/index.t
 import { UsageError, type CliIO, type Command } from '../cli/command.ts';
 import { parseOptions } from '../cli/parse-options.ts';
 import { auditCliChange, toCliError, toJson, withWorkspace } from './connector-options.ts';
-import { databaseUrl, withDatabase } from './db.ts';
+import { auditPgCliChange, databaseUrl, withDatabase } from './db.ts';
 
 const STATUS_OPTIONS = {
   'data-dir': { type: 'string' },
@@ -157,7 +157,20 @@ async function runRotate(argv: string[], io: CliIO): Promise<number> {
           ...keyOption,
           documents: districtDocuments(table),
         });
-        return { result: rotated, districts: (await table.list()).length };
+        const count = (await table.list()).length;
+        // Key ids, the key file's path and which fields were re-sealed: never a value.
+        await auditPgCliChange(pool, null, {
+          action: 'settings.secrets_rotated',
+          target: 'districts',
+          before: { keyId: rotated.from },
+          after: {
+            keyId: rotated.to,
+            keyFile: rotated.keyFile,
+            resealed: rotated.resealed,
+            districts: count,
+          },
+        });
+        return { result: rotated, districts: count };
       },
       { checked: true },
     ).catch((error: unknown) => {
@@ -245,7 +258,7 @@ transaction (a district changed meanwhile waits for it, and is then caught by th
 follows: run it again). No setting changes, so running workers keep what they opened. On
 several machines, give every one the same PSWB_SECRET_KEY_FILE: copy the new key file to each,
 run the rotation once with --new-key-file, then point each machine at the new file and restart
-its pswb. Not yet written to an audit log on PostgreSQL.
+its pswb. Written to the database's audit log as a change of the service.
 
 With the data directory's ${SECRET_KEY_FILE}, pswb makes the new key and puts it in place; the old one
 is kept as ${SECRET_KEY_FILE}.old until the settings are re-sealed. With PSWB_SECRET_KEY or

@@ -169,6 +169,26 @@ describe('pswb secrets --districts', () => {
     expect((await readdir(dir)).filter((name) => name.startsWith('secret.key'))).toEqual([
       'secret.key',
     ]);
+    // Audited as a change of the service (no district), with key ids only.
+    const pool = openPostgresPool(url, { max: 1 });
+    try {
+      const { rows } = await pool.query<{ district: string | null; after: unknown }>(
+        "SELECT district, after FROM pswb_audit WHERE action = 'settings.secrets_rotated'",
+      );
+      expect(rows).toEqual([
+        {
+          district: null,
+          after: {
+            keyId: second.key.keyId,
+            keyFile: join(dir, 'secret.key'),
+            resealed: ['connection.clientSecret'],
+            districts: 2,
+          },
+        },
+      ]);
+    } finally {
+      await pool.end();
+    }
   });
 
   it('with PSWB_SECRET_KEY_FILE: needs --new-key-file, then only the new key opens the districts', async () => {
