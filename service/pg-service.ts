@@ -1,17 +1,20 @@
 /**
- * `pswb serve --database`: the ingest API of every district of a PostgreSQL database, with
- * `workers` DistrictWorkers in the same process (0: the API only, with `pswb worker` processes
- * elsewhere). Each API key acts for its own district: an id of another district answers 404,
- * as one of another building does. On PostgreSQL the API accepts events (one or a batch),
- * shows one, lists the Writeback Logs, re-sends a failed one and shows the schools and
- * settings; the routes and the page that still need a district's connector and its SQLite log
- * (dry runs, corrections, cancellations, reconciliation) answer 501 not_on_postgres (decision
- * 084, docs/deploy.md).
+ * `pswb serve --database`: the ingest API and the PowerSchool Setup page of every district of a
+ * PostgreSQL database, with `workers` DistrictWorkers in the same process (0: the API and page
+ * only, with `pswb worker` processes elsewhere). Each API key and each signed-in user acts for
+ * its own district: an id of another district answers 404, as one of another building does. On
+ * PostgreSQL the API accepts events (one or a batch), shows one, lists the Writeback Logs,
+ * re-sends a failed one and shows the schools and settings; the page serves the overview (a
+ * service operator's: every district's outbox and pause), the Writeback Logs and the audit log.
+ * What still needs a district's connector and its SQLite log (dry runs, corrections,
+ * cancellations, reconciliation, the settings tabs) answers 501 not_on_postgres or is not
+ * served (decision 084, docs/deploy.md).
  */
 import { serve, type ServerType } from '@hono/node-server';
 import type { Dispatcher } from 'undici';
 import {
   ConnectorError,
+  SettingsStore,
   systemClock,
   type Clock,
   type RetryLater,
@@ -20,8 +23,11 @@ import {
 } from '../connector/index.ts';
 import {
   PgApiKeys,
+  PgAudit,
   PgDistricts,
   PgOutbox,
+  PgSessions,
+  PgUsers,
   checkPostgresSchema,
   connectPostgres,
   postgresFailure,
@@ -32,6 +38,9 @@ import { requireApiKey } from './http/auth.ts';
 import { rateLimit } from './http/rate-limit.ts';
 import { requestLog, type LogLine } from './log.ts';
 import { pgEvents } from './pg-events.ts';
+import { pgAccounts } from './web/accounts.ts';
+import { createAdminApp } from './web/app.ts';
+import type { LoginLimiter } from './web/session.ts';
 
 export interface PgServiceOptions {
   databaseUrl: string;
@@ -43,6 +52,10 @@ export interface PgServiceOptions {
   workers?: number;
   /** Requests per second per API key, and the burst (defaults 200 and 400). */
   rate?: { perSecond: number; burst: number };
+  /** Where users reach the service (an https one makes the page's cookies Secure). */
+  publicUrl?: string;
+  /** The page's sign-in limits (tests). */
+  loginLimiter?: LoginLimiter;
   log?: (line: LogLine) => void;
   clock?: Clock;
   /** The workers' tuning (pswb worker's options) and, for tests, their transport. */
@@ -125,10 +138,44 @@ export async function startPgService(options: PgServiceOptions): Promise<Running
         lastRunAt: latest(loops.map((loop) => loop.lastRunAt)),
       };
     };
+    const events = pgEvents(outbox, districts, () => clock.now());
+    const admin = createAdminApp({
+      events,
+      accounts: pgAccounts({
+        users: new PgUsers(pool),
+        sessions: new PgSessions(pool),
+        audit: new PgAudit(pool),
+      }),
+      districts,
+      tabs: ['overview', 'logs', 'audit'],
+      now: () => clock.now(),
+      // Not served on PostgreSQL: the settings tabs, a district's connector, its SQLite log.
+      settings: SettingsStore.inMemory(),
+      store: notOnPostgres,
+      connector: () => undefined,
+      reconnect: () => undefined,
+      // A re-send's requeue notifies the workers in its own statement.
+      wake: () => undefined,
+      health: () => {
+        throw new ConnectorError(
+          'district_not_found',
+          'This account’s district is no longer in the database.',
+        );
+      },
+      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+      ...(options.loginLimiter ? { loginLimiter: options.loginLimiter } : {}),
+      onError: (error) =>
+        log({
+          level: 'error',
+          msg: 'page failed',
+          error: error instanceof Error ? error.message : String(error),
+        }),
+    });
     const app = createServiceApp({
       connector: notOnPostgres,
       settings: notOnPostgres,
-      events: pgEvents(outbox, districts, () => clock.now()),
+      events,
+      admin,
       authenticate: requireApiKey({ keys, now: () => clock.now() }),
       rateLimit: rateLimit({
         ratePerSecond: options.rate?.perSecond ?? 200,

@@ -48,10 +48,12 @@ Options:
   --reconcile-hours N  Read back from PowerSchool what was written yesterday and today every N
                      hours, 0-168 (default 24; 0: never); the page's Check tab shows the report
   --database URL     Serve every district of this PostgreSQL database instead (pswb districts
-                     add; default: none, or $PSWB_DATABASE_URL when set): each API key acts for
-                     its own district; the API accepts, shows and lists events there, and the
-                     workers write every district (docs/deploy.md). --data-dir then only says
-                     whose secret.key opens the districts' secrets
+                     add; default: none, or $PSWB_DATABASE_URL when set): each API key and each
+                     user (pswb users add --district) acts for its own district; the API
+                     accepts, shows and lists events there, the page shows the overview, the
+                     Writeback Logs and the audit log, and the workers write every district
+                     (docs/deploy.md). --data-dir then only says whose secret.key opens the
+                     districts' secrets
   --quiet            Log only warnings and errors
 
 The page: /admin (sign in at /login). The API: /api/docs (reference), /api/openapi.json
@@ -102,9 +104,9 @@ async function start(argv: string[], io: CliIO): Promise<Started> {
   const database = values.database ?? nonEmpty(process.env.PSWB_DATABASE_URL);
   try {
     if (database !== undefined) {
-      if (publicUrl !== undefined || values['reconcile-hours'] !== undefined) {
+      if (values['reconcile-hours'] !== undefined) {
         throw new UsageError(
-          '--public-url and --reconcile-hours are for the page and the reconciliation, which are not served on PostgreSQL yet.',
+          '--reconcile-hours is for the reconciliation, which is not served on PostgreSQL yet.',
         );
       }
       const service = await startPgService({
@@ -114,6 +116,7 @@ async function start(argv: string[], io: CliIO): Promise<Started> {
         host,
         workers,
         rate: { perSecond: rate, burst: rate * 2 },
+        ...(publicUrl ? { publicUrl } : {}),
         log,
       }).catch((error: unknown) => {
         throw toCliError(error);
@@ -159,9 +162,8 @@ export const serveCommand: Command = {
         event: 'ready',
         url: service.url,
         api: `${service.url}/api/v1`,
-        ...(service.database === undefined
-          ? { admin: `${service.url}/admin` }
-          : { database: service.database }),
+        admin: `${service.url}/admin`,
+        ...(service.database === undefined ? {} : { database: service.database }),
         docs: `${service.url}/api/docs`,
         health: `${service.url}/healthz`,
         workers: service.workers,

@@ -18,8 +18,8 @@ import {
 } from '../../connector/index.ts';
 import { statusOfCode } from '../http/problem.ts';
 import { ASSETS } from './assets.ts';
-import { refusalPage, renderTab, type AdminContext } from './context.ts';
-import { notice, shell, type Markup } from './layout.ts';
+import { pageAccounts, refusalPage, renderTab, type AdminContext } from './context.ts';
+import { notice, shell, type Markup, type TabId } from './layout.ts';
 import { registerAlerts } from './pages/alerts.ts';
 import { registerAudit } from './pages/audit.ts';
 import { registerCheck } from './pages/check.ts';
@@ -101,14 +101,16 @@ export function createAdminApp(options: AdminAppOptions): Hono<AdminEnv> {
     });
   });
 
-  app.get('/login', (c) => {
-    if (currentSession(c, stores(options), options.now(), limits))
+  const accounts = pageAccounts(options);
+  app.get('/login', async (c) => {
+    if (await currentSession(c, accounts, options.now(), limits))
       return c.redirect(safeNext(c.req.query('next')), 303);
     return c.html(
       loginPage({
         csrf: loginCsrf(c),
         next: c.req.query('next') ?? '',
-        noUsers: options.store().users.count() === 0,
+        noUsers: !(await accounts.hasUsers()),
+        ...(options.accounts ? { usersHint: PG_USERS_HINT } : {}),
       }),
     );
   });
@@ -145,9 +147,7 @@ export function createAdminApp(options: AdminAppOptions): Hono<AdminEnv> {
         429,
       );
     }
-    const user = email
-      ? await options.store().users.verify(email, field(form, 'password'))
-      : undefined;
+    const user = email ? await accounts.verify(email, field(form, 'password')) : undefined;
     if (!user) {
       limiter.failed(email, address, now);
       return c.html(
@@ -163,27 +163,26 @@ export function createAdminApp(options: AdminAppOptions): Hono<AdminEnv> {
     limiter.succeeded(email);
     // A new session at every sign-in (any earlier one on this browser ends): a session id
     // planted before sign-in is never the signed-in one.
-    const old = getCookie(c, SESSION_COOKIE);
-    if (old) options.store().sessions.delete(old);
-    // Sessions nobody came back to are deleted here, at each sign-in (one indexed DELETE).
-    options.store().sessions.prune(options.now(), limits);
-    const { token } = options.store().sessions.create(user.id, options.now(), limits);
-    options.store().users.markLogin(user.id, options.now());
+    const token = await accounts.startSession(
+      user.id,
+      getCookie(c, SESSION_COOKIE),
+      options.now(),
+      limits,
+    );
     setSessionCookie(c, token, limits);
     return c.redirect(safeNext(next), 303);
   });
 
   const session = requireSession({
-    users: () => options.store().users,
-    sessions: () => options.store().sessions,
+    accounts: () => accounts,
     now: options.now,
     limits,
     refuse: (c, status, detail) => refusalPage(c, 'overview', status, detail),
   });
   app.use('/logout', session);
-  app.post('/logout', (c) => {
+  app.post('/logout', async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
-    if (token) options.store().sessions.delete(token);
+    if (token) await accounts.endSession(token);
     clearSessionCookie(c);
     return c.redirect('/login', 303);
   });
@@ -192,16 +191,41 @@ export function createAdminApp(options: AdminAppOptions): Hono<AdminEnv> {
   app.use('/admin/*', async (c, next) =>
     c.req.path.startsWith('/admin/assets/') ? next() : session(c, next),
   );
+  const served = options.tabs;
+  if (served) {
+    app.use('/admin/*', async (c, next) => {
+      c.set('tabs', served);
+      // An operator sees the districts' overview; a district's pages are for its own users.
+      if (c.var.user?.role === 'operator' && c.req.path !== '/admin') {
+        return refusalPage(
+          c,
+          'overview',
+          403,
+          "A service operator sees the districts' overview; a district's pages are for its users (pswb users add --district ID).",
+        );
+      }
+      await next();
+    });
+    app.use('/admin', async (c, next) => {
+      c.set('tabs', served);
+      await next();
+    });
+  }
+  const serves = (tab: TabId) => served === undefined || served.includes(tab);
   registerOverview(app, options);
-  registerSettings(app, options);
-  registerCommentTemplate(app, options);
-  registerAlerts(app, options);
-  registerSchools(app, options);
-  registerReasons(app, options);
-  registerLogs(app, options);
-  registerEventPage(app, options);
-  registerCheck(app, options);
-  registerAudit(app, options);
+  if (serves('settings')) {
+    registerSettings(app, options);
+    registerCommentTemplate(app, options);
+    registerAlerts(app, options);
+  }
+  if (serves('schools')) registerSchools(app, options);
+  if (serves('reasons')) registerReasons(app, options);
+  if (serves('logs')) {
+    registerLogs(app, options);
+    registerEventPage(app, options);
+  }
+  if (serves('check')) registerCheck(app, options);
+  if (serves('audit')) registerAudit(app, options);
   app.all('/admin/*', (c) => refusalPage(c, 'overview', 404, `There is no page at ${c.req.path}.`));
 
   app.onError((error, c) => {
@@ -244,9 +268,9 @@ function statusOfRefusal(error: ConnectorError): ContentfulStatusCode {
   return statusOfCode(error.code) ?? 422;
 }
 
-function stores(options: AdminContext) {
-  return { users: options.store().users, sessions: options.store().sessions };
-}
+/** The sign-in page's first-run hint on PostgreSQL (a data directory's is the page's own). */
+const PG_USERS_HINT =
+  'npx pswb users add --district lincoln-usd --email you@district.org --role district-admin';
 
 /** Where to go after signing in: a page of ours, never another site. */
 function safeNext(next: string | undefined): string {
@@ -267,6 +291,8 @@ function loginPage(options: {
   email?: string;
   error?: string;
   noUsers?: boolean;
+  /** The command that adds the first user (default: a data directory's). */
+  usersHint?: string;
 }): Markup {
   return shell(
     'Sign in · PowerSchool Setup',
@@ -279,7 +305,8 @@ function loginPage(options: {
               'warn',
               'No accounts exist yet. Create the first district admin on the machine that runs pswb:',
               [
-                'npx pswb users add --email you@district.org --role district-admin',
+                options.usersHint ??
+                  'npx pswb users add --email you@district.org --role district-admin',
                 'It prints a password once; sign in with it here.',
               ],
             )

@@ -13,13 +13,14 @@ import {
   type NewAuditEntry,
   type ReconcileReport,
   type SettingsStore,
-  type UserRecord,
   type WritebackStore,
 } from '../../connector/index.ts';
+import type { DistrictState } from '../../connector/store/pg/index.ts';
+import { storeAccounts, type PageAccounts } from './accounts.ts';
 import type { AlertSendResult } from '../alerts.ts';
 import type { EventsPort, HealthReport } from '../app.ts';
 import { adminPage, notice, type Markup, type TabId } from './layout.ts';
-import type { AdminEnv } from './session.ts';
+import type { AdminEnv, PageUser } from './session.ts';
 
 export interface AdminContext {
   settings: SettingsStore;
@@ -42,6 +43,17 @@ export interface AdminContext {
    * (PostgreSQL: service/pg-events.ts); absent: the data directory's log (pageEvents).
    */
   events?: PageEvents;
+  /** Sign-in, sessions and the audit log (absent: the data directory's connector.db). */
+  accounts?: PageAccounts;
+  /** PostgreSQL: every district's outbox and pause, for the overview. */
+  districts?: { states(): Promise<DistrictState[]> };
+  /** The tabs served (absent: all). PostgreSQL serves the overview, logs and audit log. */
+  tabs?: readonly TabId[];
+}
+
+/** The page's accounts: the context's, else the data directory's. */
+export function pageAccounts(context: AdminContext): PageAccounts {
+  return context.accounts ?? storeAccounts(context.store);
 }
 
 /** What the page does with events: EventsPort without accepting. */
@@ -85,7 +97,17 @@ export function renderTab(
   body: Markup,
   status: ContentfulStatusCode = 200,
 ): Response | Promise<Response> {
-  return c.html(adminPage({ title, tab, user: c.var.user, csrf: c.var.csrf, body }), status);
+  return c.html(
+    adminPage({
+      title,
+      tab,
+      user: c.var.user,
+      csrf: c.var.csrf,
+      body,
+      ...(c.var.tabs ? { served: c.var.tabs } : {}),
+    }),
+    status,
+  );
 }
 
 /** A page that refuses: what was refused and why, in the frame of the tab asked for. */
@@ -100,14 +122,14 @@ export function refusalPage(
 }
 
 /** Who made a change, as the audit log names them. */
-export function auditActor(user: UserRecord): string {
+export function auditActor(user: PageUser): string {
   return `user:${user.email}`;
 }
 
 /** Records a change in the audit log. */
 export function audit(
   context: AdminContext,
-  user: UserRecord,
+  user: PageUser,
   entry: Omit<NewAuditEntry, 'actor' | 'at'>,
 ): void {
   context.store().audit.record({ ...entry, actor: auditActor(user), at: context.now() });

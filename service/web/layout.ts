@@ -5,41 +5,24 @@
  */
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
-import type { UserRecord } from '../../connector/index.ts';
 import { assetUrl } from './assets.ts';
+import type { PageUser } from './accounts.ts';
 import { CSRF_FIELD } from './session.ts';
+import { TABS, mayOpen, type TabId } from './tabs.ts';
+
+export { TABS, mayOpen, type TabId };
 
 /** Markup as the pages build it. */
 export type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-/** The tabs, in order, with who may open them. */
-export const TABS = [
-  { id: 'overview', label: 'Overview', path: '/admin', roles: 'all' },
-  { id: 'settings', label: 'Settings', path: '/admin/settings', roles: 'district' },
-  { id: 'schools', label: 'School Building Setup', path: '/admin/schools', roles: 'all' },
-  { id: 'reasons', label: 'Reasons', path: '/admin/reasons', roles: 'all' },
-  { id: 'logs', label: 'Writeback Logs', path: '/admin/logs', roles: 'all' },
-  { id: 'check', label: 'Check', path: '/admin/check', roles: 'all' },
-  { id: 'audit', label: 'Audit log', path: '/admin/audit', roles: 'district-admin' },
-] as const;
-
-export type TabId = (typeof TABS)[number]['id'];
-
-/** Whether a user's role may open a tab (the same rule guards the route on the server). */
-export function mayOpen(user: UserRecord, tab: TabId): boolean {
-  const roles = TABS.find((entry) => entry.id === tab)!.roles;
-  if (roles === 'all') return true;
-  if (roles === 'district') return user.role !== 'building_admin';
-  return user.role === 'district_admin';
-}
-
-const ROLE_LABELS: Record<UserRecord['role'], string> = {
+const ROLE_LABELS: Record<PageUser['role'], string> = {
+  operator: 'Service operator',
   district_admin: 'District admin',
   building_admin: 'Building admin',
   support: 'Support (read only)',
 };
 
-export function roleLabel(user: UserRecord): string {
+export function roleLabel(user: PageUser): string {
   const base = ROLE_LABELS[user.role];
   return user.role === 'building_admin' ? `${base} of ${user.schools.join(', ')}` : base;
 }
@@ -53,11 +36,17 @@ export function csrfField(token: string): Markup {
 export function adminPage(options: {
   title: string;
   tab: TabId;
-  user: UserRecord;
+  user: PageUser;
   csrf: string;
   body: Markup;
+  /** The tabs the service serves (default: all). */
+  served?: readonly TabId[];
 }): Markup {
-  const tabs = TABS.filter((tab) => mayOpen(options.user, tab.id));
+  const tabs = TABS.filter(
+    (tab) =>
+      mayOpen(options.user, tab.id) &&
+      (options.served === undefined || options.served.includes(tab.id)),
+  );
   return shell(
     `${options.title} · PowerSchool Setup`,
     html`<header class="top">

@@ -13,10 +13,11 @@ import {
   type Actor,
   type SessionLimits,
   type SessionRecord,
-  type SessionStore,
-  type UserRecord,
-  type UserStore,
 } from '../../connector/index.ts';
+import type { PageAccounts, PageUser } from './accounts.ts';
+import type { TabId } from './tabs.ts';
+
+export type { PageUser };
 
 /** The session cookie's name. */
 export const SESSION_COOKIE = 'pswb_session';
@@ -27,12 +28,14 @@ export const CSRF_FIELD = '_csrf';
 
 /** What the session middleware puts on the context. */
 export interface AdminVariables {
-  user: UserRecord;
+  user: PageUser;
   session: SessionRecord;
   /** The connector actor the user reads and changes as (support reads as the district). */
   actor: Actor;
-  /** The district the user belongs to ('' in a data directory: it holds one). */
+  /** The district the user belongs to ('' in a data directory, which holds one; an operator). */
   district: string;
+  /** The tabs this service serves (all when absent; PostgreSQL serves some). */
+  tabs?: readonly TabId[];
   /** The form field value that proves a POST came from one of our pages. */
   csrf: string;
   /** The form fields of a POST, read once by the CSRF check. */
@@ -44,15 +47,15 @@ export interface AdminVariables {
 export type AdminEnv = { Variables: AdminVariables };
 
 /** The connector actor a user acts as. */
-export function actorOfUser(user: UserRecord): Actor {
+export function actorOfUser(user: PageUser): Actor {
   return user.role === 'building_admin'
     ? { role: 'building_admin', schools: [...user.schools] }
     : DISTRICT_ADMIN;
 }
 
-/** Whether the user may change anything (support accounts only read). */
-export function canChange(user: UserRecord): boolean {
-  return user.role !== 'support';
+/** Whether the user may change a district's anything (support accounts only read). */
+export function canChange(user: PageUser): boolean {
+  return user.role !== 'support' && user.role !== 'operator';
 }
 
 /**
@@ -105,22 +108,18 @@ export function sameToken(a: string | undefined, b: string | undefined): boolean
 }
 
 /** The current user's session, or undefined (no cookie, unknown, expired, or its user gone). */
-export function currentSession(
+export async function currentSession(
   c: Context,
-  stores: { users: UserStore; sessions: SessionStore },
+  accounts: PageAccounts,
   now: Date,
   limits: SessionLimits = DEFAULT_SESSION_LIMITS,
-): { user: UserRecord; session: SessionRecord; token: string } | undefined {
+): Promise<
+  { user: PageUser; session: SessionRecord; district: string; token: string } | undefined
+> {
   const token = getCookie(c, SESSION_COOKIE);
   if (!token) return undefined;
-  const session = stores.sessions.find(token, now, limits);
-  if (!session) return undefined;
-  const user = stores.users.get(session.userId);
-  if (!user) {
-    stores.sessions.delete(token);
-    return undefined;
-  }
-  return { user, session, token };
+  const found = await accounts.session(token, now, limits);
+  return found ? { ...found, token } : undefined;
 }
 
 /**
@@ -128,21 +127,13 @@ export function currentSession(
  * (with where it was going); every POST must carry the session's CSRF token or is refused 403.
  */
 export function requireSession(options: {
-  users: () => UserStore;
-  sessions: () => SessionStore;
+  accounts: () => PageAccounts;
   now: () => Date;
   limits?: SessionLimits;
   refuse: (c: Context<AdminEnv>, status: 403, detail: string) => Response | Promise<Response>;
-  /** The district a user acts in (default: '', a data directory's one district). */
-  districtOf?: (user: UserRecord) => string;
 }): MiddlewareHandler<AdminEnv> {
   return async (c, next) => {
-    const found = currentSession(
-      c,
-      { users: options.users(), sessions: options.sessions() },
-      options.now(),
-      options.limits,
-    );
+    const found = await currentSession(c, options.accounts(), options.now(), options.limits);
     if (!found) {
       clearSessionCookie(c);
       const next = c.req.method === 'GET' ? c.req.path + new URL(c.req.url).search : '/admin';
@@ -151,7 +142,7 @@ export function requireSession(options: {
     c.set('user', found.user);
     c.set('session', found.session);
     c.set('actor', actorOfUser(found.user));
-    c.set('district', options.districtOf?.(found.user) ?? '');
+    c.set('district', found.district);
     c.set('csrf', found.session.csrfToken);
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       const form = await readForm(c);

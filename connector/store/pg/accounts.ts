@@ -375,6 +375,12 @@ export class PgUsers {
     );
     return rows[0]!.n;
   }
+
+  /** Whether the service has any user at all, operators included (the page's first run). */
+  async any(): Promise<boolean> {
+    const { rows } = await this.#db.query('SELECT 1 FROM pswb_users LIMIT 1');
+    return rows.length > 0;
+  }
 }
 
 /**

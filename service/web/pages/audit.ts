@@ -6,19 +6,20 @@
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { AuditEntry } from '../../../connector/index.ts';
-import { refusalPage, renderTab, type AdminContext } from '../context.ts';
+import { pageAccounts, refusalPage, renderTab, type AdminContext } from '../context.ts';
 import { mayOpen, type Markup } from '../layout.ts';
 import type { AdminEnv } from '../session.ts';
 
 const PAGE = 100;
 
 export function registerAudit(app: Hono<AdminEnv>, context: AdminContext): void {
-  app.get('/admin/audit', (c) => {
+  app.get('/admin/audit', async (c) => {
     if (!mayOpen(c.var.user, 'audit')) {
       return refusalPage(c, 'overview', 403, 'Only district admins can see the audit log.');
     }
     const before = Number(c.req.query('before') ?? '');
-    const entries = context.store().audit.list({
+    // The user's district's entries (PostgreSQL keeps every district's apart).
+    const entries = await pageAccounts(context).auditLog(c.var.district, {
       limit: PAGE,
       ...(Number.isSafeInteger(before) && before > 0 ? { beforeId: before } : {}),
     });

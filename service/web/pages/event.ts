@@ -40,7 +40,7 @@ export function registerEventPage(app: Hono<AdminEnv>, context: AdminContext): v
 
   app.post('/admin/logs/event/:id/correct', async (c) => {
     const id = c.req.param('id');
-    const found = changeable(c, context, id);
+    const found = await changeable(c, context, id);
     if (!('connector' in found)) return found;
     const { connector, record } = found;
     const current = readStoredEvent(context.store().get(id)!.payload);
@@ -74,7 +74,7 @@ export function registerEventPage(app: Hono<AdminEnv>, context: AdminContext): v
 
   app.post('/admin/logs/event/:id/cancel', async (c) => {
     const id = c.req.param('id');
-    const found = changeable(c, context, id);
+    const found = await changeable(c, context, id);
     if (!('connector' in found)) return found;
     try {
       const done = await found.connector.cancel(c.var.actor, id, c.var.user.email);
@@ -92,15 +92,20 @@ export function registerEventPage(app: Hono<AdminEnv>, context: AdminContext): v
 }
 
 /** The connector and the visible event a change may act on, or the refusal to answer. */
-function changeable(
+async function changeable(
   c: Context<AdminEnv>,
   context: AdminContext,
   id: string,
-): { connector: Connector; record: WritebackRecord } | Response | Promise<Response> {
+): Promise<{ connector: Connector; record: WritebackRecord } | Response> {
   if (!canChange(c.var.user)) {
     return refusalPage(c, 'logs', 403, 'Support accounts are read only: nothing was changed.');
   }
-  if (context.events) return refusalPage(c, 'logs', 501, NOT_ON_POSTGRES);
+  if (context.events) {
+    // Another district's or building's event is not there; one's own cannot be changed here yet.
+    return (await pageEvents(context).record(c.var.district, c.var.actor, id))
+      ? refusalPage(c, 'logs', 501, NOT_ON_POSTGRES)
+      : refusalPage(c, 'logs', 404, `No event with id "${id}" among your buildings’ events.`);
+  }
   const connector = context.connector();
   const record = connector ? visibleRecord(connector, c.var.actor, id) : undefined;
   if (!connector || !record) {

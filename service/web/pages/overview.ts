@@ -1,22 +1,88 @@
 /**
  * Overview: the outbox's depth and age, successes and failures today (district-local, in the
  * user's buildings), the last error with what it means, and the connection's and workers' state.
+ * On PostgreSQL: the district's own outbox and pause; for a service operator, every district's.
  */
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
 import { toDistrictLocalTime } from '../../../connector/index.ts';
+import type { DistrictState } from '../../../connector/store/pg/index.ts';
 import { pageEvents, renderTab, type AdminContext } from '../context.ts';
 import { notice, type Markup } from '../layout.ts';
 import type { AdminEnv } from '../session.ts';
 
 export function registerOverview(app: Hono<AdminEnv>, context: AdminContext): void {
-  app.get('/admin', async (c) => renderTab(c, 'overview', 'Overview', await body(c.var, context)));
+  app.get('/admin', async (c) =>
+    renderTab(
+      c,
+      'overview',
+      'Overview',
+      c.var.user.role === 'operator' && context.districts
+        ? districtsBody(await context.districts.states(), context.now())
+        : await body(c.var, context),
+    ),
+  );
+}
+
+/** The service operator's overview: each district's outbox and whether it is paused. */
+function districtsBody(states: readonly DistrictState[], now: Date): Markup {
+  if (states.length === 0) {
+    return html`<p>
+      No district yet: add one with <code>pswb districts add ID --from-data-dir DIR</code>.
+    </p>`;
+  }
+  return html`<table>
+    <caption>
+      Districts (${states.length})
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">District</th>
+        <th scope="col">Waiting in the outbox</th>
+        <th scope="col">Oldest waiting</th>
+        <th scope="col">Writing</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${states.map(
+        (state) =>
+          html`<tr>
+            <td>${state.name} (<code>${state.id}</code>)</td>
+            <td>${state.pending + state.sending}</td>
+            <td>${ageText(oldestAge(state, now))}</td>
+            <td>${stateText(state, now)}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+function oldestAge(state: DistrictState, now: Date): number | null {
+  return state.oldestPendingAt === null
+    ? null
+    : Math.max(0, (now.getTime() - Date.parse(state.oldestPendingAt)) / 1000);
+}
+
+function ageText(seconds: number | null): string {
+  return seconds === null ? '–' : `${Math.round(seconds)} s`;
+}
+
+/** "Writing, up to 4 at once", or "Paused until 14:05:00 UTC: <reason>". */
+function stateText(state: DistrictState, now: Date): string {
+  if (state.pausedUntil !== null && Date.parse(state.pausedUntil) > now.getTime()) {
+    return `Paused until ${state.pausedUntil.slice(11, 19)} UTC: ${state.pauseReason ?? 'its PowerSchool was unavailable'}`;
+  }
+  return `Writing, up to ${state.concurrency} at once per worker`;
 }
 
 async function body(who: AdminEnv['Variables'], context: AdminContext): Promise<Markup> {
   const events = pageEvents(context);
   const settings = await events.settings(who.district);
-  const health = context.health();
+  // PostgreSQL: the district's own outbox and pause; a data directory: the service's health.
+  const state = context.districts
+    ? (await context.districts.states()).find((entry) => entry.id === who.district)
+    : undefined;
+  const health = state ? undefined : context.health();
   const today = toDistrictLocalTime(context.now(), settings.districtTimezone ?? 'UTC').date;
   const logs = (filter: Parameters<typeof events.logs>[2]) =>
     events.logs(who.district, who.actor, filter);
@@ -26,15 +92,21 @@ async function body(who: AdminEnv['Variables'], context: AdminContext): Promise<
     logs({ status: 'failed', pageSize: 1 }),
   ]);
   const lastFailure = lastFailures.records[0];
-  const age = health.queue.oldestPendingAgeSeconds;
+  const waiting = state
+    ? state.pending + state.sending
+    : health!.queue.pending + health!.queue.sending;
+  const age = state ? oldestAge(state, context.now()) : health!.queue.oldestPendingAgeSeconds;
+  const writing = state
+    ? html`Writebacks: ${stateText(state, context.now())}.`
+    : html`Writebacks: ${health!.workers.alive} of ${health!.workers.configured}
+      worker${health!.workers.configured === 1 ? '' : 's'}
+      running${health!.lastSuccessAt ? html`, last success ${health!.lastSuccessAt.slice(11, 19)} UTC` : ''}.`;
   const connection = settings.connection
     ? html`<p>
         Connected to <strong>${settings.connection.url}</strong>${
           settings.powerschoolVersion ? html` (PowerSchool ${settings.powerschoolVersion})` : ''
         }${settings.savedAt ? html`, saved ${settings.savedAt.slice(0, 16).replace('T', ' ')} UTC` : ''}.
-        Writebacks: ${health.workers.alive} of ${health.workers.configured}
-        worker${health.workers.configured === 1 ? '' : 's'}
-        running${health.lastSuccessAt ? html`, last success ${health.lastSuccessAt.slice(11, 19)} UTC` : ''}.
+        ${writing}
       </p>`
     : notice(
         'warn',
@@ -45,13 +117,8 @@ async function body(who: AdminEnv['Variables'], context: AdminContext): Promise<
       <div class="stats">
         <div class="stat"><span class="n">${successful.total}</span> successful writebacks</div>
         <div class="stat"><span class="n">${failed.total}</span> failed writebacks</div>
-        <div class="stat">
-          <span class="n">${health.queue.pending + health.queue.sending}</span> waiting in the
-          outbox
-        </div>
-        <div class="stat">
-          <span class="n">${age === null ? '–' : `${Math.round(age)} s`}</span> oldest waiting event
-        </div>
+        <div class="stat"><span class="n">${waiting}</span> waiting in the outbox</div>
+        <div class="stat"><span class="n">${ageText(age)}</span> oldest waiting event</div>
       </div>
     </section>
     <section aria-labelledby="h-connection">
