@@ -181,11 +181,12 @@ export interface Connector {
   /**
    * A dry run: validates the events as accepting them would, then for each does every lookup and
    * check against PowerSchool and builds the record that would be posted; posts and stores
-   * nothing (writeback/preview.ts).
+   * nothing (writeback/preview.ts). `outbox`: where the student's other events of the day are
+   * (a return to school), when not this connector's own log (a PostgreSQL district's).
    */
   preview(
     inputs: readonly unknown[],
-    options?: { signal?: AbortSignal },
+    options?: { signal?: AbortSignal; outbox?: RunStore },
   ): Promise<WritebackPreview[]>;
   /**
    * Reads back from PowerSchool the records of the range's successful events and reports each
@@ -373,10 +374,14 @@ class WritebackConnector implements Connector {
 
   async preview(
     inputs: readonly unknown[],
-    options: { signal?: AbortSignal } = {},
+    options: { signal?: AbortSignal; outbox?: RunStore } = {},
   ): Promise<WritebackPreview[]> {
     const source = this.settings.get().connection?.studentIdSource ?? 'dcid';
-    return previewWritebacks(this.#runContext(options.signal), parseEvents(inputs, source));
+    const run = this.#runContext(options.signal);
+    return previewWritebacks(
+      options.outbox ? { ...run, outbox: options.outbox } : run,
+      parseEvents(inputs, source),
+    );
   }
 
   reconcile(actor: Actor, filter: ReconcileFilter): Promise<ReconcileReport> {

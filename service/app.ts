@@ -20,6 +20,7 @@ import {
   type LogFilter,
   type LogPage,
   type LogStatusFilter,
+  type WritebackPreview,
   type WritebackRecord,
   writtenOf,
 } from '../connector/index.ts';
@@ -72,6 +73,13 @@ export interface EventsPort {
   resend(district: string, actor: Actor, id: string): Promise<WritebackRecord>;
   /** The district's settings (schools, modes, reasons; secrets are redacted by the routes). */
   settings(district: string): Promise<ConnectorSettings>;
+  /**
+   * A dry run of events in the district (every lookup made, nothing stored or posted); absent:
+   * the connector's.
+   */
+  preview?(district: string, items: readonly unknown[]): Promise<WritebackPreview[]>;
+  /** A dry run of a stored event the actor may see; undefined when there is none. */
+  previewStored?(district: string, actor: Actor, id: string): Promise<WritebackPreview | undefined>;
 }
 
 /** The embedded service's events: the connector of the saved connection (one district). */
@@ -404,7 +412,9 @@ export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<Servic
       throw new ConnectorError('invalid_filter', `dry_run must be true or false; got "${dryRun}".`);
     }
     if (dryRun === 'true') {
-      const previews = await connector().preview(items);
+      const previews = events.preview
+        ? await events.preview(c.var.apiKey.district, items)
+        : await connector().preview(items);
       return c.json({ dryRun: true as const, events: previews }, 200);
     }
     const district = c.var.apiKey.district;

@@ -15,10 +15,7 @@ import type { Dispatcher } from 'undici';
 import {
   DEFAULT_RETRY_LATER,
   WORKER_CLAIM,
-  createConnector,
-  openDistrictSettings,
   pgRunStore,
-  requireConnection,
   type Clock,
   type Connector,
   type RetryLater,
@@ -27,6 +24,7 @@ import {
   type SecretKeyring,
 } from '../connector/index.ts';
 import type { DistrictRow, PgDistricts, PgOutbox } from '../connector/store/pg/index.ts';
+import { openDistrictConnector } from './district-connector.ts';
 import { OutboxWorker } from './worker.ts';
 
 /** A log line of the worker process (JSON on stderr). */
@@ -164,16 +162,11 @@ export class DistrictWorkers {
     const options = this.#options;
     let connector: Connector;
     try {
-      const settings = await openDistrictSettings(row, options.keyring);
-      const connection = requireConnection(settings.get());
-      connector = createConnector({
-        ...options.connector,
-        baseUrl: connection.url,
-        clientId: connection.clientId,
-        clientSecret: connection.clientSecret,
-        settings,
+      connector = await openDistrictConnector(row, {
+        keyring: options.keyring,
         clock: options.clock,
-        concurrency: Math.min(options.concurrency, row.concurrency),
+        concurrency: options.concurrency,
+        ...(options.connector ? { transport: options.connector } : {}),
       });
     } catch (error) {
       // Reported once per version of the district; the next change (or restart) tries again.

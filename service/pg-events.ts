@@ -16,10 +16,13 @@ import {
   toDistrictLocalTime,
   toWritebackRecord,
   ConnectorError,
+  pgRunStore,
+  type Actor,
   type ConnectorSettings,
 } from '../connector/index.ts';
 import type { PgDistricts, PgOutbox } from '../connector/store/pg/index.ts';
 import type { EventsPort } from './app.ts';
+import type { DistrictConnectors } from './district-connector.ts';
 
 /** How long a district's zone and student ID source are reused before being read again. */
 const SETTINGS_TTL_MS = 5_000;
@@ -28,6 +31,8 @@ export function pgEvents(
   outbox: PgOutbox,
   districts: PgDistricts,
   now: () => Date = () => new Date(),
+  /** Each district's connector, for dry runs (absent: no dry run here). */
+  connectors?: DistrictConnectors,
 ): EventsPort {
   const cache = new Map<string, { settings: ConnectorSettings; until: number }>();
   /** The district's settings as stored (its secrets stay sealed: none is needed here). */
@@ -46,7 +51,23 @@ export function pgEvents(
     return settings;
   }
 
+  const clock = { now };
+  const preview = async (district: string, items: readonly unknown[]) => {
+    const connector = await connectors!.get(district);
+    // A return to school is looked for among the district's own events of the day.
+    return connector.preview(items, { outbox: pgRunStore(outbox, district, { clock }) });
+  };
   return {
+    ...(connectors
+      ? {
+          preview,
+          async previewStored(district: string, actor: Actor, id: string) {
+            const row = await outbox.get(district, id);
+            if (!row || !canSeeSchool(actor, row.school_number)) return undefined;
+            return (await preview(district, [JSON.parse(row.payload) as unknown]))[0];
+          },
+        }
+      : {}),
     async accept(district, items) {
       const settings = await settingsOf(district);
       const events = parseEvents(items, settings.connection?.studentIdSource ?? 'dcid');

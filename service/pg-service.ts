@@ -3,12 +3,12 @@
  * PostgreSQL database, with `workers` DistrictWorkers in the same process (0: the API and page
  * only, with `pswb worker` processes elsewhere). Each API key and each signed-in user acts for
  * its own district: an id of another district answers 404, as one of another building does. On
- * PostgreSQL the API accepts events (one or a batch), shows one, lists the Writeback Logs,
- * re-sends a failed one and shows the schools and settings; the page serves the overview (a
- * service operator's: every district's outbox and pause), the Writeback Logs and the audit log.
- * What still needs a district's connector and its SQLite log (dry runs, corrections,
- * cancellations, reconciliation, the settings tabs) answers 501 not_on_postgres or is not
- * served (decision 084, docs/deploy.md).
+ * PostgreSQL the API accepts events (one or a batch) or dry-runs them (with the district's
+ * connector, made on first use), shows one, lists the Writeback Logs, re-sends a failed one and
+ * shows the schools and settings; the page serves the overview (a service operator's: every
+ * district's outbox and pause), the Writeback Logs (a row's preview too) and the audit log.
+ * What needs a district's SQLite log (corrections, cancellations, reconciliation) and the
+ * settings tabs answer 501 not_on_postgres or are not served (decision 084, docs/deploy.md).
  */
 import { serve, type ServerType } from '@hono/node-server';
 import type { Dispatcher } from 'undici';
@@ -33,6 +33,7 @@ import {
   postgresFailure,
 } from '../connector/store/pg/index.ts';
 import { createServiceApp, type HealthReport } from './app.ts';
+import { DistrictConnectors } from './district-connector.ts';
 import { DistrictWorkers } from './district-workers.ts';
 import { requireApiKey } from './http/auth.ts';
 import { rateLimit } from './http/rate-limit.ts';
@@ -79,7 +80,7 @@ export interface RunningPgService {
 function notOnPostgres(): never {
   throw new ConnectorError(
     'not_on_postgres',
-    'This route is not served on PostgreSQL yet: here the API accepts events (POST /api/v1/events), shows one and lists them (GET /api/v1/events), sends a failed one again (POST /api/v1/events/{id}/resend), and shows the schools and settings (GET /api/v1/schools, /api/v1/settings).',
+    'This route is not served on PostgreSQL yet: here the API accepts events (POST /api/v1/events, and ?dry_run=true), shows one and lists them (GET /api/v1/events), sends a failed one again (POST /api/v1/events/{id}/resend), and shows the schools and settings (GET /api/v1/schools, /api/v1/settings).',
   );
 }
 
@@ -91,6 +92,7 @@ export async function startPgService(options: PgServiceOptions): Promise<Running
     throw postgresFailure(error, url);
   });
   let server: ServerType | undefined;
+  let connectors: DistrictConnectors | undefined;
   const fleet: DistrictWorkers[] = [];
   try {
     await checkPostgresSchema(pool);
@@ -138,7 +140,13 @@ export async function startPgService(options: PgServiceOptions): Promise<Running
         lastRunAt: latest(loops.map((loop) => loop.lastRunAt)),
       };
     };
-    const events = pgEvents(outbox, districts, () => clock.now());
+    connectors = new DistrictConnectors(districts, {
+      keyring: options.keyring,
+      clock,
+      concurrency: tuning.concurrency ?? 16,
+      ...(tuning.connector ? { transport: tuning.connector } : {}),
+    });
+    const events = pgEvents(outbox, districts, () => clock.now(), connectors);
     const admin = createAdminApp({
       events,
       accounts: pgAccounts({
@@ -207,6 +215,7 @@ export async function startPgService(options: PgServiceOptions): Promise<Running
         stopping ??= (async () => {
           await new Promise<void>((resolve) => server!.close(() => resolve()));
           await Promise.all(fleet.map((workers) => workers.stop()));
+          await connectors?.close();
           await pool.end();
         })();
         return stopping;
@@ -215,6 +224,7 @@ export async function startPgService(options: PgServiceOptions): Promise<Running
   } catch (error) {
     server?.close();
     await Promise.all(fleet.map((workers) => workers.stop().catch(() => undefined)));
+    await connectors?.close();
     await pool.end().catch(() => undefined);
     throw postgresFailure(error, url);
   }

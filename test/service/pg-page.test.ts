@@ -204,8 +204,12 @@ describe('the page of pswb serve --database', () => {
       expect(response.status).toBe(404);
       expect(response.html).not.toContain(betaName);
     }
-    // Its own event: the preview, the correction and the cancellation are not here yet (501).
-    expect((await alpha.post('/admin/logs/preview', { preview: failing.id })).status).toBe(501);
+    // Its own event: a preview asks alpha's PowerSchool; corrections are not here yet (501).
+    const preview = await alpha.post('/admin/logs/preview', { preview: failing.id });
+    expect(preview.status).toBe(200);
+    expect(preview.html).toContain(
+      `Preview: re-sending the event of ${failing.student.name} now would fail. Nothing was sent.`,
+    );
     expect((await alpha.post(`/admin/logs/event/${failing.id}/cancel`)).status).toBe(501);
 
     // Its own event's page, and a re-send of its failed one.

@@ -3,7 +3,8 @@
  * simulator per district: an API key acts for its own district only (another district's event
  * id is 404 on every route, its events are not listed, the same id is another event there), a
  * building key for its buildings only; accepted events are written by the service's workers;
- * repeats and conflicts answer as on SQLite; the routes not on PostgreSQL yet answer 501.
+ * repeats and conflicts answer as on SQLite; a dry run asks the district's PowerSchool and
+ * stores nothing; the routes not on PostgreSQL yet answer 501.
  */
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
@@ -193,6 +194,36 @@ describe('pswb serve on PostgreSQL', () => {
     expect(settings.text).not.toContain(sims.get('alpha')!.url);
     expect(settings.text).not.toContain('pswb:enc:');
     expect(settings.text).not.toContain(sims.get('beta')!.plugin!.clientSecret);
+  });
+
+  it("dry-runs events with the district's PowerSchool: the record it would post, or why it would fail; nothing stored", async () => {
+    const { events } = eventsOf('alpha', 2, 'dry');
+    const unmapped = { ...events[1]!, reason: 'NOT-MAPPED' };
+    const dry = await call(keys.alpha, '/api/v1/events?dry_run=true', {
+      method: 'POST',
+      body: [events[0], unmapped],
+    });
+    expect(dry.status).toBe(200);
+    expect(dry.body).toMatchObject({
+      dryRun: true,
+      events: [
+        { id: events[0]!.id, outcome: 'would_write', studentPsId: expect.any(Number) },
+        { id: unmapped.id, outcome: 'failed', error: { code: 'reason_not_mapped' } },
+      ],
+    });
+    // Nothing was stored, so nothing is written.
+    expect((await call(keys.alpha, `/api/v1/events/${events[0]!.id}`)).status).toBe(404);
+    const { rows } = await pool.query(
+      "SELECT 1 FROM pswb_events WHERE district = 'alpha' AND id LIKE 'dry-%'",
+    );
+    expect(rows).toEqual([]);
+    // A building key may dry-run only its buildings' events, as it may send only those.
+    const foreign = eventsOf('alpha', 1, 'dry102', [102]).events[0];
+    const refused = await call(keys.alpha101, '/api/v1/events?dry_run=true', {
+      method: 'POST',
+      body: foreign,
+    });
+    expect(refused.status).toBe(403);
   });
 
   it('a building key sends and sees its buildings only', async () => {

@@ -225,26 +225,26 @@ export function registerLogs(app: Hono<AdminEnv>, context: AdminContext): void {
     const record = id
       ? await pageEvents(context).record(c.var.district, c.var.actor, id)
       : undefined;
-    const connector = context.events ? undefined : context.connector();
-    if (record && context.events) {
-      return refusalPage(
-        c,
-        'logs',
-        501,
-        'A preview is not available on PostgreSQL yet: nothing was looked up or sent.',
-      );
+    const notFound = () =>
+      refusalPage(c, 'logs', 404, `No event with id "${id}" among your buildings’ events.`);
+    let preview: WritebackPreview | undefined;
+    if (context.events) {
+      if (!record) return notFound();
+      // PostgreSQL: the district's connector (service/district-connector.ts).
+      preview = await context.events.previewStored?.(c.var.district, c.var.actor, id);
+    } else {
+      const connector = context.connector();
+      const row = record && connector ? context.store().get(id) : undefined;
+      if (!connector || !row || !canSeeSchool(c.var.actor, row.school_number)) return notFound();
+      [preview] = await connector.preview([JSON.parse(row.payload) as unknown]);
     }
-    const row = record && connector ? context.store().get(id) : undefined;
-    if (!connector || !row || !canSeeSchool(c.var.actor, row.school_number)) {
-      return refusalPage(c, 'logs', 404, `No event with id "${id}" among your buildings’ events.`);
-    }
-    const [preview] = await connector.preview([JSON.parse(row.payload) as unknown]);
+    if (!preview) return notFound();
     const page = await readPage(context, c.var, view, view.page, PAGE_SIZE);
     return renderTab(
       c,
       'logs',
       'Writeback Logs',
-      html`${previewNotice(row.student_name, preview!)}${await logsBody(c.var, context, view, page)}`,
+      html`${previewNotice(record!.studentName, preview)}${await logsBody(c.var, context, view, page)}`,
     );
   });
 
