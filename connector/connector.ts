@@ -54,6 +54,7 @@ import {
   acceptEvents,
   cancelEvent,
   correctEvent,
+  storeRevisions,
   drainOutbox,
   parseEvents,
   previewWritebacks,
@@ -76,6 +77,7 @@ import {
   type RetryLater,
   type RunProgress,
   type EventCorrection,
+  type EventRevisions,
   type HeldRecord,
 } from './writeback/index.ts';
 
@@ -215,15 +217,23 @@ export interface Connector {
    * Corrects a stored event (student, time, reason, type): what it wrote is removed from
    * PowerSchool, the version before is kept, and the corrected event goes back in the outbox
    * (writeback/correct.ts). `by` names who did it in the event's history (default: the actor).
+   * `elsewhere`: the event is in another log (a PostgreSQL district's): read and revised there,
+   * its removals journaled through that outbox.
    */
   correct(
     actor: Actor,
     id: string,
     change: EventCorrection,
     by?: string,
+    elsewhere?: EventsElsewhere,
   ): Promise<CorrectionResult>;
   /** Cancels a stored event: what it wrote is removed from PowerSchool, it is kept as it was. */
-  cancel(actor: Actor, id: string, by?: string): Promise<CorrectionResult>;
+  cancel(
+    actor: Actor,
+    id: string,
+    by?: string,
+    elsewhere?: EventsElsewhere,
+  ): Promise<CorrectionResult>;
   /** An event's earlier versions, oldest first (none when the actor may not see it). */
   versions(actor: Actor, id: string): EventVersionRow[];
   stats(): ConnectorStats;
@@ -232,6 +242,12 @@ export interface Connector {
   /** The service's API keys (in the same SQLite file as the log). */
   readonly keys: ApiKeyStore;
   close(): void;
+}
+
+/** An event log other than the connector's own, for a correction (a PostgreSQL district's). */
+export interface EventsElsewhere {
+  revisions: EventRevisions;
+  outbox: RunStore;
 }
 
 /** Creates a connector for one PowerSchool server. */
@@ -457,15 +473,30 @@ class WritebackConnector implements Connector {
     id: string,
     change: EventCorrection,
     by?: string,
+    elsewhere?: EventsElsewhere,
   ): Promise<CorrectionResult> {
-    const done = await correctEvent(this.#runContext(), actor, id, change, by);
+    const { run, revisions } = this.#revising(elsewhere);
+    const done = await correctEvent(run, actor, id, change, by, revisions);
     this.lookups.forgetResolutions();
-    return { ...done, record: toWritebackRecord(this.store.get(id)!) };
+    return { ...done, record: toWritebackRecord((await revisions.get(id))!) };
   }
 
-  async cancel(actor: Actor, id: string, by?: string): Promise<CorrectionResult> {
-    const done = await cancelEvent(this.#runContext(), actor, id, by);
-    return { ...done, record: toWritebackRecord(this.store.get(id)!) };
+  async cancel(
+    actor: Actor,
+    id: string,
+    by?: string,
+    elsewhere?: EventsElsewhere,
+  ): Promise<CorrectionResult> {
+    const { run, revisions } = this.#revising(elsewhere);
+    const done = await cancelEvent(run, actor, id, by, revisions);
+    return { ...done, record: toWritebackRecord((await revisions.get(id))!) };
+  }
+
+  #revising(elsewhere: EventsElsewhere | undefined) {
+    const run = this.#runContext();
+    return elsewhere
+      ? { run: { ...run, outbox: elsewhere.outbox }, revisions: elsewhere.revisions }
+      : { run, revisions: storeRevisions(this.store) };
   }
 
   versions(actor: Actor, id: string): EventVersionRow[] {

@@ -20,6 +20,10 @@ import {
   type LogFilter,
   type LogPage,
   type LogStatusFilter,
+  type CorrectionResult,
+  type EventCorrection,
+  type EventVersionRow,
+  type WritebackEvent,
   type WritebackPreview,
   type WritebackRecord,
   writtenOf,
@@ -78,6 +82,30 @@ export interface EventsPort {
    * the connector's.
    */
   preview?(district: string, items: readonly unknown[]): Promise<WritebackPreview[]>;
+  /**
+   * Corrects or cancels a stored event (what it wrote is removed from PowerSchool first, the
+   * version before is kept), and audits it as `auditedAs` (default `by`); absent: the
+   * connector's, audited by the caller.
+   */
+  correct?(
+    district: string,
+    actor: Actor,
+    id: string,
+    change: EventCorrection,
+    by: string,
+    auditedAs?: string,
+  ): Promise<CorrectionResult>;
+  cancel?(
+    district: string,
+    actor: Actor,
+    id: string,
+    by: string,
+    auditedAs?: string,
+  ): Promise<CorrectionResult>;
+  /** The stored event as accepted (or last corrected), when the actor may see it. */
+  stored?(district: string, actor: Actor, id: string): Promise<WritebackEvent | undefined>;
+  /** An event's earlier versions, oldest first (none when the actor may not see it). */
+  versions?(district: string, actor: Actor, id: string): Promise<EventVersionRow[]>;
   /** A dry run of a stored event the actor may see; undefined when there is none. */
   previewStored?(district: string, actor: Actor, id: string): Promise<WritebackPreview | undefined>;
 }
@@ -483,6 +511,10 @@ export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<Servic
     const id = c.req.valid('param').id;
     const key = c.var.apiKey;
     const by = `API key ${key.id} (${key.name})`;
+    if (events.correct) {
+      const done = await events.correct(key.district, c.var.actor, id, c.req.valid('json'), by);
+      return c.json({ event: eventView(done.record), removed: done.removed }, 202);
+    }
     const done = await connector().correct(c.var.actor, id, c.req.valid('json'), by);
     connector().store.audit.record({
       at: new Date(),
@@ -500,6 +532,10 @@ export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<Servic
     const id = c.req.valid('param').id;
     const key = c.var.apiKey;
     const by = `API key ${key.id} (${key.name})`;
+    if (events.cancel) {
+      const done = await events.cancel(key.district, c.var.actor, id, by);
+      return c.json({ event: eventView(done.record), removed: done.removed }, 200);
+    }
     const done = await connector().cancel(c.var.actor, id, by);
     connector().store.audit.record({
       at: new Date(),

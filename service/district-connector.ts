@@ -10,7 +10,9 @@ import {
   ConnectorError,
   createConnector,
   openDistrictSettings,
+  openSavedDistrictSettings,
   requireConnection,
+  type SettingsStore,
   type Clock,
   type Connector,
   type RetryOptions,
@@ -27,12 +29,16 @@ export interface DistrictConnectorOptions {
   transport?: { dispatcher?: Dispatcher; retry?: Partial<RetryOptions>; timeoutMs?: number };
 }
 
-/** Opens a district's settings and makes its connector (settings_unreadable, not_connected). */
+/**
+ * Opens a district's settings (or takes `settings`) and makes its connector
+ * (settings_unreadable, not_connected).
+ */
 export async function openDistrictConnector(
   row: DistrictRow,
   options: DistrictConnectorOptions,
+  settings?: SettingsStore,
 ): Promise<Connector> {
-  const settings = await openDistrictSettings(row, options.keyring);
+  settings ??= await openDistrictSettings(row, options.keyring);
   const connection = requireConnection(settings.get());
   return createConnector({
     ...options.transport,
@@ -45,7 +51,11 @@ export async function openDistrictConnector(
   });
 }
 
-/** One connector per district, made when first asked for and again after the district changed. */
+/**
+ * One connector per district, made when first asked for and again after the district changed.
+ * Its settings are saved back to the database when changed (the page's settings tabs), which
+ * changes the district: the next call makes a new connector, with any new connection.
+ */
 export class DistrictConnectors {
   readonly #districts: PgDistricts;
   readonly #options: DistrictConnectorOptions;
@@ -68,9 +78,13 @@ export class DistrictConnectors {
     const open = this.#open.get(district);
     if (open?.updatedAt === row.updatedAt) return open.connector;
     if (open) void open.connector.then((connector) => connector.close()).catch(() => undefined);
+    const options = this.#options;
+    const settings = openSavedDistrictSettings(row, options.keyring, this.#districts, {
+      now: () => options.clock.now(),
+    });
     const entry = {
       updatedAt: row.updatedAt,
-      connector: openDistrictConnector(row, this.#options),
+      connector: settings.then((opened) => openDistrictConnector(row, options, opened)),
     };
     // A district that cannot be opened is tried again at the next call, not remembered.
     entry.connector.catch(() => {

@@ -17,10 +17,16 @@ import {
   toWritebackRecord,
   ConnectorError,
   pgRunStore,
+  readStoredEvent,
   type Actor,
+  type Connector,
   type ConnectorSettings,
+  type CorrectionResult,
+  type EventCorrection,
+  type EventsElsewhere,
+  type NewAuditEntry,
 } from '../connector/index.ts';
-import type { PgDistricts, PgOutbox } from '../connector/store/pg/index.ts';
+import type { PgAudit, PgDistricts, PgOutbox } from '../connector/store/pg/index.ts';
 import type { EventsPort } from './app.ts';
 import type { DistrictConnectors } from './district-connector.ts';
 
@@ -31,8 +37,10 @@ export function pgEvents(
   outbox: PgOutbox,
   districts: PgDistricts,
   now: () => Date = () => new Date(),
-  /** Each district's connector, for dry runs (absent: no dry run here). */
+  /** Each district's connector, for dry runs and corrections (absent: neither here). */
   connectors?: DistrictConnectors,
+  /** Where corrections are audited (pswb_audit). */
+  audit?: PgAudit,
 ): EventsPort {
   const cache = new Map<string, { settings: ConnectorSettings; until: number }>();
   /** The district's settings as stored (its secrets stay sealed: none is needed here). */
@@ -52,6 +60,42 @@ export function pgEvents(
   }
 
   const clock = { now };
+  /** The district's log as a correction sees it: revised there, removals journaled at once. */
+  const elsewhere = (district: string): EventsElsewhere => {
+    const runStore = pgRunStore(outbox, district, { clock });
+    return {
+      revisions: {
+        get: (id) => outbox.get(district, id),
+        revise: (id, expected, revision, by) => outbox.revise(district, id, expected, revision, by),
+      },
+      outbox: {
+        ...runStore,
+        // A correction finishes no run: its removals' requests are journaled as they are made.
+        recordAttempt(row, attempt) {
+          void outbox.recordAttempts(district, row.id, row.runs, [attempt]).catch(() => undefined);
+        },
+      },
+    };
+  };
+  /**
+   * A correction or cancellation made with the district's connector in its own log, then
+   * audited; an id of another district or building is not there (404) before PowerSchool is asked.
+   */
+  const revised = async (
+    district: string,
+    actor: Actor,
+    id: string,
+    make: (connector: Connector, there: EventsElsewhere) => Promise<CorrectionResult>,
+    entry: (done: CorrectionResult) => Omit<NewAuditEntry, 'at' | 'target'>,
+  ): Promise<CorrectionResult> => {
+    const row = await outbox.get(district, id);
+    if (!row || !canSeeSchool(actor, row.school_number)) {
+      throw new ConnectorError('event_not_found', `No event with id "${id}" in the log.`);
+    }
+    const done = await make(await connectors!.get(district), elsewhere(district));
+    await audit?.record(district, { ...entry(done), target: `event ${id}`, at: now() });
+    return done;
+  };
   const preview = async (district: string, items: readonly unknown[]) => {
     const connector = await connectors!.get(district);
     // A return to school is looked for among the district's own events of the day.
@@ -60,6 +104,41 @@ export function pgEvents(
   return {
     ...(connectors
       ? {
+          async correct(
+            district: string,
+            actor: Actor,
+            id: string,
+            change: EventCorrection,
+            by: string,
+            auditedAs = by,
+          ) {
+            return revised(
+              district,
+              actor,
+              id,
+              (connector, there) => connector.correct(actor, id, change, by, there),
+              (done) => ({
+                actor: auditedAs,
+                action: 'event.correct',
+                before: done.before ?? null,
+                after: done.after ?? null,
+              }),
+            );
+          },
+          async cancel(district: string, actor: Actor, id: string, by: string, auditedAs = by) {
+            return revised(
+              district,
+              actor,
+              id,
+              (connector, there) => connector.cancel(actor, id, by, there),
+              (done) => ({
+                actor: auditedAs,
+                action: 'event.cancel',
+                before: null,
+                after: { removed: done.removed },
+              }),
+            );
+          },
           preview,
           async previewStored(district: string, actor: Actor, id: string) {
             const row = await outbox.get(district, id);
@@ -96,6 +175,16 @@ export function pgEvents(
       return toWritebackRecord((await outbox.get(district, id))!);
     },
     settings: settingsOf,
+    async stored(district, actor, id) {
+      const row = await outbox.get(district, id);
+      if (!row || !canSeeSchool(actor, row.school_number)) return undefined;
+      return readStoredEvent(row.payload);
+    },
+    async versions(district, actor, id) {
+      const row = await outbox.get(district, id);
+      if (!row || !canSeeSchool(actor, row.school_number)) return [];
+      return outbox.versions(district, id);
+    },
     async logs(district, actor, filter) {
       const query = scopeLogFilter(actor, filter);
       const { rows, total } = await outbox.query(district, query);

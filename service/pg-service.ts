@@ -3,19 +3,21 @@
  * PostgreSQL database, with `workers` DistrictWorkers in the same process (0: the API and page
  * only, with `pswb worker` processes elsewhere). Each API key and each signed-in user acts for
  * its own district: an id of another district answers 404, as one of another building does. On
- * PostgreSQL the API accepts events (one or a batch) or dry-runs them (with the district's
- * connector, made on first use), shows one, lists the Writeback Logs, re-sends a failed one and
- * shows the schools and settings; the page serves the overview (a service operator's: every
- * district's outbox and pause), the Writeback Logs (a row's preview too) and the audit log.
- * What needs a district's SQLite log (corrections, cancellations, reconciliation) and the
- * settings tabs answer 501 not_on_postgres or are not served (decision 084, docs/deploy.md).
+ * PostgreSQL the API accepts events (one or a batch) or dry-runs them, shows one, lists the
+ * Writeback Logs, re-sends, corrects or cancels one (the district's connector, made on first
+ * use, asks its PowerSchool), and shows the schools and settings; the page serves the overview
+ * (a service operator's: every district's outbox and pause), Settings (without the failure
+ * alerts), School Building Setup, Reasons, the Writeback Logs (a row's preview, an event's page
+ * with its history, correction and cancellation) and the audit log. The reconciliation answers
+ * 501 not_on_postgres and the Check tab is not served (decision 084, docs/deploy.md).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Dispatcher } from 'undici';
 import {
   ConnectorError,
-  SettingsStore,
   systemClock,
+  type Connector,
   type Clock,
   type RetryLater,
   type RetryOptions,
@@ -80,7 +82,7 @@ export interface RunningPgService {
 function notOnPostgres(): never {
   throw new ConnectorError(
     'not_on_postgres',
-    'This route is not served on PostgreSQL yet: here the API accepts events (POST /api/v1/events, and ?dry_run=true), shows one and lists them (GET /api/v1/events), sends a failed one again (POST /api/v1/events/{id}/resend), and shows the schools and settings (GET /api/v1/schools, /api/v1/settings).',
+    'This route is not served on PostgreSQL yet: here the API accepts events (POST /api/v1/events, and ?dry_run=true), shows one and lists them (GET /api/v1/events), sends a failed one again (POST /api/v1/events/{id}/resend), corrects or cancels one (POST /api/v1/events/{id}/correct, /cancel), and shows the schools and settings (GET /api/v1/schools, /api/v1/settings).',
   );
 }
 
@@ -146,21 +148,35 @@ export async function startPgService(options: PgServiceOptions): Promise<Running
       concurrency: tuning.concurrency ?? 16,
       ...(tuning.connector ? { transport: tuning.connector } : {}),
     });
-    const events = pgEvents(outbox, districts, () => clock.now(), connectors);
+    const audit = new PgAudit(pool);
+    const events = pgEvents(outbox, districts, () => clock.now(), connectors, audit);
+    // The settings tabs' requests run in the user's district: `settings` and `connector` below
+    // are that district's, saved back to the database (DistrictConnectors).
+    const request = new AsyncLocalStorage<{ connector: Connector }>();
     const admin = createAdminApp({
       events,
       accounts: pgAccounts({
         users: new PgUsers(pool),
         sessions: new PgSessions(pool),
-        audit: new PgAudit(pool),
+        audit,
       }),
       districts,
-      tabs: ['overview', 'logs', 'audit'],
+      tabs: ['overview', 'settings', 'schools', 'reasons', 'logs', 'audit'],
+      inDistrict: async (district, next) => {
+        const connector = await connectors!.get(district);
+        await request.run({ connector }, next);
+      },
+      // No failure alert is sent on PostgreSQL yet: the Settings tab does not offer them.
+      alertSettings: false,
       now: () => clock.now(),
-      // Not served on PostgreSQL: the settings tabs, a district's connector, its SQLite log.
-      settings: SettingsStore.inMemory(),
+      get settings() {
+        const scope = request.getStore();
+        if (!scope) throw new Error('A district’s settings were read outside its request.');
+        return scope.connector.settings;
+      },
+      connector: () => request.getStore()?.connector,
+      // Not on PostgreSQL: a data directory's SQLite log.
       store: notOnPostgres,
-      connector: () => undefined,
       reconnect: () => undefined,
       // A re-send's requeue notifies the workers in its own statement.
       wake: () => undefined,

@@ -35,6 +35,40 @@ export async function openDistrictSettings(
   return SettingsStore.inMemory(parseSettingsDocument(document, place));
 }
 
+/** Where a district's changed settings are saved (PgDistricts.update). */
+export interface DistrictSettingsWriter {
+  update(id: string, change: { settings: unknown }, now: string): Promise<{ updatedAt: string }>;
+}
+
+/**
+ * A district's settings in a store whose changes are saved back to the database, sealed as
+ * sealDistrictSettings seals them (the page's Settings, School Building Setup and Reasons tabs
+ * on PostgreSQL); `onSaved` hears the row's new updated_at.
+ */
+export async function openSavedDistrictSettings(
+  district: { id: string; settings: unknown },
+  keyring: SecretKeyring,
+  writer: DistrictSettingsWriter,
+  options: { now?: () => Date; onSaved?: (updatedAt: string) => void } = {},
+): Promise<SettingsStore> {
+  const now = options.now ?? (() => new Date());
+  return SettingsStore.open(
+    {
+      async read() {
+        const document = structuredClone(district.settings);
+        await openSecretFields(document, keyring, `of district ${district.id}`);
+        return document as ConnectorSettings;
+      },
+      async write(data) {
+        const sealed = await sealDistrictSettings(data, keyring);
+        const saved = await writer.update(district.id, { settings: sealed }, now().toISOString());
+        options.onSaved?.(saved.updatedAt);
+      },
+    },
+    `the settings of district ${district.id}`,
+  );
+}
+
 /** What districtDocuments needs of the districts' table (PgDistricts). */
 export interface DistrictSettingsTable {
   list(): Promise<{ id: string; settings: unknown }[]>;

@@ -20,6 +20,8 @@ export { SECRET_FIELDS, SealedSettingsFile, type SecretField } from './sealed-se
 export {
   districtDocuments,
   openDistrictSettings,
+  openSavedDistrictSettings,
+  type DistrictSettingsWriter,
   sealDistrictSettings,
 } from './district-settings.ts';
 export {

@@ -4,7 +4,7 @@
  * directory's key (sealed-settings-file.ts, decision 081).
  */
 import { join } from 'node:path';
-import { Low, Memory } from 'lowdb';
+import { Low, Memory, type Adapter } from 'lowdb';
 import { z } from 'zod';
 import {
   ATTENDANCE_MODES,
@@ -134,6 +134,17 @@ export class SettingsStore {
     await db.read();
     db.data = parseSettingsDocument(db.data, path);
     return new SettingsStore(db, path);
+  }
+
+  /**
+   * Settings kept where `adapter` reads and writes them (a PostgreSQL district's row:
+   * district-settings.ts), checked against the schema as `place` on the way in.
+   */
+  static async open(adapter: Adapter<ConnectorSettings>, place: string): Promise<SettingsStore> {
+    const db = new Low<ConnectorSettings>(adapter, emptySettings());
+    await db.read();
+    db.data = parseSettingsDocument(db.data, place);
+    return new SettingsStore(db, undefined);
   }
 
   /** Opens the settings of a data directory. */

@@ -24,7 +24,7 @@ import {
 import { PowerSchoolError } from '../http/index.ts';
 import { attendanceOnDay, postAttendance, removeAttendance } from '../powerschool/index.ts';
 import { canSeeSchool, describeActor, type Actor } from '../setup/index.ts';
-import type { EventRow } from '../store/index.ts';
+import type { EventRow, LocalStamp, WritebackStore } from '../store/index.ts';
 import { eventContext, type LogRunContext } from './context.ts';
 import { attCodeOf, slotOf, slotOfRow } from './existing-attendance.ts';
 import { describeRecord, postedRecords, type HeldRecord, type WrittenRecord } from './written.ts';
@@ -44,9 +44,42 @@ export interface EventCorrection {
   };
 }
 
+/**
+ * Where a correction reads the event and records its revision: the connector's SQLite log
+ * (storeRevisions), or a PostgreSQL district's (PgOutbox.revise, service/pg-events.ts).
+ */
+export interface EventRevisions {
+  get(id: string): Promise<EventRow | undefined>;
+  /** Replaces or cancels the event unless it changed since `expected` (its updated_at). */
+  revise(
+    id: string,
+    expected: string,
+    revision:
+      | { change: 'corrected'; event: WritebackEvent; stamp: LocalStamp }
+      | { change: 'cancelled'; message: string },
+    by: { at: string; by: string; removed: unknown },
+  ): Promise<boolean>;
+}
+
+/** The connector's own log as EventRevisions. */
+export function storeRevisions(store: WritebackStore): EventRevisions {
+  return {
+    async get(id) {
+      return store.get(id);
+    },
+    async revise(id, expected, revision, by) {
+      return store.revise(id, expected, revision, by);
+    },
+  };
+}
+
 /** The stored event an actor may change now, or the reason it may not. */
-function changeableRow(run: LogRunContext, actor: Actor, id: string): EventRow {
-  const row = run.store.get(id);
+async function changeableRow(
+  revisions: EventRevisions,
+  actor: Actor,
+  id: string,
+): Promise<EventRow> {
+  const row = await revisions.get(id);
   if (!row || !canSeeSchool(actor, row.school_number)) {
     throw new ConnectorError('event_not_found', `No event with id "${id}" in the log.`);
   }
@@ -144,8 +177,9 @@ export async function correctEvent(
   id: string,
   change: EventCorrection,
   by: string = describeActor(actor),
+  revisions: EventRevisions = storeRevisions(run.store),
 ): Promise<{ removed: HeldRecord[]; before: WritebackEvent; after: WritebackEvent }> {
-  const row = changeableRow(run, actor, id);
+  const row = await changeableRow(revisions, actor, id);
   const before = readStoredEvent(row.payload);
   const after = correctedEvent(run, row, change);
   if (!canSeeSchool(actor, after.student.schoolNumber)) {
@@ -165,7 +199,7 @@ export async function correctEvent(
   const local = toDistrictLocalTime(new Date(after.occurredAt), zone);
   const stamp = { date: local.date, time: formatClockTime(local.secondsSinceMidnight) };
   const at = run.clock.now().toISOString();
-  const done = run.store.revise(
+  const done = await revisions.revise(
     id,
     row.updated_at,
     { change: 'corrected', event: after, stamp },
@@ -181,8 +215,9 @@ export async function cancelEvent(
   actor: Actor,
   id: string,
   by: string = describeActor(actor),
+  revisions: EventRevisions = storeRevisions(run.store),
 ): Promise<{ removed: HeldRecord[] }> {
-  const row = changeableRow(run, actor, id);
+  const row = await changeableRow(revisions, actor, id);
   if (row.error_code === 'cancelled') {
     throw new ConnectorError('invalid_event', `Event "${id}" is already cancelled.`);
   }
@@ -192,7 +227,7 @@ export async function cancelEvent(
     removed.length > 0
       ? `Cancelled by ${by}; removed from PowerSchool: ${removed.map((held) => held.what).join('; ')}.`
       : `Cancelled by ${by}; nothing it wrote was in PowerSchool to remove.`;
-  const done = run.store.revise(
+  const done = await revisions.revise(
     id,
     row.updated_at,
     { change: 'cancelled', message },

@@ -43,7 +43,14 @@ export {
 } from './runner.ts';
 export { replayEvents, type ReplayFilter, type ReplaySummary } from './replay.ts';
 export { previewWritebacks, type WritebackPreview } from './preview.ts';
-export { cancelEvent, correctEvent, removeWritten, type EventCorrection } from './correct.ts';
+export {
+  cancelEvent,
+  correctEvent,
+  removeWritten,
+  storeRevisions,
+  type EventCorrection,
+  type EventRevisions,
+} from './correct.ts';
 export {
   MAX_RECONCILE_EVENTS,
   reconcileWritten,

@@ -7,6 +7,7 @@
  */
 import type {
   AuditEntry,
+  NewAuditEntry,
   SessionLimits,
   SessionRecord,
   UserRecord,
@@ -48,6 +49,8 @@ export interface PageAccounts {
   ): Promise<string>;
   /** Ends a session (sign-out). */
   endSession(token: string): Promise<void>;
+  /** Records a change in a district's audit log. */
+  recordAudit(district: string, entry: NewAuditEntry): Promise<void>;
   /** A district's audit log, newest first. */
   auditLog(district: string, options: { limit: number; beforeId?: number }): Promise<AuditEntry[]>;
 }
@@ -79,6 +82,9 @@ export function storeAccounts(store: () => WritebackStore): PageAccounts {
     },
     async endSession(token) {
       store().sessions.delete(token);
+    },
+    async recordAudit(_district, entry) {
+      store().audit.record(entry);
     },
     async auditLog(_district, options) {
       return store().audit.list(options);
@@ -122,6 +128,9 @@ export function pgAccounts(stores: {
     },
     async endSession(token) {
       await sessions.delete(token);
+    },
+    async recordAudit(district, entry) {
+      await audit.record(district, entry);
     },
     auditLog: (district, options) => audit.list(district, options),
   };

@@ -212,11 +212,19 @@ export function createAdminApp(options: AdminAppOptions): Hono<AdminEnv> {
     });
   }
   const serves = (tab: TabId) => served === undefined || served.includes(tab);
+  const inDistrict = options.inDistrict;
+  if (inDistrict) {
+    for (const path of ['/admin/settings', '/admin/schools', '/admin/reasons']) {
+      for (const route of [path, `${path}/*`]) {
+        app.use(route, (c, next) => inDistrict(c.var.district, next));
+      }
+    }
+  }
   registerOverview(app, options);
   if (serves('settings')) {
     registerSettings(app, options);
     registerCommentTemplate(app, options);
-    registerAlerts(app, options);
+    if (options.alertSettings !== false) registerAlerts(app, options);
   }
   if (serves('schools')) registerSchools(app, options);
   if (serves('reasons')) registerReasons(app, options);

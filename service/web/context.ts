@@ -47,8 +47,15 @@ export interface AdminContext {
   accounts?: PageAccounts;
   /** PostgreSQL: every district's outbox and pause, for the overview. */
   districts?: { states(): Promise<DistrictState[]> };
-  /** The tabs served (absent: all). PostgreSQL serves the overview, logs and audit log. */
+  /** The tabs served (absent: all). PostgreSQL serves all but Check. */
   tabs?: readonly TabId[];
+  /**
+   * Runs a request of the settings tabs in the user's district (PostgreSQL: `settings` and
+   * `connector` are then that district's); absent: a data directory's one district.
+   */
+  inDistrict?: (district: string, next: () => Promise<void>) => Promise<void>;
+  /** Whether the Settings tab offers the failure alerts (default true; PostgreSQL sends none yet). */
+  alertSettings?: boolean;
 }
 
 /** The page's accounts: the context's, else the data directory's. */
@@ -126,11 +133,15 @@ export function auditActor(user: PageUser): string {
   return `user:${user.email}`;
 }
 
-/** Records a change in the audit log. */
-export function audit(
+/** Records a change in the audit log of the user's district. */
+export async function audit(
   context: AdminContext,
-  user: PageUser,
+  who: { user: PageUser; district: string },
   entry: Omit<NewAuditEntry, 'actor' | 'at'>,
-): void {
-  context.store().audit.record({ ...entry, actor: auditActor(user), at: context.now() });
+): Promise<void> {
+  await pageAccounts(context).recordAudit(who.district, {
+    ...entry,
+    actor: auditActor(who.user),
+    at: context.now(),
+  });
 }

@@ -2,37 +2,27 @@
  * The PowerSchool Setup page of `pswb serve --database` (service/pg-service.ts) in Debian's
  * chromium, against a real PostgreSQL server with two districts (alpha and beta, each with its
  * own demo simulator): alpha's district admin signs in through the form and uses Overview,
- * Writeback Logs (a failed row's chevron with PowerSchool's error and what it means, ticking it
- * and re-sending it) and the Audit log, and never sees beta's students; the tabs not served on
- * PostgreSQL are not offered; a building admin sees school 101's rows only and another
+ * Settings, School Building Setup, Reasons, Writeback Logs (a failed row's chevron with
+ * PowerSchool's error and what it means, ticking it and re-sending it) and the Audit log, and
+ * never sees beta's students or settings; the Check tab, not served on PostgreSQL, is not offered; a building admin sees school 101's rows only and another
  * building's event page is Not found; a service operator sees every district's outbox with a
  * paused district shown paused, and no Writeback Logs. axe-core runs on every page and must find
  * no serious or critical violation. test/service/pg-page.test.ts covers the same routes over HTTP.
  */
-import { randomBytes } from 'node:crypto';
-import type pg from 'pg';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SecretKeyring, SettingsStore, sealDistrictSettings } from '../../connector/index.ts';
-import {
-  PgApiKeys,
-  PgAudit,
-  PgDistricts,
-  PgUsers,
-  migratePostgres,
-  openPostgresPool,
-} from '../../connector/store/pg/index.ts';
+import { PgAudit, PgUsers } from '../../connector/store/pg/index.ts';
 import { startPgService, type RunningPgService } from '../../service/pg-service.ts';
-import type { RunningSimulator } from '../../simulator/server.ts';
 import { instantRetry } from '../connector/support/mock-powerschool.ts';
-import { connectDemo, startDemoSimulator } from '../connector/support/simulator.ts';
-import { studentDayEvents } from '../service/support.ts';
-import { startTestPostgres, type TestPostgres } from '../support/postgres.ts';
+import {
+  namedEvents,
+  postEvents,
+  startPgDistricts,
+  untilState,
+  type PgDistrictsFixture,
+} from '../service/pg-districts-support.ts';
 import { axeViolations, formatViolations, launchBrowser, type LaunchedBrowser } from './support.ts';
 
-const keyring = new SecretKeyring('/nonexistent', {
-  PSWB_SECRET_KEY: randomBytes(32).toString('base64'),
-});
 const PASSWORD = 'correct horse battery';
 const users = {
   alpha: 'admin@alpha.example.org',
@@ -41,20 +31,13 @@ const users = {
   operator: 'operator@vendor.example.com',
 };
 
-let server: TestPostgres;
-let pool: pg.Pool;
+let fixture: PgDistrictsFixture;
 let service: RunningPgService;
 let browser: LaunchedBrowser;
 let page: Page;
-const sims = new Map<string, RunningSimulator>();
-const keys: Record<string, string> = {};
 
-/** Student-day events of a district's building, each student renamed so a page shows whose it is. */
 function named(district: string, count: number, prefix: string, school: number, name: string) {
-  return studentDayEvents(sims.get(district)!, count, prefix, [school]).events.map((event, n) => ({
-    ...event,
-    student: { ...event.student, name: `${name} ${n}` },
-  }));
+  return namedEvents(fixture.sims.get(district)!, count, prefix, school, name);
 }
 
 type TestEvent = ReturnType<typeof named>[number];
@@ -64,55 +47,17 @@ let alpha102: TestEvent;
 let betaOk: TestEvent;
 
 async function post(district: string, body: unknown): Promise<void> {
-  const response = await fetch(`${service.url}/api/v1/events`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${keys[district]}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  await response.text();
-  expect(response.status).toBe(202);
+  expect(await postEvents(service.url, fixture.keys[district]!, body)).toBe(202);
 }
 
-/** A district's event's state and runs in the database. */
-async function stateOf(district: string, id: string): Promise<{ state: string; runs: number }> {
-  const { rows } = await pool.query<{ state: string; runs: number }>(
-    'SELECT state, runs FROM pswb_events WHERE district = $1 AND id = $2',
-    [district, id],
-  );
-  return rows[0] ?? { state: 'missing', runs: 0 };
-}
-
-/** Waits until the district's event has this state (and at least this many runs). */
-async function until(district: string, id: string, state: string, runs = 1): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const now = await stateOf(district, id);
-    if (now.state === state && now.runs >= runs) return;
-    if (Date.now() > deadline) {
-      throw new Error(`${id} is ${now.state} after ${now.runs} runs, not ${state}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const until = (district: string, id: string, state: string, runs = 1) =>
+  untilState(fixture.pool, district, id, state, runs);
 
 beforeAll(async () => {
-  server = await startTestPostgres();
-  const url = await server.createDatabase('pg_browser');
-  pool = openPostgresPool(url, { max: 4 });
-  await migratePostgres(pool);
-  const districts = new PgDistricts(pool);
-  const apiKeys = new PgApiKeys(pool);
+  fixture = await startPgDistricts('pg_browser');
+  const pool = fixture.pool;
   const accounts = new PgUsers(pool);
   const now = new Date();
-  for (const id of ['alpha', 'beta']) {
-    const sim = await startDemoSimulator({ psVersion: '25.2.0.0' });
-    sims.set(id, sim);
-    const settings = SettingsStore.inMemory();
-    (await connectDemo(sim, { settings })).close();
-    const sealed = await sealDistrictSettings(settings.get(), keyring);
-    await districts.add({ id, name: `${id} USD`, settings: sealed }, now.toISOString());
-    keys[id] = (await apiKeys.create({ district: id, name: `${id} visitor management` })).key;
-  }
   await accounts.add(
     'alpha',
     { email: users.alpha, role: 'district_admin', password: PASSWORD },
@@ -141,8 +86,8 @@ beforeAll(async () => {
     });
   }
   service = await startPgService({
-    databaseUrl: url,
-    keyring,
+    databaseUrl: fixture.url,
+    keyring: fixture.keyring,
     port: 0,
     workers: 1,
     worker: { pollMs: 100, connector: { retry: instantRetry() } },
@@ -169,9 +114,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await service?.stop();
-  for (const sim of sims.values()) await sim.close();
-  await pool?.end();
-  await server?.stop();
+  await fixture?.close();
 });
 
 /** axe in the page as it is now: no serious or critical violation. */
@@ -211,12 +154,30 @@ describe('the PostgreSQL PowerSchool Setup page in chromium', () => {
     await signIn(users.alpha);
     expect(await heading()).toBe('Overview');
     const overview = await page.textContent('main');
-    expect(overview).toContain(`Connected to ${sims.get('alpha')!.url}`);
+    expect(overview).toContain(`Connected to ${fixture.sims.get('alpha')!.url}`);
     expect(overview).toContain('Writebacks: Writing, up to 4 at once per worker.');
-    expect(overview).not.toContain(sims.get('beta')!.url);
+    expect(overview).not.toContain(fixture.sims.get('beta')!.url);
     await expectAccessible('overview');
     // The tabs served on PostgreSQL, in order, and no others.
-    expect(await tabs().allTextContents()).toEqual(['Overview', 'Writeback Logs', 'Audit log']);
+    expect(await tabs().allTextContents()).toEqual([
+      'Overview',
+      'Settings',
+      'School Building Setup',
+      'Reasons',
+      'Writeback Logs',
+      'Audit log',
+    ]);
+    // The district's own settings tabs, each accessible.
+    for (const [tab, url] of [
+      ['Settings', /\/admin\/settings$/],
+      ['School Building Setup', /\/admin\/schools$/],
+      ['Reasons', /\/admin\/reasons$/],
+    ] as const) {
+      await tabs().getByText(tab, { exact: true }).click();
+      await page.waitForURL(url);
+      expect(await page.textContent('main')).not.toContain(fixture.sims.get('beta')!.url);
+      await expectAccessible(tab);
+    }
 
     await tabs().getByText('Writeback Logs').click();
     await page.waitForURL(/\/admin\/logs$/);
@@ -295,7 +256,12 @@ describe('the PostgreSQL PowerSchool Setup page in chromium', () => {
   it('a building admin sees school 101’s rows only; a 102 event’s page is Not found', async () => {
     await signOut();
     await signIn(users.alpha101);
-    expect(await tabs().allTextContents()).toEqual(['Overview', 'Writeback Logs']);
+    expect(await tabs().allTextContents()).toEqual([
+      'Overview',
+      'School Building Setup',
+      'Reasons',
+      'Writeback Logs',
+    ]);
     await tabs().getByText('Writeback Logs').click();
     await page.waitForURL(/\/admin\/logs$/);
     expect(await logIds()).toEqual([alphaOk.id, failing.id].sort());
@@ -318,7 +284,7 @@ describe('the PostgreSQL PowerSchool Setup page in chromium', () => {
 
   it("an operator sees every district's outbox, a paused one paused, and no Writeback Logs", async () => {
     await signOut();
-    await pool.query(
+    await fixture.pool.query(
       `UPDATE pswb_districts SET paused_until = now() + interval '10 minutes',
          pause_reason = 'PowerSchool answered 503' WHERE id = 'beta'`,
     );
@@ -343,7 +309,9 @@ describe('the PostgreSQL PowerSchool Setup page in chromium', () => {
       const logs = await page.goto(`${service.url}/admin/logs`);
       expect(logs!.status()).toBe(403);
     } finally {
-      await pool.query(`UPDATE pswb_districts SET paused_until = NULL, pause_reason = NULL`);
+      await fixture.pool.query(
+        `UPDATE pswb_districts SET paused_until = NULL, pause_reason = NULL`,
+      );
     }
   });
 });

@@ -3,33 +3,24 @@
  * PostgreSQL server: users of two districts and a service operator sign in; each district's
  * users see, filter, export and re-send their own district's events only (another district's
  * event id answers 404 on every page route, as another building's does), a building admin sees
- * their buildings only, support reads only; the audit log is the district's own; an operator
- * sees every district's outbox and pause and no district's events; the tabs not on PostgreSQL
- * yet are not offered and answer 404.
+ * their buildings only, support reads only; a district admin's settings change is saved sealed
+ * to the district's row and audited; the audit log is the district's own; an operator sees
+ * every district's outbox and pause and no district's events; the Check tab, not on PostgreSQL
+ * yet, is not offered and answers 404.
  */
-import { randomBytes } from 'node:crypto';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SecretKeyring, SettingsStore, sealDistrictSettings } from '../../connector/index.ts';
-import {
-  PgApiKeys,
-  PgAudit,
-  PgDistricts,
-  PgUsers,
-  migratePostgres,
-  openPostgresPool,
-} from '../../connector/store/pg/index.ts';
+import { PgAudit, PgUsers } from '../../connector/store/pg/index.ts';
 import { startPgService, type RunningPgService } from '../../service/pg-service.ts';
-import type { RunningSimulator } from '../../simulator/server.ts';
 import { instantRetry } from '../connector/support/mock-powerschool.ts';
-import { connectDemo, startDemoSimulator } from '../connector/support/simulator.ts';
-import { startTestPostgres, type TestPostgres } from '../support/postgres.ts';
-import { studentDayEvents } from './support.ts';
+import {
+  namedEvents,
+  postEvents,
+  startPgDistricts,
+  untilState,
+  type PgDistrictsFixture,
+} from './pg-districts-support.ts';
 import { PageClient } from './web-support.ts';
 
-const keyring = new SecretKeyring('/nonexistent', {
-  PSWB_SECRET_KEY: randomBytes(32).toString('base64'),
-});
 const PASSWORD = 'correct horse battery';
 const users = {
   alpha: 'admin@alpha.example.org',
@@ -39,30 +30,13 @@ const users = {
   operator: 'operator@vendor.example.com',
 };
 
-let server: TestPostgres;
-let pool: pg.Pool;
+let fixture: PgDistrictsFixture;
 let service: RunningPgService;
-const sims = new Map<string, RunningSimulator>();
-const keys: Record<string, string> = {};
 
 beforeAll(async () => {
-  server = await startTestPostgres();
-  const url = await server.createDatabase('pg_page');
-  pool = openPostgresPool(url, { max: 4 });
-  await migratePostgres(pool);
-  const districts = new PgDistricts(pool);
-  const apiKeys = new PgApiKeys(pool);
-  const accounts = new PgUsers(pool);
+  fixture = await startPgDistricts('pg_page');
+  const accounts = new PgUsers(fixture.pool);
   const now = new Date();
-  for (const id of ['alpha', 'beta']) {
-    const sim = await startDemoSimulator({ psVersion: '25.2.0.0' });
-    sims.set(id, sim);
-    const settings = SettingsStore.inMemory();
-    (await connectDemo(sim, { settings })).close();
-    const sealed = await sealDistrictSettings(settings.get(), keyring);
-    await districts.add({ id, name: `${id} USD`, settings: sealed }, now.toISOString());
-    keys[id] = (await apiKeys.create({ district: id, name: `${id} visitor management` })).key;
-  }
   await accounts.add(
     'alpha',
     { email: users.alpha, role: 'district_admin', password: PASSWORD },
@@ -84,26 +58,20 @@ beforeAll(async () => {
     now,
   );
   await accounts.addOperator({ email: users.operator, password: PASSWORD }, now);
-  const audit = new PgAudit(pool);
-  await audit.record('alpha', {
-    at: now,
-    actor: 'cli:alpha-ops',
-    action: 'key.create',
-    target: 'key alpha-only',
-    before: null,
-    after: { name: 'alpha only' },
-  });
-  await audit.record('beta', {
-    at: now,
-    actor: 'cli:beta-ops',
-    action: 'key.create',
-    target: 'key beta-only',
-    before: null,
-    after: { name: 'beta only' },
-  });
+  const audit = new PgAudit(fixture.pool);
+  for (const id of ['alpha', 'beta']) {
+    await audit.record(id, {
+      at: now,
+      actor: `cli:${id}-ops`,
+      action: 'key.create',
+      target: `key ${id}-only`,
+      before: null,
+      after: { name: `${id} only` },
+    });
+  }
   service = await startPgService({
-    databaseUrl: url,
-    keyring,
+    databaseUrl: fixture.url,
+    keyring: fixture.keyring,
     port: 0,
     worker: { pollMs: 200, connector: { retry: instantRetry() } },
   });
@@ -111,42 +79,17 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service?.stop();
-  for (const sim of sims.values()) await sim.close();
-  await pool?.end();
-  await server?.stop();
+  await fixture?.close();
 });
 
-async function post(district: string, body: unknown): Promise<number> {
-  const response = await fetch(`${service.url}/api/v1/events`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${keys[district]}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  await response.text();
-  return response.status;
-}
-
-/** Waits until the district's event has this state in the database. */
-async function until(district: string, id: string, state: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const { rows } = await pool.query<{ state: string }>(
-      'SELECT state FROM pswb_events WHERE district = $1 AND id = $2',
-      [district, id],
-    );
-    if (rows[0]?.state === state) return;
-    if (Date.now() > deadline) throw new Error(`${id} is ${rows[0]?.state}, not ${state}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** Student-day events of a district's building, each student renamed so a page shows whose it is. */
-function named(district: string, count: number, prefix: string, school: number, name: string) {
-  return studentDayEvents(sims.get(district)!, count, prefix, [school]).events.map((event, n) => ({
-    ...event,
-    student: { ...event.student, name: `${name} ${n}` },
-  }));
-}
+const post = (district: string, body: unknown) =>
+  postEvents(service.url, fixture.keys[district]!, body);
+const until = (district: string, id: string, state: string, runs?: number) =>
+  untilState(fixture.pool, district, id, state, runs);
+const named = (district: string, count: number, prefix: string, school: number, name: string) =>
+  namedEvents(fixture.sims.get(district)!, count, prefix, school, name);
+const pool = () => fixture.pool;
+const sims = () => fixture.sims;
 
 async function signedIn(email: string): Promise<PageClient> {
   const client = new PageClient(service.url);
@@ -173,13 +116,13 @@ describe('the page of pswb serve --database', () => {
     const overview = await alpha.get('/admin');
     expect(overview.status).toBe(200);
     expect(overview.html).toContain('Writebacks: Writing, up to 4 at once per worker.');
-    expect(overview.html).toContain(sims.get('alpha')!.url);
+    expect(overview.html).toContain(sims().get('alpha')!.url);
     // The tabs served on PostgreSQL, and no others.
     expect(overview.html).toContain('href="/admin/logs"');
     expect(overview.html).toContain('href="/admin/audit"');
-    expect(overview.html).not.toContain('href="/admin/settings"');
-    expect(overview.html).not.toContain('href="/admin/schools"');
-    expect((await alpha.get('/admin/settings')).status).toBe(404);
+    expect(overview.html).toContain('href="/admin/settings"');
+    expect(overview.html).not.toContain('href="/admin/check"');
+    expect((await alpha.get('/admin/check')).status).toBe(404);
 
     const logs = await alpha.get('/admin/logs');
     expect(logs.status).toBe(200);
@@ -204,28 +147,42 @@ describe('the page of pswb serve --database', () => {
       expect(response.status).toBe(404);
       expect(response.html).not.toContain(betaName);
     }
-    // Its own event: a preview asks alpha's PowerSchool; corrections are not here yet (501).
+    // Its own event: a preview asks alpha's PowerSchool.
     const preview = await alpha.post('/admin/logs/preview', { preview: failing.id });
     expect(preview.status).toBe(200);
     expect(preview.html).toContain(
       `Preview: re-sending the event of ${failing.student.name} now would fail. Nothing was sent.`,
     );
-    expect((await alpha.post(`/admin/logs/event/${failing.id}/cancel`)).status).toBe(501);
 
     // Its own event's page, and a re-send of its failed one.
     const own = await alpha.get(`/admin/logs/event/${failing.id}`);
     expect(own.status).toBe(200);
-    expect(own.html).toContain('Corrections and cancellations are not available on PostgreSQL yet');
+    expect(own.html).toContain('Correct and re-send');
+    expect(own.html).toContain('Cancel the event');
     await alpha.get('/admin/logs?status=failed');
     const resent = await alpha.post('/admin/logs/resend', { ids: failing.id, back: '' });
     expect(resent.status).toBe(303);
     expect(resent.headers.get('location')).toBe('/admin/logs?resent=1');
-    await until('alpha', failing.id, 'failed');
-    const { rows } = await pool.query<{ runs: number }>(
+    await until('alpha', failing.id, 'failed', 2);
+    const { rows } = await pool().query<{ runs: number }>(
       'SELECT runs FROM pswb_events WHERE district = $1 AND id = $2',
       ['alpha', failing.id],
     );
     expect(rows[0]!.runs).toBe(2);
+
+    // Cancelled from its page: kept in its history, audited as the user.
+    await alpha.get(`/admin/logs/event/${failing.id}`);
+    const cancelled = await alpha.post(`/admin/logs/event/${failing.id}/cancel`);
+    expect(cancelled.status).toBe(303);
+    expect(cancelled.headers.get('location')).toBe(
+      `/admin/logs/event/${failing.id}?done=cancelled&removed=0`,
+    );
+    const after = await alpha.get(`/admin/logs/event/${failing.id}`);
+    expect(after.html).toContain('Earlier versions');
+    expect(after.html).toContain(`cancelled by ${users.alpha}`);
+    const audit = await alpha.get('/admin/audit');
+    expect(audit.html).toContain(`user:${users.alpha}`);
+    expect(audit.html).toContain(`event ${failing.id}`);
 
     // Beta's admin sees beta's, not alpha's.
     const beta = await signedIn(users.beta);
@@ -256,6 +213,70 @@ describe('the page of pswb serve --database', () => {
     expect(refused.status).toBe(403);
   });
 
+  it("a district admin changes their district's settings on the page: saved sealed in the database, audited, picked up by the workers", async () => {
+    const settingsOf = async (id: string) => {
+      const { rows } = await pool().query<{ settings: { commentTemplate?: string } }>(
+        'SELECT settings FROM pswb_districts WHERE id = $1',
+        [id],
+      );
+      return rows[0]!.settings;
+    };
+    const alpha = await signedIn(users.alpha);
+    const page = await alpha.get('/admin/settings');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain(sims().get('alpha')!.url);
+    expect(page.html).not.toContain(sims().get('beta')!.url);
+    // No failure alerts are sent on PostgreSQL yet, so none are offered.
+    expect(page.html).not.toContain('/admin/settings/alerts');
+    const saved = await alpha.post('/admin/settings/comment', {
+      commentTemplate: 'Alpha VM {type} {date}',
+    });
+    expect(saved.status).toBe(200);
+    expect((await settingsOf('alpha')).commentTemplate).toBe('Alpha VM {type} {date}');
+    expect((await settingsOf('beta')).commentTemplate).toBeUndefined();
+    // Still sealed: the row holds no client secret in clear.
+    const secret = sims().get('alpha')!.plugin!.clientSecret;
+    expect(JSON.stringify(await settingsOf('alpha'))).not.toContain(secret);
+    const { rows: audited } = await pool().query(
+      `SELECT district, actor FROM pswb_audit WHERE action = 'settings.comment_template'`,
+    );
+    expect(audited).toEqual([{ district: 'alpha', actor: `user:${users.alpha}` }]);
+    // The School Building Setup: a school turned off in alpha only.
+    await alpha.get('/admin/schools');
+    const school = await alpha.post('/admin/schools', {
+      'status-102': 'disabled',
+      'mode-102': 'daily',
+    });
+    expect(school.status).toBeLessThan(400);
+    const { rows: schools } = await pool().query<{ id: string; enabled: boolean }>(
+      `SELECT id, (settings->'schools'->'102'->>'enabled')::boolean AS enabled FROM pswb_districts ORDER BY id`,
+    );
+    expect(schools).toEqual([
+      { id: 'alpha', enabled: false },
+      { id: 'beta', enabled: true },
+    ]);
+    // Asking PowerSchool now goes by the changed settings: the turned-off school's event would
+    // not be attempted (a dry run, with the district's connector made again after the change).
+    const [off] = named('alpha', 1, 'off102', 102, 'Closed School');
+    const dry = await fetch(`${service.url}/api/v1/events?dry_run=true`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${fixture.keys.alpha}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(off),
+    });
+    expect(await dry.json()).toMatchObject({ events: [{ outcome: 'not_attempted' }] });
+    await alpha.get('/admin/schools');
+    await alpha.post('/admin/schools', { 'status-102': 'enabled', 'mode-102': 'daily' });
+
+    // Beta's admin sees beta's settings; a building admin none.
+    const beta = await signedIn(users.beta);
+    expect((await beta.get('/admin/settings')).html).not.toContain('Alpha VM {type} {date}');
+    const building = await signedIn(users.alpha101);
+    expect((await building.get('/admin/settings')).status).toBe(403);
+  });
+
   it("the audit log is the district's own", async () => {
     const alpha = await signedIn(users.alpha);
     const page = await alpha.get('/admin/audit');
@@ -265,7 +286,7 @@ describe('the page of pswb serve --database', () => {
   });
 
   it("an operator sees every district's outbox and pause, and no district's events", async () => {
-    await pool.query(
+    await pool().query(
       `UPDATE pswb_districts SET paused_until = now() + interval '10 minutes',
          pause_reason = 'PowerSchool answered 503' WHERE id = 'beta'`,
     );
@@ -281,7 +302,7 @@ describe('the page of pswb serve --database', () => {
       expect(logs.status).toBe(403);
       expect((await operator.get('/admin/audit')).status).toBe(403);
     } finally {
-      await pool.query(`UPDATE pswb_districts SET paused_until = NULL, pause_reason = NULL`);
+      await pool().query(`UPDATE pswb_districts SET paused_until = NULL, pause_reason = NULL`);
     }
   });
 

@@ -6,55 +6,30 @@
  * repeats and conflicts answer as on SQLite; a dry run asks the district's PowerSchool and
  * stores nothing; the routes not on PostgreSQL yet answer 501.
  */
-import { randomBytes } from 'node:crypto';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SecretKeyring, SettingsStore, sealDistrictSettings } from '../../connector/index.ts';
-import {
-  PgApiKeys,
-  PgDistricts,
-  migratePostgres,
-  openPostgresPool,
-} from '../../connector/store/pg/index.ts';
+import { PgApiKeys } from '../../connector/store/pg/index.ts';
 import { startPgService, type RunningPgService } from '../../service/pg-service.ts';
-import type { RunningSimulator } from '../../simulator/server.ts';
 import { instantRetry } from '../connector/support/mock-powerschool.ts';
-import { connectDemo, startDemoSimulator } from '../connector/support/simulator.ts';
-import { startTestPostgres, type TestPostgres } from '../support/postgres.ts';
+import { startPgDistricts, type PgDistrictsFixture } from './pg-districts-support.ts';
 import { studentDayEvents } from './support.ts';
 
-const keyring = new SecretKeyring('/nonexistent', {
-  PSWB_SECRET_KEY: randomBytes(32).toString('base64'),
-});
-
-let server: TestPostgres;
-let pool: pg.Pool;
+let fixture: PgDistrictsFixture;
 let service: RunningPgService;
-const sims = new Map<string, RunningSimulator>();
 const keys: Record<string, string> = {};
 
 beforeAll(async () => {
-  server = await startTestPostgres();
-  const url = await server.createDatabase('pg_service');
-  pool = openPostgresPool(url, { max: 4 });
-  await migratePostgres(pool);
-  const districts = new PgDistricts(pool);
-  const apiKeys = new PgApiKeys(pool);
-  for (const id of ['alpha', 'beta']) {
-    const sim = await startDemoSimulator({ psVersion: '25.2.0.0' });
-    sims.set(id, sim);
-    const settings = SettingsStore.inMemory();
-    (await connectDemo(sim, { settings })).close();
-    const sealed = await sealDistrictSettings(settings.get(), keyring);
-    await districts.add({ id, name: id, settings: sealed }, new Date().toISOString());
-    keys[id] = (await apiKeys.create({ district: id, name: `${id} visitor management` })).key;
-  }
+  fixture = await startPgDistricts('pg_service');
+  Object.assign(keys, fixture.keys);
   keys.alpha101 = (
-    await apiKeys.create({ district: 'alpha', name: 'Front desk 101', schools: [101] })
+    await new PgApiKeys(fixture.pool).create({
+      district: 'alpha',
+      name: 'Front desk 101',
+      schools: [101],
+    })
   ).key;
   service = await startPgService({
-    databaseUrl: url,
-    keyring,
+    databaseUrl: fixture.url,
+    keyring: fixture.keyring,
     port: 0,
     worker: { pollMs: 200, connector: { retry: instantRetry() } },
   });
@@ -62,9 +37,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service?.stop();
-  for (const sim of sims.values()) await sim.close();
-  await pool?.end();
-  await server?.stop();
+  await fixture?.close();
 });
 
 async function call(
@@ -85,7 +58,7 @@ async function call(
 }
 
 function eventsOf(district: string, count: number, prefix: string, schools = [101]) {
-  return studentDayEvents(sims.get(district)!, count, prefix, schools);
+  return studentDayEvents(fixture.sims.get(district)!, count, prefix, schools);
 }
 
 async function untilStatus(key: string, id: string, status: string): Promise<void> {
@@ -109,7 +82,7 @@ describe('pswb serve on PostgreSQL', () => {
     expect(batch.body.accepted).toBe(2);
     for (const event of events) await untilStatus(keys.alpha!, event.id, 'successful');
     for (const { studentId, date } of days) {
-      expect(sims.get('alpha')!.district.attendanceOn(studentId, date)).toHaveLength(1);
+      expect(fixture.sims.get('alpha')!.district.attendanceOn(studentId, date)).toHaveLength(1);
     }
     const again = await call(keys.alpha, '/api/v1/events', { method: 'POST', body: events[0] });
     expect(again.status).toBe(200);
@@ -145,8 +118,7 @@ describe('pswb serve on PostgreSQL', () => {
         method,
         ...(method === 'POST' ? { body: { reason: 'T' } } : {}),
       });
-      // 404 where PostgreSQL serves the route; 501 where it does not yet: never the event.
-      expect([404, 501]).toContain(answer.status);
+      expect(answer.status).toBe(404);
       expect(answer.text).not.toContain(name);
     }
     expect((await call(keys.beta, `/api/v1/events/${id}`)).status).toBe(404);
@@ -190,10 +162,10 @@ describe('pswb serve on PostgreSQL', () => {
     );
     const settings = await call(keys.beta, '/api/v1/settings');
     expect(settings.status).toBe(200);
-    expect(settings.text).toContain(sims.get('beta')!.url);
-    expect(settings.text).not.toContain(sims.get('alpha')!.url);
+    expect(settings.text).toContain(fixture.sims.get('beta')!.url);
+    expect(settings.text).not.toContain(fixture.sims.get('alpha')!.url);
     expect(settings.text).not.toContain('pswb:enc:');
-    expect(settings.text).not.toContain(sims.get('beta')!.plugin!.clientSecret);
+    expect(settings.text).not.toContain(fixture.sims.get('beta')!.plugin!.clientSecret);
   });
 
   it("dry-runs events with the district's PowerSchool: the record it would post, or why it would fail; nothing stored", async () => {
@@ -213,7 +185,7 @@ describe('pswb serve on PostgreSQL', () => {
     });
     // Nothing was stored, so nothing is written.
     expect((await call(keys.alpha, `/api/v1/events/${events[0]!.id}`)).status).toBe(404);
-    const { rows } = await pool.query(
+    const { rows } = await fixture.pool.query(
       "SELECT 1 FROM pswb_events WHERE district = 'alpha' AND id LIKE 'dry-%'",
     );
     expect(rows).toEqual([]);
@@ -224,6 +196,70 @@ describe('pswb serve on PostgreSQL', () => {
       body: foreign,
     });
     expect(refused.status).toBe(403);
+  });
+
+  it("corrects and cancels a district's event: what it wrote is removed from its PowerSchool, the version kept, audited", async () => {
+    // Student-days no other test here writes (each takes the first ones of building 101).
+    const all = eventsOf('alpha', 30, 'fix');
+    const [first, second, third] = all.events.slice(27);
+    const days = all.keys.slice(27);
+    expect(
+      (await call(keys.alpha, '/api/v1/events', { method: 'POST', body: [first, second] })).status,
+    ).toBe(202);
+    await untilStatus(keys.alpha!, first!.id, 'successful');
+    await untilStatus(keys.alpha!, second!.id, 'successful');
+    const alpha = fixture.sims.get('alpha')!.district;
+    const held = (n: number) => alpha.attendanceOn(days[n]!.studentId, days[n]!.date);
+    expect([held(0).length, held(1).length, held(2).length]).toEqual([1, 1, 0]);
+
+    // Beta's key cannot reach it; alpha's building key for 101 can, alpha's key too.
+    const foreign = await call(keys.beta, `/api/v1/events/${first!.id}/correct`, {
+      method: 'POST',
+      body: { occurredAt: third!.occurredAt },
+    });
+    expect(foreign.status).toBe(404);
+    expect(held(0)).toHaveLength(1);
+
+    const corrected = await call(keys.alpha, `/api/v1/events/${first!.id}/correct`, {
+      method: 'POST',
+      body: { occurredAt: third!.occurredAt },
+    });
+    expect(corrected.status).toBe(202);
+    expect(corrected.body).toMatchObject({ event: { status: 'pending' }, removed: [{}] });
+    await untilStatus(keys.alpha!, first!.id, 'successful');
+    // The wrong day's record is gone from alpha's PowerSchool; the right day's is written.
+    expect([held(0).length, held(2).length]).toEqual([0, 1]);
+    const { rows: versions } = await fixture.pool.query(
+      `SELECT version, state, change, changed_by FROM pswb_event_versions
+       WHERE district = 'alpha' AND event_id = $1`,
+      [first!.id],
+    );
+    expect(versions).toEqual([
+      {
+        version: 1,
+        state: 'successful',
+        change: 'corrected',
+        changed_by: 'API key ' + keys.alpha!.split('_')[1] + ' (alpha visitor management)',
+      },
+    ]);
+
+    const cancelled = await call(keys.alpha, `/api/v1/events/${second!.id}/cancel`, {
+      method: 'POST',
+    });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({
+      event: { status: 'not_attempted', error: { code: 'cancelled' } },
+      removed: [{}],
+    });
+    expect(held(1)).toEqual([]);
+    const { rows: audited } = await fixture.pool.query(
+      `SELECT district, action FROM pswb_audit WHERE target IN ($1, $2) ORDER BY id`,
+      [`event ${first!.id}`, `event ${second!.id}`],
+    );
+    expect(audited).toEqual([
+      { district: 'alpha', action: 'event.correct' },
+      { district: 'alpha', action: 'event.cancel' },
+    ]);
   });
 
   it('a building key sends and sees its buildings only', async () => {

@@ -208,6 +208,32 @@ CREATE TABLE pswb_audit (
 CREATE INDEX pswb_audit_district ON pswb_audit (district, id);
 `;
 
+/**
+ * 7: pswb_event_versions, every earlier version of an event an admin corrected or cancelled
+ * (SQLite's event_versions): the event as it was, its state and what it had written, who
+ * changed it, when, and what was removed from PowerSchool.
+ */
+const CREATE_EVENT_VERSIONS = `
+CREATE TABLE pswb_event_versions (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  district text NOT NULL,
+  event_id text NOT NULL,
+  version integer NOT NULL,
+  payload jsonb NOT NULL,
+  state text NOT NULL,
+  local_date date NOT NULL,
+  local_time text NOT NULL,
+  error_code text,
+  error_message text,
+  result jsonb,
+  change text NOT NULL,
+  changed_at timestamptz NOT NULL,
+  changed_by text NOT NULL,
+  removed jsonb,
+  CONSTRAINT pswb_event_versions_unique UNIQUE (district, event_id, version)
+);
+`;
+
 /** Every migration, in order; the last one's version is the schema this code reads and writes. */
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   { version: 1, name: 'the outbox and writeback log (pswb_events)', sql: CREATE_EVENTS },
@@ -219,6 +245,11 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     version: 6,
     name: 'users, sessions and the audit log (pswb_users, pswb_sessions, pswb_audit)',
     sql: CREATE_ACCOUNTS,
+  },
+  {
+    version: 7,
+    name: 'the earlier versions of corrected events (pswb_event_versions)',
+    sql: CREATE_EVENT_VERSIONS,
   },
 ];
 

@@ -10,7 +10,13 @@
 import pg from 'pg';
 import type { HttpAttempt } from '../../http/index.ts';
 import type { LogQuery, LogRowPage } from '../log-query.ts';
-import { journaledBody, type EventOutcome, type LocalStamp } from '../rows.ts';
+import type { WritebackEvent } from '../../domain/index.ts';
+import {
+  journaledBody,
+  type EventOutcome,
+  type EventVersionRow,
+  type LocalStamp,
+} from '../rows.ts';
 import { ACCEPT_CHUNK, insertAllNew, insertChunk, type PgAcceptItem } from './accept.ts';
 import { DISTRICTS_CHANNEL, OUTBOX_CHANNEL } from './migrations.ts';
 import {
@@ -360,6 +366,97 @@ export class PgOutbox {
       [owner, now],
     );
     return rows[0]?.moved ?? 0;
+  }
+
+  /**
+   * Replaces a district's event by its correction (back to pending, the workers woken) or marks
+   * it cancelled, keeping the version before in pswb_event_versions, in one transaction; false
+   * when the event changed since `expected` (its updated_at) or is being sent.
+   */
+  async revise(
+    district: string,
+    id: string,
+    expected: string,
+    revision:
+      | { change: 'corrected'; event: WritebackEvent; stamp: LocalStamp }
+      | { change: 'cancelled'; message: string },
+    by: { at: string; by: string; removed: unknown },
+  ): Promise<boolean> {
+    return withTransaction(this.#pool, async (client) => {
+      const { rows } = await client.query<{ updated_at: Date; state: string }>(
+        'SELECT updated_at, state FROM pswb_events WHERE district = $1 AND id = $2 FOR UPDATE',
+        [district, id],
+      );
+      const row = rows[0];
+      if (!row || row.updated_at.toISOString() !== expected || row.state === 'sending') {
+        return false;
+      }
+      await client.query(
+        `INSERT INTO pswb_event_versions (district, event_id, version, payload, state, local_date,
+           local_time, error_code, error_message, result, change, changed_at, changed_by, removed)
+         SELECT district, id, (SELECT count(*) + 1 FROM pswb_event_versions
+             WHERE district = $1 AND event_id = $2),
+           payload, state, local_date, local_time, error_code, error_message, result, $3, $4, $5,
+           $6::jsonb
+         FROM pswb_events WHERE district = $1 AND id = $2`,
+        [district, id, revision.change, by.at, by.by, JSON.stringify(by.removed)],
+      );
+      if (revision.change === 'cancelled') {
+        await client.query(
+          `UPDATE pswb_events SET state = 'not_attempted', owner = NULL, lease_until = NULL,
+             retry_at = NULL, error_code = 'cancelled', error_message = $3, error_status = NULL,
+             error_body = NULL, result = NULL, updated_at = $4, completed_at = $4
+           WHERE district = $1 AND id = $2`,
+          [district, id, revision.message, by.at],
+        );
+        return true;
+      }
+      const { event, stamp } = revision;
+      await client.query(
+        `UPDATE pswb_events SET type = $3, school_number = $4, student_name = $5,
+           student_dcid = $6, student_ps_id = $7, grade = $8, occurred_at = $9,
+           occurred_ms = $10, local_date = $11::date, local_time = $12, reason = $13,
+           payload = $14::jsonb, state = 'pending', owner = NULL, lease_until = NULL,
+           retry_at = NULL, retries = 0, error_code = NULL, error_message = NULL,
+           error_status = NULL, error_body = NULL, result = NULL, updated_at = $15,
+           completed_at = NULL
+         WHERE district = $1 AND id = $2`,
+        [
+          district,
+          id,
+          event.type,
+          event.student.schoolNumber,
+          event.student.name,
+          event.student.dcid ?? null,
+          event.student.id ?? null,
+          event.student.grade ?? null,
+          event.occurredAt,
+          Date.parse(event.occurredAt),
+          stamp.date,
+          stamp.time,
+          event.reason,
+          JSON.stringify(event),
+          by.at,
+        ],
+      );
+      // Delivered at COMMIT: the workers write the corrected event.
+      await client.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, district]);
+      return true;
+    });
+  }
+
+  /** A district's event's earlier versions (before each correction or its cancellation). */
+  async versions(district: string, id: string): Promise<EventVersionRow[]> {
+    const { rows } = await this.#pool.query<
+      Omit<EventVersionRow, 'changed_at'> & { changed_at: Date }
+    >(
+      `SELECT event_id, version, payload::text AS payload, state, local_date::text AS local_date,
+         local_time, error_code, error_message, result::text AS result, change, changed_at,
+         changed_by, removed::text AS removed
+       FROM pswb_event_versions WHERE district = $1 AND event_id = $2 ORDER BY version`,
+      [district, id],
+    );
+    return rows.map((row) => ({ ...row, changed_at: row.changed_at.toISOString() }));
   }
 
   /**

@@ -88,7 +88,7 @@ export function registerAlerts(app: Hono<AdminEnv>, context: AdminContext): void
         c.var.actor,
         off ? null : changeOf(form),
       );
-      audit(context, c.var.user, {
+      await audit(context, c.var, {
         action: 'settings.alerts',
         target: 'settings',
         before: { alerts: before },

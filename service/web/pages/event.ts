@@ -12,16 +12,23 @@ import {
   EVENT_TYPE_LABELS,
   PowerSchoolError,
   readStoredEvent,
-  type Connector,
+  type CorrectionResult,
   type EventCorrection,
+  type EventVersionRow,
   type EventType,
   type RecordLine,
   writtenOf,
   type WritebackEvent,
   type WritebackRecord,
 } from '../../../connector/index.ts';
-import { visibleRecord } from '../../visible-record.ts';
-import { audit, pageEvents, refusalPage, renderTab, type AdminContext } from '../context.ts';
+import {
+  audit,
+  auditActor,
+  pageEvents,
+  refusalPage,
+  renderTab,
+  type AdminContext,
+} from '../context.ts';
 import { csrfField, notice, type Markup } from '../layout.ts';
 import { canChange, field, type AdminEnv } from '../session.ts';
 
@@ -41,10 +48,9 @@ export function registerEventPage(app: Hono<AdminEnv>, context: AdminContext): v
   app.post('/admin/logs/event/:id/correct', async (c) => {
     const id = c.req.param('id');
     const found = await changeable(c, context, id);
-    if (!('connector' in found)) return found;
-    const { connector, record } = found;
-    const current = readStoredEvent(context.store().get(id)!.payload);
-    const change = correctionFrom(c.var.form, current);
+    if (!('changes' in found)) return found;
+    const { changes } = found;
+    const change = correctionFrom(c.var.form, await changes.stored());
     if (change instanceof Array) {
       return page(c, context, id, notice('error', 'Not corrected.', change), 422);
     }
@@ -58,13 +64,7 @@ export function registerEventPage(app: Hono<AdminEnv>, context: AdminContext): v
       );
     }
     try {
-      const done = await connector.correct(c.var.actor, record.id, change, c.var.user.email);
-      audit(context, c.var.user, {
-        action: 'event.correct',
-        target: `event ${id}`,
-        before: done.before,
-        after: done.after,
-      });
+      const done = await changes.correct(change);
       context.wake();
       return c.redirect(`${eventPagePath(id)}?done=corrected&removed=${done.removed.length}`, 303);
     } catch (error) {
@@ -75,15 +75,9 @@ export function registerEventPage(app: Hono<AdminEnv>, context: AdminContext): v
   app.post('/admin/logs/event/:id/cancel', async (c) => {
     const id = c.req.param('id');
     const found = await changeable(c, context, id);
-    if (!('connector' in found)) return found;
+    if (!('changes' in found)) return found;
     try {
-      const done = await found.connector.cancel(c.var.actor, id, c.var.user.email);
-      audit(context, c.var.user, {
-        action: 'event.cancel',
-        target: `event ${id}`,
-        before: null,
-        after: { removed: done.removed },
-      });
+      const done = await found.changes.cancel();
       return c.redirect(`${eventPagePath(id)}?done=cancelled&removed=${done.removed.length}`, 303);
     } catch (error) {
       return refused(c, context, id, error);
@@ -91,27 +85,79 @@ export function registerEventPage(app: Hono<AdminEnv>, context: AdminContext): v
   });
 }
 
-/** The connector and the visible event a change may act on, or the refusal to answer. */
+/** What the page does to one event: read it as stored, correct it, cancel it (each audited). */
+interface EventChanges {
+  stored(): Promise<WritebackEvent>;
+  correct(change: EventCorrection): Promise<CorrectionResult>;
+  cancel(): Promise<CorrectionResult>;
+}
+
+/**
+ * How the signed-in user changes an event here: through the engine's port (PostgreSQL: the
+ * district's log and connector) or the data directory's connector; undefined where neither can.
+ */
+function eventChanges(
+  c: Context<AdminEnv>,
+  context: AdminContext,
+  id: string,
+): EventChanges | undefined {
+  const { district, actor, user } = c.var;
+  const events = context.events;
+  if (events) {
+    const { stored, correct, cancel } = events;
+    if (!stored || !correct || !cancel) return undefined;
+    // The history names the user; the audit log names them as the page's changes do.
+    return {
+      stored: async () => (await stored(district, actor, id))!,
+      correct: (change) => correct(district, actor, id, change, user.email, auditActor(user)),
+      cancel: () => cancel(district, actor, id, user.email, auditActor(user)),
+    };
+  }
+  const connector = context.connector();
+  if (!connector) return undefined;
+  return {
+    stored: async () => readStoredEvent(context.store().get(id)!.payload),
+    async correct(change) {
+      const done = await connector.correct(actor, id, change, user.email);
+      await audit(context, c.var, {
+        action: 'event.correct',
+        target: `event ${id}`,
+        before: done.before,
+        after: done.after,
+      });
+      return done;
+    },
+    async cancel() {
+      const done = await connector.cancel(actor, id, user.email);
+      await audit(context, c.var, {
+        action: 'event.cancel',
+        target: `event ${id}`,
+        before: null,
+        after: { removed: done.removed },
+      });
+      return done;
+    },
+  };
+}
+
+/** The changes a user may make to a visible event, or the refusal to answer. */
 async function changeable(
   c: Context<AdminEnv>,
   context: AdminContext,
   id: string,
-): Promise<{ connector: Connector; record: WritebackRecord } | Response> {
+): Promise<{ changes: EventChanges; record: WritebackRecord } | Response> {
   if (!canChange(c.var.user)) {
     return refusalPage(c, 'logs', 403, 'Support accounts are read only: nothing was changed.');
   }
-  if (context.events) {
-    // Another district's or building's event is not there; one's own cannot be changed here yet.
-    return (await pageEvents(context).record(c.var.district, c.var.actor, id))
-      ? refusalPage(c, 'logs', 501, NOT_ON_POSTGRES)
-      : refusalPage(c, 'logs', 404, `No event with id "${id}" among your buildings’ events.`);
-  }
-  const connector = context.connector();
-  const record = connector ? visibleRecord(connector, c.var.actor, id) : undefined;
-  if (!connector || !record) {
+  // Another district's or building's event is not there, whatever the engine.
+  const changes = eventChanges(c, context, id);
+  const record = changes
+    ? await pageEvents(context).record(c.var.district, c.var.actor, id)
+    : undefined;
+  if (!changes || !record) {
     return refusalPage(c, 'logs', 404, `No event with id "${id}" among your buildings’ events.`);
   }
-  return { connector, record };
+  return { changes, record };
 }
 
 function refused(
@@ -176,10 +222,6 @@ function correctionFrom(
   return problems.length > 0 ? problems : change;
 }
 
-/** Why an event cannot be corrected or cancelled on PostgreSQL (the page's words). */
-const NOT_ON_POSTGRES =
-  'Corrections and cancellations are not available on PostgreSQL yet: nothing was changed. A failed event can be sent again from the Writeback Logs.';
-
 async function page(
   c: Context<AdminEnv>,
   context: AdminContext,
@@ -187,7 +229,7 @@ async function page(
   result?: Markup,
   status: 200 | 422 = 200,
 ): Promise<Response> {
-  // On PostgreSQL (context.events) the event is read by the user's district; no connector here.
+  // On PostgreSQL (context.events) the event is read in the user's district.
   const connector = context.events ? undefined : context.connector();
   const record =
     context.events || connector
@@ -210,18 +252,18 @@ async function page(
             `Cancelled: ${removed} record${removed === 1 ? '' : 's'} removed from PowerSchool.`,
           )
         : '';
-  const changes = !canChange(c.var.user)
-    ? ''
-    : connector
-      ? forms(c.var, record, readStoredEvent(context.store().get(id)!.payload))
-      : html`<p class="hint">${NOT_ON_POSTGRES.replace(': nothing was changed', '')}</p>`;
+  const changes = canChange(c.var.user) ? eventChanges(c, context, id) : undefined;
+  const versions = context.events
+    ? ((await context.events.versions?.(c.var.district, c.var.actor, id)) ?? [])
+    : connector!.versions(c.var.actor, id);
   return renderTab(
     c,
     'logs',
     `Event ${id}`,
     html`${result ?? banner}
       <p><a href="/admin/logs?event=${encodeURIComponent(id)}">Back to the Writeback Logs</a></p>
-      ${summary(record)} ${connector ? history(connector, c.var, id) : ''} ${changes}`,
+      ${summary(record)} ${history(versions)}
+      ${changes ? forms(c.var, record, await changes.stored()) : ''}`,
     status,
   );
 }
@@ -250,8 +292,7 @@ function summary(record: WritebackRecord): Markup {
   </dl>`;
 }
 
-function history(connector: Connector, who: AdminEnv['Variables'], id: string): Markup {
-  const versions = connector.versions(who.actor, id);
+function history(versions: readonly EventVersionRow[]): Markup {
   if (versions.length === 0) return html``;
   return html`<h2>Earlier versions</h2>
     <table>

@@ -46,7 +46,7 @@ export function registerReasons(app: Hono<AdminEnv>, context: AdminContext): voi
     const before = context.settings.get().reasons[String(school)] ?? null;
     try {
       const result = await connector.importAttendanceCodes(c.var.actor, { schoolNumber: school });
-      audit(context, c.var.user, {
+      await audit(context, c.var, {
         action: 'reasons.import',
         target: `school ${school}`,
         before: before && reasonsAuditView(before),
@@ -95,7 +95,7 @@ export function registerReasons(app: Hono<AdminEnv>, context: AdminContext): voi
         late: fieldList(c.var.form, 'late'),
         early: fieldList(c.var.form, 'early'),
       });
-      audit(context, c.var.user, {
+      await audit(context, c.var, {
         action: 'reasons.map',
         target: `school ${school}`,
         before: before && reasonsAuditView(before),

@@ -67,7 +67,7 @@ export function registerSchoolBehaviours(
     const before = settings.schools[String(number)]!.behaviours;
     try {
       const after = await setSchoolBehaviours(context.settings, c.var.actor, number, change);
-      audit(context, c.var.user, {
+      await audit(context, c.var, {
         action: 'school.behaviours',
         target: `school ${number}`,
         before: behavioursAuditView(before),

@@ -82,7 +82,7 @@ export function registerSchools(app: Hono<AdminEnv>, context: AdminContext): voi
         const before = changes.map((change) => schoolAuditView(views.get(change.schoolNumber)!));
         const after = await updateSchools(context.settings, c.var.actor, changes);
         const changed = new Set(changes.map((change) => change.schoolNumber));
-        audit(context, c.var.user, {
+        await audit(context, c.var, {
           action: 'school.update',
           target: `schools ${[...changed].join(', ')}`,
           before,
@@ -116,7 +116,7 @@ export function registerSchools(app: Hono<AdminEnv>, context: AdminContext): voi
     const prevent = field(c.var.form, 'prevent') === 'on';
     const before = context.settings.get().preventSchoolOverrides;
     await setPreventSchoolOverrides(context.settings, c.var.actor, prevent);
-    audit(context, c.var.user, {
+    await audit(context, c.var, {
       action: 'settings.prevent_school_overrides',
       target: 'settings',
       before: { preventSchoolOverrides: before },

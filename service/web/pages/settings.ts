@@ -87,7 +87,7 @@ export function registerSettings(app: Hono<AdminEnv>, context: AdminContext): vo
           status: 502,
         });
       }
-      audit(context, c.var.user, {
+      await audit(context, c.var, {
         action: 'settings.save',
         target: 'settings',
         before,
@@ -122,7 +122,7 @@ export function registerCommentTemplate(app: Hono<AdminEnv>, context: AdminConte
         c.var.actor,
         text === '' ? null : text,
       );
-      audit(context, c.var.user, {
+      await audit(context, c.var, {
         action: 'settings.comment_template',
         target: 'settings',
         before: { commentTemplate: before },
@@ -172,7 +172,10 @@ export function renderSettings(
       secretSaved: connection !== undefined,
       result: view.result,
       template: view.template ?? context.settings.get().commentTemplate ?? '',
-      alerts: view.alerts ?? savedAlertsSection(c.var, context),
+      alerts:
+        context.alertSettings === false
+          ? html``
+          : (view.alerts ?? savedAlertsSection(c.var, context)),
     }),
     view.status ?? 200,
   );
