@@ -60,6 +60,7 @@ import {
   previewWritebacks,
   reconcileWritten,
   resendMissing,
+  type WrittenLog,
   type ReconcileFilter,
   type ReconcileReport,
   type WritebackPreview,
@@ -194,9 +195,12 @@ export interface Connector {
    * Reads back from PowerSchool the records of the range's successful events and reports each
    * missing or changed one (writeback/reconcile.ts).
    */
-  reconcile(actor: Actor, filter: ReconcileFilter): Promise<ReconcileReport>;
-  /** Puts the events back in the outbox that are still missing from PowerSchool; their ids. */
-  resendMissing(actor: Actor, ids: readonly string[]): Promise<string[]>;
+  reconcile(actor: Actor, filter: ReconcileFilter, log?: WrittenLog): Promise<ReconcileReport>;
+  /**
+   * Puts the events back in the outbox that are still missing from PowerSchool; their ids.
+   * `log`: the log checked, when not this connector's own (a PostgreSQL district's).
+   */
+  resendMissing(actor: Actor, ids: readonly string[], log?: WrittenLog): Promise<string[]>;
   /** Sends whatever is pending, including events a killed run left behind. */
   resume(options?: RunOptions): Promise<RunProgress>;
   /**
@@ -400,12 +404,12 @@ class WritebackConnector implements Connector {
     );
   }
 
-  reconcile(actor: Actor, filter: ReconcileFilter): Promise<ReconcileReport> {
-    return reconcileWritten(this.#runContext(), actor, filter);
+  reconcile(actor: Actor, filter: ReconcileFilter, log?: WrittenLog): Promise<ReconcileReport> {
+    return reconcileWritten(this.#runContext(), actor, filter, log);
   }
 
-  resendMissing(actor: Actor, ids: readonly string[]): Promise<string[]> {
-    return resendMissing(this.#runContext(), actor, ids);
+  resendMissing(actor: Actor, ids: readonly string[], log?: WrittenLog): Promise<string[]> {
+    return resendMissing(this.#runContext(), actor, ids, log);
   }
 
   resume(options: RunOptions = {}): Promise<RunProgress> {

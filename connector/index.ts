@@ -196,6 +196,7 @@ export {
   type ReconcileFilter,
   type ReconcileItem,
   type ReconcileReport,
+  type WrittenLog,
   postedRecords,
   writtenOf,
   DEFAULT_LEASE_MS,

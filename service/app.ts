@@ -23,6 +23,8 @@ import {
   type CorrectionResult,
   type EventCorrection,
   type EventVersionRow,
+  type ReconcileFilter,
+  type ReconcileReport,
   type WritebackEvent,
   type WritebackPreview,
   type WritebackRecord,
@@ -106,6 +108,10 @@ export interface EventsPort {
   stored?(district: string, actor: Actor, id: string): Promise<WritebackEvent | undefined>;
   /** An event's earlier versions, oldest first (none when the actor may not see it). */
   versions?(district: string, actor: Actor, id: string): Promise<EventVersionRow[]>;
+  /** Reads back from PowerSchool what the range's successful events wrote (the Check). */
+  reconcile?(district: string, actor: Actor, filter: ReconcileFilter): Promise<ReconcileReport>;
+  /** Puts the events still missing from PowerSchool back in the outbox; their ids. */
+  resendMissing?(district: string, actor: Actor, ids: readonly string[]): Promise<string[]>;
   /** A dry run of a stored event the actor may see; undefined when there is none. */
   previewStored?(district: string, actor: Actor, id: string): Promise<WritebackPreview | undefined>;
 }
@@ -550,16 +556,22 @@ export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<Servic
 
   app.openapi(getReconciliation, async (c) => {
     const query = c.req.valid('query');
-    const report = await connector().reconcile(c.var.actor, {
+    const filter = {
       from: query.from,
       to: query.to,
       ...(query.school ? { school: query.school.split(',').map(Number) } : {}),
-    });
+    };
+    const report = events.reconcile
+      ? await events.reconcile(c.var.apiKey.district, c.var.actor, filter)
+      : await connector().reconcile(c.var.actor, filter);
     return c.json(report, 200);
   });
 
   app.openapi(postResendMissing, async (c) => {
-    const resent = await connector().resendMissing(c.var.actor, c.req.valid('json').ids);
+    const ids = c.req.valid('json').ids;
+    const resent = events.resendMissing
+      ? await events.resendMissing(c.var.apiKey.district, c.var.actor, ids)
+      : await connector().resendMissing(c.var.actor, ids);
     if (resent.length > 0) options.onAccepted();
     return c.json({ resent }, 202);
   });

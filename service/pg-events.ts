@@ -24,7 +24,11 @@ import {
   type CorrectionResult,
   type EventCorrection,
   type EventsElsewhere,
+  type LogFilter,
+  type LogPage,
   type NewAuditEntry,
+  type ReconcileFilter,
+  type WrittenLog,
 } from '../connector/index.ts';
 import type { PgAudit, PgDistricts, PgOutbox } from '../connector/store/pg/index.ts';
 import type { EventsPort } from './app.ts';
@@ -60,6 +64,11 @@ export function pgEvents(
   }
 
   const clock = { now };
+  async function logs(district: string, actor: Actor, filter: LogFilter): Promise<LogPage> {
+    const query = scopeLogFilter(actor, filter);
+    const { rows, total } = await outbox.query(district, query);
+    return logPageOf(query, rows, total);
+  }
   /** The district's log as a correction sees it: revised there, removals journaled at once. */
   const elsewhere = (district: string): EventsElsewhere => {
     const runStore = pgRunStore(outbox, district, { clock });
@@ -96,6 +105,13 @@ export function pgEvents(
     await audit?.record(district, { ...entry(done), target: `event ${id}`, at: now() });
     return done;
   };
+  /** The district's log as a read-back (the Check) sees it. */
+  const writtenLog = (district: string): WrittenLog => ({
+    page: (actor, filter) => logs(district, actor, filter),
+    async requeueWritten(ids, at) {
+      await outbox.requeueWritten(district, ids, at);
+    },
+  });
   const preview = async (district: string, items: readonly unknown[]) => {
     const connector = await connectors!.get(district);
     // A return to school is looked for among the district's own events of the day.
@@ -138,6 +154,14 @@ export function pgEvents(
                 after: { removed: done.removed },
               }),
             );
+          },
+          async reconcile(district: string, actor: Actor, filter: ReconcileFilter) {
+            const connector = await connectors.get(district);
+            return connector.reconcile(actor, filter, writtenLog(district));
+          },
+          async resendMissing(district: string, actor: Actor, ids: readonly string[]) {
+            const connector = await connectors.get(district);
+            return connector.resendMissing(actor, ids, writtenLog(district));
           },
           preview,
           async previewStored(district: string, actor: Actor, id: string) {
@@ -185,10 +209,6 @@ export function pgEvents(
       if (!row || !canSeeSchool(actor, row.school_number)) return [];
       return outbox.versions(district, id);
     },
-    async logs(district, actor, filter) {
-      const query = scopeLogFilter(actor, filter);
-      const { rows, total } = await outbox.query(district, query);
-      return logPageOf(query, rows, total);
-    },
+    logs,
   };
 }

@@ -8,8 +8,8 @@
  * use, asks its PowerSchool), and shows the schools and settings; the page serves the overview
  * (a service operator's: every district's outbox and pause), Settings (without the failure
  * alerts), School Building Setup, Reasons, the Writeback Logs (a row's preview, an event's page
- * with its history, correction and cancellation) and the audit log. The reconciliation answers
- * 501 not_on_postgres and the Check tab is not served (decision 084, docs/deploy.md).
+ * with its history, correction and cancellation), the Check (a read-back on demand; no
+ * scheduled one yet) and the audit log (decision 084, docs/deploy.md).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { serve, type ServerType } from '@hono/node-server';
@@ -82,7 +82,7 @@ export interface RunningPgService {
 function notOnPostgres(): never {
   throw new ConnectorError(
     'not_on_postgres',
-    'This route is not served on PostgreSQL yet: here the API accepts events (POST /api/v1/events, and ?dry_run=true), shows one and lists them (GET /api/v1/events), sends a failed one again (POST /api/v1/events/{id}/resend), corrects or cancels one (POST /api/v1/events/{id}/correct, /cancel), and shows the schools and settings (GET /api/v1/schools, /api/v1/settings).',
+    'This is not served on PostgreSQL yet (docs/deploy.md lists what is).',
   );
 }
 
@@ -161,7 +161,7 @@ export async function startPgService(options: PgServiceOptions): Promise<Running
         audit,
       }),
       districts,
-      tabs: ['overview', 'settings', 'schools', 'reasons', 'logs', 'audit'],
+      tabs: ['overview', 'settings', 'schools', 'reasons', 'logs', 'check', 'audit'],
       inDistrict: async (district, next) => {
         const connector = await connectors!.get(district);
         await request.run({ connector }, next);

@@ -55,9 +55,11 @@ export {
   MAX_RECONCILE_EVENTS,
   reconcileWritten,
   resendMissing,
+  storeWrittenLog,
   type ReconcileFilter,
   type ReconcileItem,
   type ReconcileReport,
+  type WrittenLog,
 } from './reconcile.ts';
 export {
   acceptEvents,

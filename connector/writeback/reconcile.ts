@@ -8,9 +8,10 @@
  * after checking again that it is still missing.
  */
 import { ConnectorError, type AttendanceMode } from '../domain/index.ts';
-import { readLogPage, type WritebackRecord } from '../log/index.ts';
+import { readLogPage, type LogFilter, type LogPage, type WritebackRecord } from '../log/index.ts';
 import { attendanceOnDay, type AttendanceOnDay } from '../powerschool/index.ts';
 import type { Actor } from '../setup/index.ts';
+import type { WritebackStore } from '../store/index.ts';
 import type { LogRunContext } from './context.ts';
 import { postedRecords, writtenOf } from './written.ts';
 
@@ -102,13 +103,37 @@ function perEvent(items: readonly ReconcileItem[]): ReconcileItem[] {
   return [...byId.values()];
 }
 
+/**
+ * The log a read-back checks: the connector's SQLite log (storeWrittenLog), or a PostgreSQL
+ * district's (service/pg-events.ts).
+ */
+export interface WrittenLog {
+  /** A page of the log as the actor may see it. */
+  page(actor: Actor, filter: LogFilter): Promise<LogPage>;
+  /** Puts successful events back in the outbox (their records went missing in PowerSchool). */
+  requeueWritten(ids: readonly string[], now: string): Promise<void>;
+}
+
+/** The connector's own log as a WrittenLog. */
+export function storeWrittenLog(store: WritebackStore): WrittenLog {
+  return {
+    async page(actor, filter) {
+      return readLogPage(store, actor, filter);
+    },
+    async requeueWritten(ids, now) {
+      store.requeueWritten(ids, now);
+    },
+  };
+}
+
 /** Reads back every successful event of the range the actor may see. */
 export async function reconcileWritten(
   run: LogRunContext,
   actor: Actor,
   filter: ReconcileFilter,
+  log: WrittenLog = storeWrittenLog(run.store),
 ): Promise<ReconcileReport> {
-  const written = successfulEvents(run, actor, filter);
+  const written = await successfulEvents(log, actor, filter);
   const byStudentDay = new Map<string, Written[]>();
   for (const item of written) {
     const key = `${item.record.studentPsId}|${item.record.localDate}`;
@@ -133,10 +158,14 @@ export async function reconcileWritten(
   };
 }
 
-function successfulEvents(run: LogRunContext, actor: Actor, filter: ReconcileFilter): Written[] {
+async function successfulEvents(
+  log: WrittenLog,
+  actor: Actor,
+  filter: ReconcileFilter,
+): Promise<Written[]> {
   const events: Written[] = [];
   for (let page = 1; ; page += 1) {
-    const result = readLogPage(run.store, actor, {
+    const result = await log.page(actor, {
       status: 'successful',
       from: filter.from,
       to: filter.to,
@@ -272,10 +301,11 @@ export async function resendMissing(
   run: LogRunContext,
   actor: Actor,
   ids: readonly string[],
+  log: WrittenLog = storeWrittenLog(run.store),
 ): Promise<string[]> {
   const checks: Written[][] = [];
   for (const id of ids) {
-    const page = readLogPage(run.store, actor, { status: 'successful', ids: [id], pageSize: 1 });
+    const page = await log.page(actor, { status: 'successful', ids: [id], pageSize: 1 });
     const record = page.records[0];
     const records = record ? writtenRecords(record) : [];
     if (records.length === 0) {
@@ -298,6 +328,6 @@ export async function resendMissing(
     const [checked] = perEvent(checkGroup(records, rows));
     if (checked?.state === 'missing') missing.push(record.id);
   }
-  if (missing.length > 0) run.store.requeueWritten(missing, run.clock.now().toISOString());
+  if (missing.length > 0) await log.requeueWritten(missing, run.clock.now().toISOString());
   return missing;
 }

@@ -49,10 +49,9 @@ Options:
                      hours, 0-168 (default 24; 0: never); the page's Check tab shows the report
   --database URL     Serve every district of this PostgreSQL database instead (pswb districts
                      add; default: none, or $PSWB_DATABASE_URL when set): each API key and each
-                     user (pswb users add --district) acts for its own district; the API
-                     accepts, shows and lists events there, the page shows the overview, the
-                     Writeback Logs and the audit log, and the workers write every district
-                     (docs/deploy.md). --data-dir then only says whose secret.key opens the
+                     user (pswb users add --district) acts for its own district, in the API and
+                     on the page (every tab; no failure alerts yet), and the workers write
+                     every district (docs/deploy.md). --data-dir then only says whose secret.key opens the
                      districts' secrets
   --quiet            Log only warnings and errors
 
@@ -106,7 +105,7 @@ async function start(argv: string[], io: CliIO): Promise<Started> {
     if (database !== undefined) {
       if (values['reconcile-hours'] !== undefined) {
         throw new UsageError(
-          '--reconcile-hours is for the reconciliation, which is not served on PostgreSQL yet.',
+          '--reconcile-hours schedules a read-back, which is not run on PostgreSQL yet (the API and the Check tab read back on demand).',
         );
       }
       const service = await startPgService({

@@ -214,7 +214,7 @@ export function createAdminApp(options: AdminAppOptions): Hono<AdminEnv> {
   const serves = (tab: TabId) => served === undefined || served.includes(tab);
   const inDistrict = options.inDistrict;
   if (inDistrict) {
-    for (const path of ['/admin/settings', '/admin/schools', '/admin/reasons']) {
+    for (const path of ['/admin/settings', '/admin/schools', '/admin/reasons', '/admin/check']) {
       for (const route of [path, `${path}/*`]) {
         app.use(route, (c, next) => inDistrict(c.var.district, next));
       }

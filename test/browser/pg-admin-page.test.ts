@@ -4,7 +4,7 @@
  * own demo simulator): alpha's district admin signs in through the form and uses Overview,
  * Settings, School Building Setup, Reasons, Writeback Logs (a failed row's chevron with
  * PowerSchool's error and what it means, ticking it and re-sending it) and the Audit log, and
- * never sees beta's students or settings; the Check tab, not served on PostgreSQL, is not offered; a building admin sees school 101's rows only and another
+ * never sees beta's students or settings; a building admin sees school 101's rows only and another
  * building's event page is Not found; a service operator sees every district's outbox with a
  * paused district shown paused, and no Writeback Logs. axe-core runs on every page and must find
  * no serious or critical violation. test/service/pg-page.test.ts covers the same routes over HTTP.
@@ -165,6 +165,7 @@ describe('the PostgreSQL PowerSchool Setup page in chromium', () => {
       'School Building Setup',
       'Reasons',
       'Writeback Logs',
+      'Check',
       'Audit log',
     ]);
     // The district's own settings tabs, each accessible.
@@ -172,6 +173,7 @@ describe('the PostgreSQL PowerSchool Setup page in chromium', () => {
       ['Settings', /\/admin\/settings$/],
       ['School Building Setup', /\/admin\/schools$/],
       ['Reasons', /\/admin\/reasons$/],
+      ['Check', /\/admin\/check$/],
     ] as const) {
       await tabs().getByText(tab, { exact: true }).click();
       await page.waitForURL(url);
@@ -261,6 +263,7 @@ describe('the PostgreSQL PowerSchool Setup page in chromium', () => {
       'School Building Setup',
       'Reasons',
       'Writeback Logs',
+      'Check',
     ]);
     await tabs().getByText('Writeback Logs').click();
     await page.waitForURL(/\/admin\/logs$/);

@@ -5,8 +5,8 @@
  * event id answers 404 on every page route, as another building's does), a building admin sees
  * their buildings only, support reads only; a district admin's settings change is saved sealed
  * to the district's row and audited; the audit log is the district's own; an operator sees
- * every district's outbox and pause and no district's events; the Check tab, not on PostgreSQL
- * yet, is not offered and answers 404.
+ * every district's outbox and pause and no district's events; the Check tab reads back the
+ * district's own writes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgAudit, PgUsers } from '../../connector/store/pg/index.ts';
@@ -121,8 +121,7 @@ describe('the page of pswb serve --database', () => {
     expect(overview.html).toContain('href="/admin/logs"');
     expect(overview.html).toContain('href="/admin/audit"');
     expect(overview.html).toContain('href="/admin/settings"');
-    expect(overview.html).not.toContain('href="/admin/check"');
-    expect((await alpha.get('/admin/check')).status).toBe(404);
+    expect(overview.html).toContain('href="/admin/check"');
 
     const logs = await alpha.get('/admin/logs');
     expect(logs.status).toBe(200);
@@ -183,6 +182,12 @@ describe('the page of pswb serve --database', () => {
     const audit = await alpha.get('/admin/audit');
     expect(audit.html).toContain(`user:${users.alpha}`);
     expect(audit.html).toContain(`event ${failing.id}`);
+
+    // The Check reads back alpha's successful event of the day from alpha's PowerSchool.
+    const day = alphaEvents[0]!.occurredAt.slice(0, 10);
+    const check = await alpha.get(`/admin/check?from=${day}&to=${day}`);
+    expect(check.status).toBe(200);
+    expect(check.html).toContain('1 record read back, 1 as written');
 
     // Beta's admin sees beta's, not alpha's.
     const beta = await signedIn(users.beta);

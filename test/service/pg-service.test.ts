@@ -281,7 +281,7 @@ describe('pswb serve on PostgreSQL', () => {
     expect(new Set(schools)).toEqual(new Set([101]));
   });
 
-  it('lists with filters and pages; refuses no key and a bad key; answers health; 501 for what is not on PostgreSQL yet', async () => {
+  it('lists with filters and pages; refuses no key and a bad key; answers health', async () => {
     const page = await call(keys.alpha, '/api/v1/events?status=successful&limit=2');
     expect(page.status).toBe(200);
     expect((page.body.events as unknown[]).length).toBe(2);
@@ -298,11 +298,46 @@ describe('pswb serve on PostgreSQL', () => {
     const health = await call(undefined, '/healthz');
     expect(health.status).toBe(200);
     expect(health.body).toMatchObject({ db: true, workers: { configured: 1, alive: 1 } });
-    const check = await call(keys.alpha, '/api/v1/reconciliation?from=2026-10-14&to=2026-10-14');
-    expect(check.status).toBe(501);
-    expect(check.body).toMatchObject({
-      type: '/api/problems/not-on-postgres',
-      title: 'Not served on PostgreSQL yet',
+  });
+
+  it("reads back a district's writes from its own PowerSchool and re-sends one that went missing", async () => {
+    // A student-day no other test here writes.
+    const all = eventsOf('alpha', 34, 'rb');
+    const event = all.events[33]!;
+    const day = all.keys[33]!;
+    expect((await call(keys.alpha, '/api/v1/events', { method: 'POST', body: event })).status).toBe(
+      202,
+    );
+    await untilStatus(keys.alpha!, event.id, 'successful');
+    const range = `from=${day.date}&to=${day.date}`;
+    const present = await call(keys.alpha, `/api/v1/reconciliation?${range}`);
+    expect(present.status).toBe(200);
+    expect(present.body).toMatchObject({ present: 1, missing: [], changed: [] });
+    // Beta's read-back of the same day is beta's: alpha's event is not among its checks.
+    expect((await call(keys.beta, `/api/v1/reconciliation?${range}`)).body).toMatchObject({
+      checked: 0,
     });
+    // Someone removes it in alpha's PowerSchool: the read-back says so; a re-send writes it again.
+    const alpha = fixture.sims.get('alpha')!.district;
+    const [record] = alpha.attendanceOn(day.studentId, day.date);
+    expect(alpha.removeAttendance(record!.id)).toBe(true);
+    const missing = await call(keys.alpha, `/api/v1/reconciliation?${range}`);
+    expect(missing.body).toMatchObject({ missing: [{ id: event.id }] });
+    const foreign = await call(keys.beta, '/api/v1/reconciliation/resend', {
+      method: 'POST',
+      body: { ids: [event.id] },
+    });
+    expect(foreign.status).toBe(404);
+    const resent = await call(keys.alpha, '/api/v1/reconciliation/resend', {
+      method: 'POST',
+      body: { ids: [event.id] },
+    });
+    expect(resent.status).toBe(202);
+    expect(resent.body).toEqual({ resent: [event.id] });
+    const deadline = Date.now() + 20_000;
+    while (alpha.attendanceOn(day.studentId, day.date).length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(alpha.attendanceOn(day.studentId, day.date)).toHaveLength(1);
   });
 });

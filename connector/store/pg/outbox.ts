@@ -477,6 +477,24 @@ export class PgOutbox {
     return rows[0]?.moved ?? 0;
   }
 
+  /**
+   * Moves a district's successful events back to pending (their records went missing from
+   * PowerSchool: the read-back) and wakes the listeners; returns how many moved.
+   */
+  async requeueWritten(district: string, ids: readonly string[], now: string): Promise<number> {
+    const { rows } = await this.#pool.query<{ moved: number }>(
+      `WITH moved AS (
+         UPDATE pswb_events SET state = 'pending', owner = NULL, lease_until = NULL,
+           retry_at = NULL, retries = 0, updated_at = $3
+         WHERE district = $1 AND id = ANY($2::text[]) AND state = 'successful'
+         RETURNING district)
+       SELECT count(*)::int AS moved,
+         CASE WHEN count(*) > 0 THEN pg_notify('${OUTBOX_CHANNEL}', $1) END FROM moved`,
+      [district, ids, now],
+    );
+    return rows[0]?.moved ?? 0;
+  }
+
   /** The outbox's depth, of one district or of all (the partial outbox indexes answer it). */
   async queue(district?: string): Promise<PgQueueDepth> {
     const { rows } = await this.#pool.query<{

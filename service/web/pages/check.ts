@@ -11,6 +11,7 @@ import {
   ConnectorError,
   toDistrictLocalTime,
   viewSchools,
+  type ReconcileFilter,
   type ReconcileItem,
   type ReconcileReport,
 } from '../../../connector/index.ts';
@@ -59,8 +60,8 @@ export function registerCheck(app: Hono<AdminEnv>, context: AdminContext): void 
         422,
       );
     }
-    const connector = context.connector();
-    if (!connector) {
+    const check = checker(context, c.var);
+    if (!check) {
       return renderTab(
         c,
         'check',
@@ -74,7 +75,7 @@ export function registerCheck(app: Hono<AdminEnv>, context: AdminContext): void 
       return refusalPage(c, 'check', 404, `No building ${school} among your schools.`);
     }
     try {
-      const report = await connector.reconcile(c.var.actor, {
+      const report = await check.reconcile({
         from,
         to,
         ...(schoolNumber !== undefined ? { school: schoolNumber } : {}),
@@ -103,16 +104,45 @@ export function registerCheck(app: Hono<AdminEnv>, context: AdminContext): void 
       );
     }
     const ids = fieldList(c.var.form, 'ids');
-    const connector = context.connector();
-    if (ids.length === 0 || !connector) {
+    const check = checker(context, c.var);
+    if (ids.length === 0 || !check) {
       return refusalPage(c, 'check', 404, 'No missing record was named to send again.');
     }
-    const resent = await connector.resendMissing(c.var.actor, ids);
+    const resent = await check.resendMissing(ids);
     if (resent.length > 0) context.wake();
     const back = new URLSearchParams(field(c.var.form, 'back'));
     back.set('resent', String(resent.length));
     return c.redirect(`/admin/check?${back.toString()}`, 303);
   });
+}
+
+/**
+ * The Check's read-back and re-send for the user: the engine's (PostgreSQL: in the user's
+ * district) or the saved connection's; undefined before a connection is saved.
+ */
+function checker(
+  context: AdminContext,
+  who: AdminEnv['Variables'],
+):
+  | {
+      reconcile(filter: ReconcileFilter): Promise<ReconcileReport>;
+      resendMissing(ids: readonly string[]): Promise<string[]>;
+    }
+  | undefined {
+  const { reconcile, resendMissing } = context.events ?? {};
+  if (reconcile && resendMissing) {
+    return {
+      reconcile: (filter) => reconcile(who.district, who.actor, filter),
+      resendMissing: (ids) => resendMissing(who.district, who.actor, ids),
+    };
+  }
+  const connector = context.connector();
+  return connector
+    ? {
+        reconcile: (filter) => connector.reconcile(who.actor, filter),
+        resendMissing: (ids) => connector.resendMissing(who.actor, ids),
+      }
+    : undefined;
 }
 
 /** The last scheduled report, limited to the buildings the user may see. */
