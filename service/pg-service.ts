@@ -37,6 +37,7 @@ import {
 import { createServiceApp, type HealthReport } from './app.ts';
 import { DistrictConnectors } from './district-connector.ts';
 import { DistrictWorkers } from './district-workers.ts';
+import { DistrictReconcilers } from './reconciler.ts';
 import { requireApiKey } from './http/auth.ts';
 import { rateLimit } from './http/rate-limit.ts';
 import { requestLog, type LogLine } from './log.ts';
@@ -59,6 +60,8 @@ export interface PgServiceOptions {
   publicUrl?: string;
   /** The page's sign-in limits (tests). */
   loginLimiter?: LoginLimiter;
+  /** How often every district's writes are read back (default 24 h; 0: never). */
+  reconcileEveryMs?: number;
   log?: (line: LogLine) => void;
   clock?: Clock;
   /** The workers' tuning (pswb worker's options) and, for tests, their transport. */
@@ -76,6 +79,8 @@ export interface RunningPgService {
   port: number;
   workers: number;
   health(): Promise<HealthReport>;
+  /** Runs the scheduled read-back of every district now; each shows on its Check tab. */
+  reconcile(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -95,6 +100,7 @@ export async function startPgService(options: PgServiceOptions): Promise<Running
   });
   let server: ServerType | undefined;
   let connectors: DistrictConnectors | undefined;
+  let reconcilers: DistrictReconcilers | undefined;
   const fleet: DistrictWorkers[] = [];
   try {
     await checkPostgresSchema(pool);
@@ -152,7 +158,15 @@ export async function startPgService(options: PgServiceOptions): Promise<Running
     const events = pgEvents(outbox, districts, () => clock.now(), connectors, audit);
     // The settings tabs' requests run in the user's district: `settings` and `connector` below
     // are that district's, saved back to the database (DistrictConnectors).
-    const request = new AsyncLocalStorage<{ connector: Connector }>();
+    const request = new AsyncLocalStorage<{ district: string; connector: Connector }>();
+    reconcilers = new DistrictReconcilers({
+      districts,
+      events,
+      everyMs: options.reconcileEveryMs ?? 24 * 3_600_000,
+      now: () => clock.now(),
+      log,
+    });
+    const checks = reconcilers;
     const admin = createAdminApp({
       events,
       accounts: pgAccounts({
@@ -164,7 +178,7 @@ export async function startPgService(options: PgServiceOptions): Promise<Running
       tabs: ['overview', 'settings', 'schools', 'reasons', 'logs', 'check', 'audit'],
       inDistrict: async (district, next) => {
         const connector = await connectors!.get(district);
-        await request.run({ connector }, next);
+        await request.run({ district, connector }, next);
       },
       // No failure alert is sent on PostgreSQL yet: the Settings tab does not offer them.
       alertSettings: false,
@@ -180,6 +194,10 @@ export async function startPgService(options: PgServiceOptions): Promise<Running
       reconnect: () => undefined,
       // A re-send's requeue notifies the workers in its own statement.
       wake: () => undefined,
+      lastCheck: () => {
+        const district = request.getStore()?.district;
+        return district === undefined ? undefined : checks.last(district);
+      },
       health: () => {
         throw new ConnectorError(
           'district_not_found',
@@ -219,6 +237,7 @@ export async function startPgService(options: PgServiceOptions): Promise<Running
       server.once('error', reject);
     });
     for (const workers of fleet) await workers.start();
+    reconcilers.start();
     const host = options.host ?? '127.0.0.1';
     const serviceUrl = `http://${host.includes(':') ? `[${host}]` : host}:${listening.port}`;
     let stopping: Promise<void> | undefined;
@@ -227,9 +246,11 @@ export async function startPgService(options: PgServiceOptions): Promise<Running
       port: listening.port,
       workers: fleet.length,
       health,
+      reconcile: () => checks.runNow(),
       stop() {
         stopping ??= (async () => {
           await new Promise<void>((resolve) => server!.close(() => resolve()));
+          await checks.stop();
           await Promise.all(fleet.map((workers) => workers.stop()));
           await connectors?.close();
           await pool.end();
@@ -240,6 +261,7 @@ export async function startPgService(options: PgServiceOptions): Promise<Running
   } catch (error) {
     server?.close();
     await Promise.all(fleet.map((workers) => workers.stop().catch(() => undefined)));
+    await reconcilers?.stop();
     await connectors?.close();
     await pool.end().catch(() => undefined);
     throw postgresFailure(error, url);

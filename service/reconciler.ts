@@ -3,22 +3,28 @@
  * from PowerSchool what was written over the last two district-local days (yesterday and today)
  * and keeps the report for the page's Check tab, logging one line with the counts (a warning
  * when anything is missing or changed). A failed check is logged and tried at the next turn.
+ * On PostgreSQL, DistrictReconcilers keeps one per district and runs them one after another.
  */
 import {
   DISTRICT_ADMIN,
   toDistrictLocalTime,
-  type Connector,
-  type ConnectorSettings,
+  type ReconcileFilter,
   type ReconcileReport,
 } from '../connector/index.ts';
+import type { PgDistricts } from '../connector/store/pg/index.ts';
+import type { EventsPort } from './app.ts';
 import type { LogLine } from './log.ts';
 
 export interface ReconcilerOptions {
-  connector: () => Connector | undefined;
-  settings: () => ConnectorSettings;
+  /** Reads back the range as a district admin; undefined when there is nothing to check yet. */
+  reconcile: (filter: ReconcileFilter) => Promise<ReconcileReport> | undefined;
+  /** The district's time zone (the days checked are its). */
+  zone: () => string | Promise<string>;
   everyMs: number;
   now: () => Date;
   log: (line: LogLine) => void;
+  /** Added to each log line (a district's id). */
+  fields?: Record<string, unknown>;
 }
 
 export class Reconciler {
@@ -57,19 +63,20 @@ export class Reconciler {
   }
 
   async #check(): Promise<void> {
-    const connector = this.#options.connector();
-    if (!connector) return;
-    const zone = this.#options.settings().districtTimezone ?? 'UTC';
-    const now = this.#options.now();
-    const to = toDistrictLocalTime(now, zone).date;
-    const from = toDistrictLocalTime(new Date(now.getTime() - 86_400_000), zone).date;
     try {
-      const report = await connector.reconcile(DISTRICT_ADMIN, { from, to });
+      const zone = await this.#options.zone();
+      const now = this.#options.now();
+      const to = toDistrictLocalTime(now, zone).date;
+      const from = toDistrictLocalTime(new Date(now.getTime() - 86_400_000), zone).date;
+      const checking = this.#options.reconcile({ from, to });
+      if (!checking) return;
+      const report = await checking;
       this.#last = report;
       const trouble = report.missing.length + report.changed.length;
       this.#options.log({
         level: trouble > 0 ? 'warn' : 'info',
         msg: 'reconciliation',
+        ...this.#options.fields,
         from,
         to,
         checked: report.checked,
@@ -80,8 +87,80 @@ export class Reconciler {
       this.#options.log({
         level: 'error',
         msg: 'reconciliation failed',
+        ...this.#options.fields,
         error: error instanceof Error ? error.message : String(error),
       });
+    }
+  }
+}
+
+/**
+ * The scheduled reconciliation of every district of a PostgreSQL database (`pswb serve
+ * --database --reconcile-hours N`): each turn reads the districts and checks them one after
+ * another (one district's PowerSchool at a time), keeping each one's last report for its Check
+ * tab. Each serve process runs its own schedule: a read-back only reads.
+ */
+export interface DistrictReconcilersOptions {
+  districts: PgDistricts;
+  /** The districts' read-back and settings (service/pg-events.ts). */
+  events: Pick<EventsPort, 'reconcile' | 'settings'>;
+  everyMs: number;
+  now: () => Date;
+  log: (line: LogLine) => void;
+}
+
+export class DistrictReconcilers {
+  readonly #options: DistrictReconcilersOptions;
+  readonly #each = new Map<string, Reconciler>();
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+
+  constructor(options: DistrictReconcilersOptions) {
+    this.#options = options;
+  }
+
+  /** Starts the schedule (nothing when everyMs is 0). */
+  start(): void {
+    if (this.#options.everyMs <= 0 || this.#timer) return;
+    this.#timer = setInterval(() => void this.runNow(), this.#options.everyMs);
+    this.#timer.unref();
+  }
+
+  /** Checks every district now, one after another (one turn at a time). */
+  runNow(): Promise<void> {
+    this.#running ??= this.#turn().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  /** A district's last report. */
+  last(district: string): ReconcileReport | undefined {
+    return this.#each.get(district)?.last();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+
+  async #turn(): Promise<void> {
+    const { districts, events, everyMs, now, log } = this.#options;
+    for (const { id } of await districts.list()) {
+      let reconciler = this.#each.get(id);
+      if (!reconciler) {
+        reconciler = new Reconciler({
+          reconcile: (filter) => events.reconcile?.(id, DISTRICT_ADMIN, filter),
+          zone: async () => (await events.settings(id)).districtTimezone ?? 'UTC',
+          everyMs,
+          now,
+          log,
+          fields: { district: id },
+        });
+        this.#each.set(id, reconciler);
+      }
+      await reconciler.runNow();
     }
   }
 }

@@ -7,6 +7,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import {
   ConnectorError,
+  DISTRICT_ADMIN,
   openWorkspace,
   requireConnection,
   type Connector,
@@ -133,8 +134,8 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     );
     const wake = (): void => workers.forEach((worker) => worker.wake());
     const reconciler = new Reconciler({
-      connector,
-      settings: () => workspace.settings.get(),
+      reconcile: (filter) => connector()?.reconcile(DISTRICT_ADMIN, filter),
+      zone: () => workspace.settings.get().districtTimezone ?? 'UTC',
       everyMs: options.reconcileEveryMs ?? 24 * 3_600_000,
       now,
       log,

@@ -103,11 +103,6 @@ async function start(argv: string[], io: CliIO): Promise<Started> {
   const database = values.database ?? nonEmpty(process.env.PSWB_DATABASE_URL);
   try {
     if (database !== undefined) {
-      if (values['reconcile-hours'] !== undefined) {
-        throw new UsageError(
-          '--reconcile-hours schedules a read-back, which is not run on PostgreSQL yet (the API and the Check tab read back on demand).',
-        );
-      }
       const service = await startPgService({
         databaseUrl: database,
         keyring: new SecretKeyring(resolveDataDir(values['data-dir'])),
@@ -116,6 +111,7 @@ async function start(argv: string[], io: CliIO): Promise<Started> {
         workers,
         rate: { perSecond: rate, burst: rate * 2 },
         ...(publicUrl ? { publicUrl } : {}),
+        reconcileEveryMs: reconcileHours * 3_600_000,
         log,
       }).catch((error: unknown) => {
         throw toCliError(error);

@@ -188,6 +188,12 @@ describe('the page of pswb serve --database', () => {
     const check = await alpha.get(`/admin/check?from=${day}&to=${day}`);
     expect(check.status).toBe(200);
     expect(check.html).toContain('1 record read back, 1 as written');
+    // The scheduled read-back checks every district; each Check tab shows its own report.
+    expect((await alpha.get('/admin/check')).html).toContain('No check has run yet');
+    await service.reconcile();
+    const scheduled = await alpha.get('/admin/check');
+    expect(scheduled.html).toContain('Last scheduled check');
+    expect(scheduled.html).toMatch(/\d+ records? read back/);
 
     // Beta's admin sees beta's, not alpha's.
     const beta = await signedIn(users.beta);
