@@ -27,39 +27,65 @@ export interface ReconcilerOptions {
   fields?: Record<string, unknown>;
 }
 
-export class Reconciler {
-  readonly #options: ReconcilerOptions;
+/** Work run every `everyMs` (never when 0) or on demand, one run at a time. */
+class Schedule {
+  readonly #everyMs: number;
+  readonly #work: () => Promise<void>;
   #timer: NodeJS.Timeout | undefined;
-  #last: ReconcileReport | undefined;
   #running: Promise<void> | undefined;
 
-  constructor(options: ReconcilerOptions) {
-    this.#options = options;
+  constructor(everyMs: number, work: () => Promise<void>) {
+    this.#everyMs = everyMs;
+    this.#work = work;
   }
 
-  /** Starts the schedule (nothing when everyMs is 0). */
   start(): void {
-    if (this.#options.everyMs <= 0 || this.#timer) return;
-    this.#timer = setInterval(() => void this.runNow(), this.#options.everyMs);
+    if (this.#everyMs <= 0 || this.#timer) return;
+    this.#timer = setInterval(() => void this.runNow(), this.#everyMs);
     this.#timer.unref();
   }
 
-  /** Runs a check now (one at a time); resolves when it ended. */
+  /** Runs the work now, or joins the run under way; resolves when it ended. */
   runNow(): Promise<void> {
-    this.#running ??= this.#check().finally(() => {
+    this.#running ??= this.#work().finally(() => {
       this.#running = undefined;
     });
     return this.#running;
-  }
-
-  last(): ReconcileReport | undefined {
-    return this.#last;
   }
 
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#running;
+  }
+}
+
+export class Reconciler {
+  readonly #options: ReconcilerOptions;
+  readonly #schedule: Schedule;
+  #last: ReconcileReport | undefined;
+
+  constructor(options: ReconcilerOptions) {
+    this.#options = options;
+    this.#schedule = new Schedule(options.everyMs, () => this.#check());
+  }
+
+  /** Starts the schedule (nothing when everyMs is 0). */
+  start(): void {
+    this.#schedule.start();
+  }
+
+  /** Runs a check now (one at a time); resolves when it ended. */
+  runNow(): Promise<void> {
+    return this.#schedule.runNow();
+  }
+
+  last(): ReconcileReport | undefined {
+    return this.#last;
+  }
+
+  stop(): Promise<void> {
+    return this.#schedule.stop();
   }
 
   async #check(): Promise<void> {
@@ -111,27 +137,22 @@ export interface DistrictReconcilersOptions {
 
 export class DistrictReconcilers {
   readonly #options: DistrictReconcilersOptions;
+  readonly #schedule: Schedule;
   readonly #each = new Map<string, Reconciler>();
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
 
   constructor(options: DistrictReconcilersOptions) {
     this.#options = options;
+    this.#schedule = new Schedule(options.everyMs, () => this.#turn());
   }
 
   /** Starts the schedule (nothing when everyMs is 0). */
   start(): void {
-    if (this.#options.everyMs <= 0 || this.#timer) return;
-    this.#timer = setInterval(() => void this.runNow(), this.#options.everyMs);
-    this.#timer.unref();
+    this.#schedule.start();
   }
 
   /** Checks every district now, one after another (one turn at a time). */
   runNow(): Promise<void> {
-    this.#running ??= this.#turn().finally(() => {
-      this.#running = undefined;
-    });
-    return this.#running;
+    return this.#schedule.runNow();
   }
 
   /** A district's last report. */
@@ -139,10 +160,8 @@ export class DistrictReconcilers {
     return this.#each.get(district)?.last();
   }
 
-  async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#schedule.stop();
   }
 
   async #turn(): Promise<void> {

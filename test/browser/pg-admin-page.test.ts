@@ -11,10 +11,12 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PgAudit, PgUsers } from '../../connector/store/pg/index.ts';
 import { startPgService, type RunningPgService } from '../../service/pg-service.ts';
 import { instantRetry } from '../connector/support/mock-powerschool.ts';
 import {
+  PAGE_PASSWORD,
+  PAGE_USERS,
+  addPageUsers,
   namedEvents,
   postEvents,
   startPgDistricts,
@@ -23,13 +25,8 @@ import {
 } from '../service/pg-districts-support.ts';
 import { axeViolations, formatViolations, launchBrowser, type LaunchedBrowser } from './support.ts';
 
-const PASSWORD = 'correct horse battery';
-const users = {
-  alpha: 'admin@alpha.example.org',
-  alpha101: 'building101@alpha.example.org',
-  beta: 'admin@beta.example.org',
-  operator: 'operator@vendor.example.com',
-};
+const PASSWORD = PAGE_PASSWORD;
+const users = PAGE_USERS;
 
 let fixture: PgDistrictsFixture;
 let service: RunningPgService;
@@ -55,36 +52,7 @@ const until = (district: string, id: string, state: string, runs = 1) =>
 
 beforeAll(async () => {
   fixture = await startPgDistricts('pg_browser');
-  const pool = fixture.pool;
-  const accounts = new PgUsers(pool);
-  const now = new Date();
-  await accounts.add(
-    'alpha',
-    { email: users.alpha, role: 'district_admin', password: PASSWORD },
-    now,
-  );
-  await accounts.add(
-    'alpha',
-    { email: users.alpha101, role: 'building_admin', schools: [101], password: PASSWORD },
-    now,
-  );
-  await accounts.add(
-    'beta',
-    { email: users.beta, role: 'district_admin', password: PASSWORD },
-    now,
-  );
-  await accounts.addOperator({ email: users.operator, password: PASSWORD }, now);
-  const audit = new PgAudit(pool);
-  for (const id of ['alpha', 'beta']) {
-    await audit.record(id, {
-      at: now,
-      actor: `cli:${id}-ops`,
-      action: 'key.create',
-      target: `key ${id}-only`,
-      before: null,
-      after: { name: `${id} only` },
-    });
-  }
+  await addPageUsers(fixture.pool);
   service = await startPgService({
     databaseUrl: fixture.url,
     keyring: fixture.keyring,

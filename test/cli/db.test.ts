@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SettingsStore } from '../../connector/index.ts';
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from '../../connector/store/pg/index.ts';
-import { main } from '../../scripts/pswb.ts';
+import { pswb } from './support.ts';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.ts';
 
 let server: TestPostgres;
@@ -28,16 +28,6 @@ afterAll(async () => {
 afterEach(() => {
   delete process.env.PSWB_DATABASE_URL;
 });
-
-async function pswb(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, {
-    stdout: (text) => void (out += `${text}\n`),
-    stderr: (text) => void (err += `${text}\n`),
-  });
-  return { code, out, err };
-}
 
 async function freshDatabase(): Promise<{ url: string; password: string; shown: string }> {
   databases += 1;

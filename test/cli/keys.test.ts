@@ -7,19 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { WritebackStore } from '../../connector/index.ts';
-import { main } from '../../scripts/pswb.ts';
+import { pswb } from './support.ts';
 
 const URL_OF_DISTRICT = 'https://district.powerschool.com';
-
-async function pswb(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, {
-    stdout: (text) => void (out += `${text}\n`),
-    stderr: (text) => void (err += `${text}\n`),
-  });
-  return { code, out, err };
-}
 
 let dir: string;
 beforeEach(async () => {

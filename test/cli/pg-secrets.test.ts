@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SecretKeyring, SettingsStore, openDistrictSettings } from '../../connector/index.ts';
 import { PgDistricts, openPostgresPool } from '../../connector/store/pg/index.ts';
-import { main } from '../../scripts/pswb.ts';
+import { pswb } from './support.ts';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.ts';
 
 const SECRET = 'secret-that-stays-sealed';
@@ -30,16 +30,6 @@ afterAll(async () => {
 afterEach(() => {
   delete process.env.PSWB_SECRET_KEY_FILE;
 });
-
-async function pswb(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, {
-    stdout: (text) => void (out += `${text}\n`),
-    stderr: (text) => void (err += `${text}\n`),
-  });
-  return { code, out, err };
-}
 
 /**
  * A migrated database holding districts a and b, both from one connected data directory, whose

@@ -17,7 +17,7 @@ import {
   migratePostgres,
   openPostgresPool,
 } from '../../connector/store/pg/index.ts';
-import { main } from '../../scripts/pswb.ts';
+import { pswb } from './support.ts';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.ts';
 
 let server: TestPostgres;
@@ -41,23 +41,6 @@ afterAll(async () => {
 afterEach(() => {
   delete process.env.PSWB_DATABASE_URL;
 });
-
-async function pswb(
-  argv: string[],
-  stdin?: string,
-): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, {
-    stdout: (text) => void (out += `${text}\n`),
-    stderr: (text) => void (err += `${text}\n`),
-    stdin: async () => {
-      if (stdin === undefined) throw new Error('stdin was read without --password-stdin');
-      return stdin;
-    },
-  });
-  return { code, out, err };
-}
 
 async function twoDistricts(): Promise<[string, string]> {
   const ids: string[] = [];

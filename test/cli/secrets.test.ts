@@ -10,20 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SettingsStore, WritebackStore } from '../../connector/index.ts';
-import { main } from '../../scripts/pswb.ts';
+import { pswb } from './support.ts';
 
 const CLIENT_SECRET = 'cli-client-secret-4242';
 const WEBHOOK_SECRET = 'cli-webhook-secret-0123456789';
-
-async function pswb(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, {
-    stdout: (text) => void (out += `${text}\n`),
-    stderr: (text) => void (err += `${text}\n`),
-  });
-  return { code, out, err };
-}
 
 let dir: string;
 let keys: string[];

@@ -8,24 +8,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { WritebackStore, type AuditEntry, type UserRecord } from '../../connector/index.ts';
-import { main } from '../../scripts/pswb.ts';
-
-async function pswb(
-  argv: string[],
-  stdin?: string,
-): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, {
-    stdout: (text) => void (out += `${text}\n`),
-    stderr: (text) => void (err += `${text}\n`),
-    stdin: async () => {
-      if (stdin === undefined) throw new Error('stdin was read without --password-stdin');
-      return stdin;
-    },
-  });
-  return { code, out, err };
-}
+import { pswb } from './support.ts';
 
 /** Opens the data directory's log beside the CLI, as a running service would. */
 async function withStore<T>(dir: string, work: (store: WritebackStore) => T): Promise<T> {

@@ -8,7 +8,9 @@ import type pg from 'pg';
 import { SecretKeyring, SettingsStore, sealDistrictSettings } from '../../connector/index.ts';
 import {
   PgApiKeys,
+  PgAudit,
   PgDistricts,
+  PgUsers,
   migratePostgres,
   openPostgresPool,
 } from '../../connector/store/pg/index.ts';
@@ -127,4 +129,46 @@ export async function postEvents(serviceUrl: string, key: string, body: unknown)
   });
   await response.text();
   return response.status;
+}
+
+/** The password of every page user addPageUsers makes. */
+export const PAGE_PASSWORD = 'correct horse battery';
+
+/** The page's users addPageUsers makes, by who they are. */
+export const PAGE_USERS = {
+  alpha: 'admin@alpha.example.org',
+  alpha101: 'building101@alpha.example.org',
+  alphaSupport: 'support@alpha.example.org',
+  beta: 'admin@beta.example.org',
+  operator: 'operator@vendor.example.com',
+};
+
+/**
+ * Districts alpha's and beta's page users (alpha: a district admin, a building admin of 101 and
+ * support; beta: a district admin), an operator, and an audit entry in each district.
+ */
+export async function addPageUsers(pool: pg.Pool): Promise<void> {
+  const accounts = new PgUsers(pool);
+  const now = new Date();
+  const password = PAGE_PASSWORD;
+  await accounts.add('alpha', { email: PAGE_USERS.alpha, role: 'district_admin', password }, now);
+  await accounts.add(
+    'alpha',
+    { email: PAGE_USERS.alpha101, role: 'building_admin', schools: [101], password },
+    now,
+  );
+  await accounts.add('alpha', { email: PAGE_USERS.alphaSupport, role: 'support', password }, now);
+  await accounts.add('beta', { email: PAGE_USERS.beta, role: 'district_admin', password }, now);
+  await accounts.addOperator({ email: PAGE_USERS.operator, password }, now);
+  const audit = new PgAudit(pool);
+  for (const id of ['alpha', 'beta']) {
+    await audit.record(id, {
+      at: now,
+      actor: `cli:${id}-ops`,
+      action: 'key.create',
+      target: `key ${id}-only`,
+      before: null,
+      after: { name: `${id} only` },
+    });
+  }
 }

@@ -9,10 +9,12 @@
  * district's own writes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PgAudit, PgUsers } from '../../connector/store/pg/index.ts';
 import { startPgService, type RunningPgService } from '../../service/pg-service.ts';
 import { instantRetry } from '../connector/support/mock-powerschool.ts';
 import {
+  PAGE_PASSWORD,
+  PAGE_USERS,
+  addPageUsers,
   namedEvents,
   postEvents,
   startPgDistricts,
@@ -21,54 +23,15 @@ import {
 } from './pg-districts-support.ts';
 import { PageClient } from './web-support.ts';
 
-const PASSWORD = 'correct horse battery';
-const users = {
-  alpha: 'admin@alpha.example.org',
-  alpha101: 'building101@alpha.example.org',
-  alphaSupport: 'support@alpha.example.org',
-  beta: 'admin@beta.example.org',
-  operator: 'operator@vendor.example.com',
-};
+const PASSWORD = PAGE_PASSWORD;
+const users = PAGE_USERS;
 
 let fixture: PgDistrictsFixture;
 let service: RunningPgService;
 
 beforeAll(async () => {
   fixture = await startPgDistricts('pg_page');
-  const accounts = new PgUsers(fixture.pool);
-  const now = new Date();
-  await accounts.add(
-    'alpha',
-    { email: users.alpha, role: 'district_admin', password: PASSWORD },
-    now,
-  );
-  await accounts.add(
-    'alpha',
-    { email: users.alpha101, role: 'building_admin', schools: [101], password: PASSWORD },
-    now,
-  );
-  await accounts.add(
-    'alpha',
-    { email: users.alphaSupport, role: 'support', password: PASSWORD },
-    now,
-  );
-  await accounts.add(
-    'beta',
-    { email: users.beta, role: 'district_admin', password: PASSWORD },
-    now,
-  );
-  await accounts.addOperator({ email: users.operator, password: PASSWORD }, now);
-  const audit = new PgAudit(fixture.pool);
-  for (const id of ['alpha', 'beta']) {
-    await audit.record(id, {
-      at: now,
-      actor: `cli:${id}-ops`,
-      action: 'key.create',
-      target: `key ${id}-only`,
-      before: null,
-      after: { name: `${id} only` },
-    });
-  }
+  await addPageUsers(fixture.pool);
   service = await startPgService({
     databaseUrl: fixture.url,
     keyring: fixture.keyring,
