@@ -8,8 +8,9 @@
  * use, asks its PowerSchool), and shows the schools and settings; the page serves the overview
  * (a service operator's: every district's outbox and pause), Settings (without the failure
  * alerts), School Building Setup, Reasons, the Writeback Logs (a row's preview, an event's page
- * with its history, correction and cancellation), the Check (a read-back on demand; no
- * scheduled one yet) and the audit log (decision 084, docs/deploy.md).
+ * with its history, correction and cancellation), the Check (a read-back on demand, and every
+ * district's on a schedule) and the audit log. Failure alerts are not sent on PostgreSQL yet
+ * (decision 084, docs/deploy.md).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { serve, type ServerType } from '@hono/node-server';
