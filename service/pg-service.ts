@@ -17,6 +17,10 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Dispatcher } from 'undici';
 import {
   ConnectorError,
+  DISTRICT_ADMIN,
+  SettingsStore,
+  saveConnectionSettings,
+  sealDistrictSettings,
   systemClock,
   type Connector,
   type Clock,
@@ -31,9 +35,11 @@ import {
   PgOutbox,
   PgSessions,
   PgUsers,
+  checkDistrictId,
   checkPostgresSchema,
   connectPostgres,
   postgresFailure,
+  withTransaction,
 } from '../connector/store/pg/index.ts';
 import { createServiceApp, type HealthReport } from './app.ts';
 import { DistrictConnectors } from './district-connector.ts';
@@ -175,7 +181,43 @@ export async function startPgService(options: PgServiceOptions): Promise<Running
         sessions: new PgSessions(pool),
         audit,
       }),
-      districts,
+      districts: {
+        states: () => districts.states(),
+        async add(district, user) {
+          checkDistrictId(district.id);
+          // Checked as the Settings tab checks a connection; its schools come with it.
+          const settings = SettingsStore.inMemory();
+          const result = await saveConnectionSettings({
+            settings,
+            actor: DISTRICT_ADMIN,
+            input: {
+              url: district.url,
+              clientId: district.clientId,
+              clientSecret: district.clientSecret,
+            },
+            clock,
+          });
+          if (!result.saved)
+            return { added: false, ...(result.report ? { report: result.report } : {}) };
+          const sealed = await sealDistrictSettings(settings.get(), options.keyring);
+          const now = clock.now();
+          await withTransaction(pool, async (client) => {
+            const row = await new PgDistricts(client).add(
+              { id: district.id, name: district.name || district.id, settings: sealed },
+              now.toISOString(),
+            );
+            await new PgAudit(client).record(null, {
+              at: now,
+              actor: `user:${user.email}`,
+              action: 'district.add',
+              target: `district ${row.id}`,
+              before: null,
+              after: { name: row.name, url: district.url, concurrency: row.concurrency },
+            });
+          });
+          return { added: true };
+        },
+      },
       tabs: ['overview', 'settings', 'schools', 'reasons', 'logs', 'check', 'audit'],
       inDistrict: async (district, next) => {
         const connector = await connectors!.get(district);

@@ -196,7 +196,11 @@ export function createAdminApp(options: AdminAppOptions): Hono<AdminEnv> {
     app.use('/admin/*', async (c, next) => {
       c.set('tabs', served);
       // An operator sees the districts' overview; a district's pages are for its own users.
-      if (c.var.user?.role === 'operator' && c.req.path !== '/admin') {
+      if (
+        c.var.user?.role === 'operator' &&
+        c.req.path !== '/admin' &&
+        c.req.path !== '/admin/districts'
+      ) {
         return refusalPage(
           c,
           'overview',

@@ -8,6 +8,7 @@ import {
   ConnectorError,
   canSeeSchool,
   readLogPage,
+  type ConnectionReport,
   toWritebackRecord,
   type Connector,
   type NewAuditEntry,
@@ -45,8 +46,18 @@ export interface AdminContext {
   events?: PageEvents;
   /** Sign-in, sessions and the audit log (absent: the data directory's connector.db). */
   accounts?: PageAccounts;
-  /** PostgreSQL: every district's outbox and pause, for the overview. */
-  districts?: { states(): Promise<DistrictState[]> };
+  /** PostgreSQL: every district's outbox and pause, for the overview; an operator adds one. */
+  districts?: {
+    states(): Promise<DistrictState[]>;
+    /**
+     * Adds a district with its PowerSchool connection, checked first as the Settings tab checks
+     * it (nothing is added when the check fails: its report says why); audited as `user`.
+     */
+    add?(
+      district: NewDistrict,
+      user: PageUser,
+    ): Promise<{ added: true } | { added: false; report?: ConnectionReport }>;
+  };
   /** The tabs served (absent: all). PostgreSQL serves all but Check. */
   tabs?: readonly TabId[];
   /**
@@ -61,6 +72,15 @@ export interface AdminContext {
 /** The page's accounts: the context's, else the data directory's. */
 export function pageAccounts(context: AdminContext): PageAccounts {
   return context.accounts ?? storeAccounts(context.store);
+}
+
+/** A district an operator adds on the overview: its id, name and PowerSchool connection. */
+export interface NewDistrict {
+  id: string;
+  name: string;
+  url: string;
+  clientId: string;
+  clientSecret: string;
 }
 
 /** What the page does with events: EventsPort without accepting. */

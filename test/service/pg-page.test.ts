@@ -275,9 +275,49 @@ describe('the page of pswb serve --database', () => {
       const logs = await operator.get('/admin/logs');
       expect(logs.status).toBe(403);
       expect((await operator.get('/admin/audit')).status).toBe(403);
+
+      // The operator adds a district: its connection is checked first, its secret sealed, audited.
+      const sim = sims().get('alpha')!;
+      const gamma = {
+        id: 'gamma',
+        name: 'Gamma USD',
+        url: sim.url,
+        clientId: sim.plugin!.clientId,
+        clientSecret: sim.plugin!.clientSecret,
+      };
+      const wrong = await operator.post('/admin/districts', { ...gamma, clientSecret: 'wrong' });
+      expect(wrong.status).toBe(502);
+      expect(wrong.html).toContain('The district was not added: the connection check failed.');
+      const badId = await operator.post('/admin/districts', { ...gamma, id: 'Not An Id' });
+      expect(badId.status).toBe(422);
+      expect(badId.html).toContain('is not a district id');
+      const added = await operator.post('/admin/districts', gamma);
+      expect(added.status).toBe(303);
+      expect(added.headers.get('location')).toBe('/admin?added=gamma');
+      const listed = await operator.get('/admin?added=gamma');
+      expect(listed.html).toContain('Gamma USD (<code>gamma</code>)');
+      expect(listed.html).toContain('pswb users add --district gamma');
+      const { rows } = await pool().query<{ settings: string }>(
+        "SELECT settings::text AS settings FROM pswb_districts WHERE id = 'gamma'",
+      );
+      expect(rows[0]!.settings).toContain(sim.url);
+      expect(rows[0]!.settings).not.toContain(gamma.clientSecret);
+      const { rows: audited } = await pool().query(
+        "SELECT district, actor FROM pswb_audit WHERE action = 'district.add'",
+      );
+      expect(audited).toEqual([{ district: null, actor: `user:${users.operator}` }]);
+      expect((await operator.post('/admin/districts', gamma)).status).toBe(422);
     } finally {
       await pool().query(`UPDATE pswb_districts SET paused_until = NULL, pause_reason = NULL`);
     }
+  });
+
+  it('only an operator adds districts', async () => {
+    const alpha = await signedIn(users.alpha);
+    const refused = await alpha.post('/admin/districts', { id: 'delta', name: 'Delta' });
+    expect(refused.status).toBe(403);
+    const { rows } = await pool().query("SELECT 1 FROM pswb_districts WHERE id = 'delta'");
+    expect(rows).toEqual([]);
   });
 
   it('refuses a wrong password and a page without a session; signs out', async () => {

@@ -5,30 +5,108 @@
  */
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
-import { toDistrictLocalTime } from '../../../connector/index.ts';
+import { ConnectorError, toDistrictLocalTime } from '../../../connector/index.ts';
 import type { DistrictState } from '../../../connector/store/pg/index.ts';
-import { pageEvents, renderTab, type AdminContext } from '../context.ts';
-import { notice, type Markup } from '../layout.ts';
-import type { AdminEnv } from '../session.ts';
+import {
+  pageEvents,
+  refusalPage,
+  renderTab,
+  type AdminContext,
+  type NewDistrict,
+} from '../context.ts';
+import { csrfField, notice, type Markup } from '../layout.ts';
+import { field, type AdminEnv } from '../session.ts';
+import { failedCheck } from './settings.ts';
 
 export function registerOverview(app: Hono<AdminEnv>, context: AdminContext): void {
-  app.get('/admin', async (c) =>
-    renderTab(
-      c,
-      'overview',
-      'Overview',
-      c.var.user.role === 'operator' && context.districts
-        ? districtsBody(await context.districts.states(), context.now())
-        : await body(c.var, context),
-    ),
-  );
+  app.get('/admin', async (c) => {
+    if (c.var.user.role === 'operator' && context.districts) {
+      const added = c.req.query('added');
+      const banner = added
+        ? notice(
+            'ok',
+            `District ${added} added: add its first district admin with pswb users add --district ${added}.`,
+          )
+        : html``;
+      return renderTab(c, 'overview', 'Overview', await operatorBody(c.var, context, banner));
+    }
+    return renderTab(c, 'overview', 'Overview', await body(c.var, context));
+  });
+
+  const add = context.districts?.add;
+  if (!add) return;
+  // A service operator adds a district (PostgreSQL): its connection is checked first.
+  app.post('/admin/districts', async (c) => {
+    if (c.var.user.role !== 'operator') {
+      return refusalPage(c, 'overview', 403, 'Only a service operator adds districts.');
+    }
+    const form = c.var.form;
+    const entered: NewDistrict = {
+      id: field(form, 'id'),
+      name: field(form, 'name'),
+      url: field(form, 'url'),
+      clientId: field(form, 'clientId'),
+      clientSecret: field(form, 'clientSecret'),
+    };
+    const refused = async (result: Markup, status: 422 | 502) =>
+      renderTab(
+        c,
+        'overview',
+        'Overview',
+        await operatorBody(c.var, context, result, entered),
+        status,
+      );
+    try {
+      const done = await add(entered, c.var.user);
+      if (done.added) return c.redirect(`/admin?added=${encodeURIComponent(entered.id)}`, 303);
+      return refused(failedCheck(done.report, 'The district was not added'), 502);
+    } catch (error) {
+      if (!(error instanceof ConnectorError)) throw error;
+      return refused(notice('error', 'The district was not added.', [error.message]), 422);
+    }
+  });
+}
+
+async function operatorBody(
+  who: AdminEnv['Variables'],
+  context: AdminContext,
+  banner: Markup,
+  values: Partial<NewDistrict> = {},
+): Promise<Markup> {
+  const table = districtsBody(await context.districts!.states(), context.now());
+  if (!context.districts!.add) return html`${banner}${table}`;
+  const input = (name: keyof NewDistrict, label: string, hint: string, type = 'text') =>
+    html`<div class="field">
+      <label for="d-${name}">${label}</label>
+      <input
+        id="d-${name}"
+        name="${name}"
+        type="${type}"
+        value="${type === 'password' ? '' : (values[name] ?? '')}"
+        aria-describedby="d-${name}-hint"
+        autocomplete="${type === 'password' ? 'new-password' : 'off'}"
+      />
+      <div class="hint" id="d-${name}-hint">${hint}</div>
+    </div>`;
+  return html`${banner}${table}
+    <h2 id="h-add">Add a district</h2>
+    <form method="post" action="/admin/districts" class="card" aria-labelledby="h-add">
+      ${csrfField(who.csrf)}
+      ${input('id', 'District id', 'Lower-case letters, digits and dashes, e.g. lincoln-usd.')}
+      ${input('name', 'Name', 'As its admins know it, e.g. Lincoln USD.')}
+      ${input('url', 'PowerSchool URL', 'e.g. https://lincoln.powerschool.com')}
+      ${input('clientId', 'Client ID', 'From the plugin installed in its PowerSchool.')}
+      ${input('clientSecret', 'Client Secret', 'Stored sealed; never shown again.', 'password')}
+      <button type="submit">Check the connection and add</button>
+    </form>`;
 }
 
 /** The service operator's overview: each district's outbox and whether it is paused. */
 function districtsBody(states: readonly DistrictState[], now: Date): Markup {
   if (states.length === 0) {
     return html`<p>
-      No district yet: add one with <code>pswb districts add ID --from-data-dir DIR</code>.
+      No district yet: add one below, or with
+      <code>pswb districts add ID --from-data-dir DIR</code>.
     </p>`;
   }
   return html`<table>

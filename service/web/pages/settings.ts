@@ -199,11 +199,15 @@ function passedCheck(report: ConnectionReport | undefined): Markup {
   );
 }
 
-function failedCheck(report: ConnectionReport | undefined): Markup {
+/** A failed connection check in the guide's words; `what` says what was not done. */
+export function failedCheck(
+  report: ConnectionReport | undefined,
+  what = 'Settings not saved',
+): Markup {
   const problem = report?.problem;
-  if (!problem) return notice('error', 'Settings not saved: the connection check failed.');
+  if (!problem) return notice('error', `${what}: the connection check failed.`);
   return html`<div class="alert" role="alert">
-    <strong>Settings not saved: the connection check failed.</strong>
+    <strong>${what}: the connection check failed.</strong>
     <dl>
       <dt>PowerSchool answered</dt>
       <dd>${problem.message}</dd>
