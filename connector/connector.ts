@@ -480,9 +480,9 @@ class WritebackConnector implements Connector {
     elsewhere?: EventsElsewhere,
   ): Promise<CorrectionResult> {
     const { run, revisions } = this.#revising(elsewhere);
-    const done = await correctEvent(run, actor, id, change, by, revisions);
+    const { row, ...done } = await correctEvent(run, actor, id, change, by, revisions);
     this.lookups.forgetResolutions();
-    return { ...done, record: toWritebackRecord((await revisions.get(id))!) };
+    return { ...done, record: toWritebackRecord(row) };
   }
 
   async cancel(
@@ -492,8 +492,8 @@ class WritebackConnector implements Connector {
     elsewhere?: EventsElsewhere,
   ): Promise<CorrectionResult> {
     const { run, revisions } = this.#revising(elsewhere);
-    const done = await cancelEvent(run, actor, id, by, revisions);
-    return { ...done, record: toWritebackRecord((await revisions.get(id))!) };
+    const { row, ...done } = await cancelEvent(run, actor, id, by, revisions);
+    return { ...done, record: toWritebackRecord(row) };
   }
 
   #revising(elsewhere: EventsElsewhere | undefined) {

@@ -194,9 +194,10 @@ export function pgEvents(
     },
     async resend(district, actor, id) {
       resendableRow(await outbox.get(district, id), actor, id);
-      // Moves only a failed or not-attempted row, and wakes the workers in the same statement.
-      await outbox.requeue(district, [id], now().toISOString());
-      return toWritebackRecord((await outbox.get(district, id))!);
+      // Moves only a failed or not-attempted row, and wakes the workers in the same statement:
+      // the answer is the event as moved (pending), whatever a worker does with it next.
+      const [moved] = await outbox.requeue(district, [id], now().toISOString());
+      return toWritebackRecord(moved ?? (await outbox.get(district, id))!);
     },
     settings: settingsOf,
     async stored(district, actor, id) {

@@ -50,7 +50,10 @@ export interface EventCorrection {
  */
 export interface EventRevisions {
   get(id: string): Promise<EventRow | undefined>;
-  /** Replaces or cancels the event unless it changed since `expected` (its updated_at). */
+  /**
+   * Replaces or cancels the event unless it changed since `expected` (its updated_at): the
+   * event as revised (a worker may take a corrected one at once), or undefined when it changed.
+   */
   revise(
     id: string,
     expected: string,
@@ -58,7 +61,7 @@ export interface EventRevisions {
       | { change: 'corrected'; event: WritebackEvent; stamp: LocalStamp }
       | { change: 'cancelled'; message: string },
     by: { at: string; by: string; removed: unknown },
-  ): Promise<boolean>;
+  ): Promise<EventRow | undefined>;
 }
 
 /** The connector's own log as EventRevisions. */
@@ -68,7 +71,7 @@ export function storeRevisions(store: WritebackStore): EventRevisions {
       return store.get(id);
     },
     async revise(id, expected, revision, by) {
-      return store.revise(id, expected, revision, by);
+      return store.revise(id, expected, revision, by) ? store.get(id) : undefined;
     },
   };
 }
@@ -178,7 +181,12 @@ export async function correctEvent(
   change: EventCorrection,
   by: string = describeActor(actor),
   revisions: EventRevisions = storeRevisions(run.store),
-): Promise<{ removed: HeldRecord[]; before: WritebackEvent; after: WritebackEvent }> {
+): Promise<{
+  removed: HeldRecord[];
+  before: WritebackEvent;
+  after: WritebackEvent;
+  row: EventRow;
+}> {
   const row = await changeableRow(revisions, actor, id);
   const before = readStoredEvent(row.payload);
   const after = correctedEvent(run, row, change);
@@ -199,14 +207,14 @@ export async function correctEvent(
   const local = toDistrictLocalTime(new Date(after.occurredAt), zone);
   const stamp = { date: local.date, time: formatClockTime(local.secondsSinceMidnight) };
   const at = run.clock.now().toISOString();
-  const done = await revisions.revise(
+  const revised = await revisions.revise(
     id,
     row.updated_at,
     { change: 'corrected', event: after, stamp },
     { at, by, removed },
   );
-  if (!done) throw busy(id, removed);
-  return { removed, before, after };
+  if (!revised) throw busy(id, removed);
+  return { removed, before, after, row: revised };
 }
 
 /** Cancels a stored event: removes what it wrote (if anything), keeps it as it was, marks it. */
@@ -216,7 +224,7 @@ export async function cancelEvent(
   id: string,
   by: string = describeActor(actor),
   revisions: EventRevisions = storeRevisions(run.store),
-): Promise<{ removed: HeldRecord[] }> {
+): Promise<{ removed: HeldRecord[]; row: EventRow }> {
   const row = await changeableRow(revisions, actor, id);
   if (row.error_code === 'cancelled') {
     throw new ConnectorError('invalid_event', `Event "${id}" is already cancelled.`);
@@ -227,14 +235,14 @@ export async function cancelEvent(
     removed.length > 0
       ? `Cancelled by ${by}; removed from PowerSchool: ${removed.map((held) => held.what).join('; ')}.`
       : `Cancelled by ${by}; nothing it wrote was in PowerSchool to remove.`;
-  const done = await revisions.revise(
+  const revised = await revisions.revise(
     id,
     row.updated_at,
     { change: 'cancelled', message },
     { at, by, removed },
   );
-  if (!done) throw busy(id, removed);
-  return { removed };
+  if (!revised) throw busy(id, removed);
+  return { removed, row: revised };
 }
 
 function busy(id: string, removed: readonly HeldRecord[]): ConnectorError {

@@ -463,10 +463,12 @@ describe('PgOutbox claims', () => {
       });
       const failed = { state: 'failed' as const, error: { code: 'bad_request', message: 'no' } };
       expect(await outbox.complete(r2!, failed, at(3))).toBe(true);
-      expect(await outbox.requeue('d1', ['r1', 'r2', 'missing'], at(4))).toBe(1);
+      expect(
+        (await outbox.requeue('d1', ['r1', 'r2', 'missing'], at(4))).map((row) => row.id),
+      ).toEqual(['r2']);
       await expect.poll(() => heard).toEqual(['d1', 'd1']);
       expect(await outbox.get('d1', 'r2')).toMatchObject({ state: 'pending', completed_at: at(3) });
-      expect(await outbox.requeue('d1', ['r2'], at(5))).toBe(0);
+      expect(await outbox.requeue('d1', ['r2'], at(5))).toEqual([]);
     } finally {
       await stop();
     }

@@ -370,8 +370,9 @@ export class PgOutbox {
 
   /**
    * Replaces a district's event by its correction (back to pending, the workers woken) or marks
-   * it cancelled, keeping the version before in pswb_event_versions, in one transaction; false
-   * when the event changed since `expected` (its updated_at) or is being sent.
+   * it cancelled, keeping the version before in pswb_event_versions, in one transaction: the
+   * event as revised, or undefined when it changed since `expected` (its updated_at) or is
+   * being sent.
    */
   async revise(
     district: string,
@@ -381,7 +382,7 @@ export class PgOutbox {
       | { change: 'corrected'; event: WritebackEvent; stamp: LocalStamp }
       | { change: 'cancelled'; message: string },
     by: { at: string; by: string; removed: unknown },
-  ): Promise<boolean> {
+  ): Promise<PgEventRow | undefined> {
     return withTransaction(this.#pool, async (client) => {
       const { rows } = await client.query<{ updated_at: Date; state: string }>(
         'SELECT updated_at, state FROM pswb_events WHERE district = $1 AND id = $2 FOR UPDATE',
@@ -389,7 +390,7 @@ export class PgOutbox {
       );
       const row = rows[0];
       if (!row || row.updated_at.toISOString() !== expected || row.state === 'sending') {
-        return false;
+        return undefined;
       }
       await client.query(
         `INSERT INTO pswb_event_versions (district, event_id, version, payload, state, local_date,
@@ -402,17 +403,17 @@ export class PgOutbox {
         [district, id, revision.change, by.at, by.by, JSON.stringify(by.removed)],
       );
       if (revision.change === 'cancelled') {
-        await client.query(
+        const cancelled = await client.query<RawEventRow>(
           `UPDATE pswb_events SET state = 'not_attempted', owner = NULL, lease_until = NULL,
              retry_at = NULL, error_code = 'cancelled', error_message = $3, error_status = NULL,
              error_body = NULL, result = NULL, updated_at = $4, completed_at = $4
-           WHERE district = $1 AND id = $2`,
+           WHERE district = $1 AND id = $2 RETURNING ${EVENT_COLUMNS}`,
           [district, id, revision.message, by.at],
         );
-        return true;
+        return toPgEventRow(cancelled.rows[0]!);
       }
       const { event, stamp } = revision;
-      await client.query(
+      const corrected = await client.query<RawEventRow>(
         `UPDATE pswb_events SET type = $3, school_number = $4, student_name = $5,
            student_dcid = $6, student_ps_id = $7, grade = $8, occurred_at = $9,
            occurred_ms = $10, local_date = $11::date, local_time = $12, reason = $13,
@@ -420,7 +421,7 @@ export class PgOutbox {
            retry_at = NULL, retries = 0, error_code = NULL, error_message = NULL,
            error_status = NULL, error_body = NULL, result = NULL, updated_at = $15,
            completed_at = NULL
-         WHERE district = $1 AND id = $2`,
+         WHERE district = $1 AND id = $2 RETURNING ${EVENT_COLUMNS}`,
         [
           district,
           id,
@@ -441,7 +442,7 @@ export class PgOutbox {
       );
       // Delivered at COMMIT: the workers write the corrected event.
       await client.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, district]);
-      return true;
+      return toPgEventRow(corrected.rows[0]!);
     });
   }
 
@@ -461,20 +462,21 @@ export class PgOutbox {
 
   /**
    * Moves a district's failed or not-attempted events back to pending for a replay and wakes
-   * the listeners; returns how many moved.
+   * the listeners; returns those moved, as moved.
    */
-  async requeue(district: string, ids: readonly string[], now: string): Promise<number> {
-    const { rows } = await this.#pool.query<{ moved: number }>(
+  async requeue(district: string, ids: readonly string[], now: string): Promise<PgEventRow[]> {
+    // The rows as moved (a worker woken by the notification may claim them at once), and one
+    // notification: PostgreSQL delivers identical ones of a transaction once.
+    const { rows } = await this.#pool.query<RawEventRow>(
       `WITH moved AS (
          UPDATE pswb_events SET state = 'pending', owner = NULL, lease_until = NULL,
            retry_at = NULL, retries = 0, updated_at = $3
          WHERE district = $1 AND id = ANY($2::text[]) AND state IN ('failed', 'not_attempted')
-         RETURNING district)
-       SELECT count(*)::int AS moved,
-         CASE WHEN count(*) > 0 THEN pg_notify('${OUTBOX_CHANNEL}', $1) END FROM moved`,
+         RETURNING ${EVENT_COLUMNS})
+       SELECT moved.*, pg_notify('${OUTBOX_CHANNEL}', $1) FROM moved`,
       [district, ids, now],
     );
-    return rows[0]?.moved ?? 0;
+    return rows.map(toPgEventRow);
   }
 
   /**
