@@ -64,6 +64,11 @@ export function pgEvents(
   }
 
   const clock = { now };
+  /** The district's event, when the actor may see its building (else undefined: not there). */
+  const visibleRow = async (district: string, actor: Actor, id: string) => {
+    const row = await outbox.get(district, id);
+    return row && canSeeSchool(actor, row.school_number) ? row : undefined;
+  };
   async function logs(district: string, actor: Actor, filter: LogFilter): Promise<LogPage> {
     const query = scopeLogFilter(actor, filter);
     const { rows, total } = await outbox.query(district, query);
@@ -97,8 +102,7 @@ export function pgEvents(
     make: (connector: Connector, there: EventsElsewhere) => Promise<CorrectionResult>,
     entry: (done: CorrectionResult) => Omit<NewAuditEntry, 'at' | 'target'>,
   ): Promise<CorrectionResult> => {
-    const row = await outbox.get(district, id);
-    if (!row || !canSeeSchool(actor, row.school_number)) {
+    if (!(await visibleRow(district, actor, id))) {
       throw new ConnectorError('event_not_found', `No event with id "${id}" in the log.`);
     }
     const done = await make(await connectors!.get(district), elsewhere(district));
@@ -165,8 +169,8 @@ export function pgEvents(
           },
           preview,
           async previewStored(district: string, actor: Actor, id: string) {
-            const row = await outbox.get(district, id);
-            if (!row || !canSeeSchool(actor, row.school_number)) return undefined;
+            const row = await visibleRow(district, actor, id);
+            if (!row) return undefined;
             return (await preview(district, [JSON.parse(row.payload) as unknown]))[0];
           },
         }
@@ -188,8 +192,8 @@ export function pgEvents(
       return outbox.accept(district, stamped, now().toISOString());
     },
     async record(district, actor, id) {
-      const row = await outbox.get(district, id);
-      if (!row || !canSeeSchool(actor, row.school_number)) return undefined;
+      const row = await visibleRow(district, actor, id);
+      if (!row) return undefined;
       return toWritebackRecord(row);
     },
     async resend(district, actor, id) {
@@ -201,14 +205,12 @@ export function pgEvents(
     },
     settings: settingsOf,
     async stored(district, actor, id) {
-      const row = await outbox.get(district, id);
-      if (!row || !canSeeSchool(actor, row.school_number)) return undefined;
+      const row = await visibleRow(district, actor, id);
+      if (!row) return undefined;
       return readStoredEvent(row.payload);
     },
     async versions(district, actor, id) {
-      const row = await outbox.get(district, id);
-      if (!row || !canSeeSchool(actor, row.school_number)) return [];
-      return outbox.versions(district, id);
+      return (await visibleRow(district, actor, id)) ? outbox.versions(district, id) : [];
     },
     logs,
   };

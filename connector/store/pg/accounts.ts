@@ -50,7 +50,7 @@ import {
   type NewUser,
   type UserRecord,
 } from '../users.ts';
-import { checkDistrictId } from './districts.ts';
+import { checkDistrictId, districtNotFound } from './districts.ts';
 import { inTransaction, type PgQueryable } from './transaction.ts';
 
 /** The roles of PostgreSQL's users: a district's three, and the service's operator. */
@@ -127,12 +127,6 @@ function sqlState(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-function noDistrict(district: string): ConnectorError {
-  return new ConnectorError('district_not_found', `There is no district "${district}".`, {
-    fix: 'pswb districts lists the districts of the database.',
-  });
-}
-
 /** The users of every district and the service's operators (pswb_users). */
 export class PgUsers {
   readonly #db: PgQueryable;
@@ -199,7 +193,7 @@ export class PgUsers {
       // Another process added the same email while this one was hashing (nothing more can be
       // read here: inside a transaction, the failed statement has ended it).
       if (sqlState(error) === '23505') throw emailTaken(fields.email, scope, undefined);
-      if (sqlState(error) === '23503' && district !== null) throw noDistrict(district);
+      if (sqlState(error) === '23503' && district !== null) throw districtNotFound(district);
       throw error;
     }
   }

@@ -4,6 +4,7 @@
  * time), each belonging to one district of the database, and optionally to some of its
  * buildings. Every check reads the table, so a key revoked elsewhere is refused at once.
  */
+import { districtNotFound } from './districts.ts';
 import { type PgQueryable } from './transaction.ts';
 import { ConnectorError } from '../../domain/index.ts';
 import { hashMatches, newApiKey, parseApiKey, touchDue, type ApiKeyRecord } from '../api-keys.ts';
@@ -62,12 +63,7 @@ export class PgApiKeys {
       return { key: made.key, record: toRecord(rows[0]!) };
     } catch (error) {
       // The district's foreign key: there is no such district.
-      if ((error as { code?: string }).code === '23503') {
-        throw new ConnectorError(
-          'district_not_found',
-          `There is no district "${options.district}".`,
-        );
-      }
+      if ((error as { code?: string }).code === '23503') throw districtNotFound(options.district);
       throw error;
     }
   }

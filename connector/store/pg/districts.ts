@@ -187,7 +187,7 @@ export class PgDistricts {
         now,
       ],
     );
-    if (!rows[0]) throw notFound(id);
+    if (!rows[0]) throw districtNotFound(id);
     return toRow(rows[0]);
   }
 
@@ -313,12 +313,13 @@ export class PgDistricts {
        SELECT pg_notify('${OUTBOX_CHANNEL}', id) FROM resumed`,
       [id, now],
     );
-    if (rowCount === 0) throw notFound(id);
+    if (rowCount === 0) throw districtNotFound(id);
   }
 }
 
-function notFound(id: string): ConnectorError {
+/** district_not_found, saying where the districts are listed. */
+export function districtNotFound(id: string): ConnectorError {
   return new ConnectorError('district_not_found', `There is no district "${id}".`, {
-    fix: 'pswb districts list shows the districts of the database.',
+    fix: 'pswb districts lists the districts of the database.',
   });
 }
