@@ -38,8 +38,8 @@ import {
   checkDistrictId,
   checkPostgresSchema,
   connectPostgres,
+  addDistrictAudited,
   postgresFailure,
-  withTransaction,
 } from '../connector/store/pg/index.ts';
 import { createServiceApp, type HealthReport } from './app.ts';
 import { DistrictConnectors } from './district-connector.ts';
@@ -200,21 +200,12 @@ export async function startPgService(options: PgServiceOptions): Promise<Running
           if (!result.saved)
             return { added: false, ...(result.report ? { report: result.report } : {}) };
           const sealed = await sealDistrictSettings(settings.get(), options.keyring);
-          const now = clock.now();
-          await withTransaction(pool, async (client) => {
-            const row = await new PgDistricts(client).add(
-              { id: district.id, name: district.name || district.id, settings: sealed },
-              now.toISOString(),
-            );
-            await new PgAudit(client).record(null, {
-              at: now,
-              actor: `user:${user.email}`,
-              action: 'district.add',
-              target: `district ${row.id}`,
-              before: null,
-              after: { name: row.name, url: district.url, concurrency: row.concurrency },
-            });
-          });
+          await addDistrictAudited(
+            pool,
+            { id: district.id, name: district.name || district.id, settings: sealed },
+            `user:${user.email}`,
+            clock.now(),
+          );
           return { added: true };
         },
       },

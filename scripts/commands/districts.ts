@@ -16,14 +16,15 @@ import {
 } from '../../connector/index.ts';
 import {
   PgDistricts,
+  addDistrictAudited,
+  auditedDistrict,
   redactDatabaseUrl,
-  type DistrictRow,
   type DistrictState,
 } from '../../connector/store/pg/index.ts';
 import { UsageError, type CliIO, type Command } from '../cli/command.ts';
 import { parseIntegerOption, parseOptions } from '../cli/parse-options.ts';
 import { renderTextTable } from '../cli/text-table.ts';
-import { toCliError, toJson } from './connector-options.ts';
+import { cliActor, toCliError, toJson } from './connector-options.ts';
 import {
   DATABASE_HELP,
   auditPgCliChange,
@@ -31,14 +32,6 @@ import {
   withDatabase,
   withDatabaseTransaction,
 } from './db.ts';
-
-/**
- * A district as its audit entries show it: what an operator sets (name, concurrency, the
- * settings, their secrets sealed and redacted again by the audit log), not its pause counters.
- */
-function audited(row: DistrictRow): Record<string, unknown> {
-  return { id: row.id, name: row.name, concurrency: row.concurrency, settings: row.settings };
-}
 
 const COMMON = {
   database: { type: 'string' },
@@ -96,25 +89,19 @@ async function runAdd(argv: string[], io: CliIO): Promise<number> {
   const keyring = new SecretKeyring(resolveDataDir(values['data-dir']));
   const sealed = await sealDistrictSettings(settings, keyring);
   const concurrency = concurrencyOption(values.concurrency);
-  const row = await withDatabaseTransaction(url, async (client) => {
-    const now = new Date().toISOString();
-    const added = await new PgDistricts(client).add(
+  const row = await withDatabaseTransaction(url, (client) =>
+    addDistrictAudited(
+      client,
       {
         id,
         name: values.name ?? settings.connection!.url,
         settings: sealed,
         ...(concurrency !== undefined ? { concurrency } : {}),
       },
-      now,
-    );
-    await auditPgCliChange(client, added.id, {
-      action: 'district.add',
-      target: added.id,
-      after: audited(added),
-      at: now,
-    });
-    return added;
-  });
+      cliActor(),
+      new Date(),
+    ),
+  );
   const database = redactDatabaseUrl(url);
   if (values.json) {
     io.stdout(toJson({ database, id: row.id, name: row.name, concurrency: row.concurrency }));
@@ -176,8 +163,8 @@ async function runSet(argv: string[], io: CliIO): Promise<number> {
       await auditPgCliChange(client, id, {
         action: 'district.update',
         target: id,
-        before: before && audited(before),
-        after: audited(after),
+        before: before && auditedDistrict(before),
+        after: auditedDistrict(after),
         at: now,
       });
     }

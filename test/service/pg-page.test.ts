@@ -305,7 +305,7 @@ describe('the page of pswb serve --database', () => {
       const { rows: audited } = await pool().query(
         "SELECT district, actor FROM pswb_audit WHERE action = 'district.add'",
       );
-      expect(audited).toEqual([{ district: null, actor: `user:${users.operator}` }]);
+      expect(audited).toEqual([{ district: 'gamma', actor: `user:${users.operator}` }]);
       expect((await operator.post('/admin/districts', gamma)).status).toBe(422);
     } finally {
       await pool().query(`UPDATE pswb_districts SET paused_until = NULL, pause_reason = NULL`);

@@ -48,3 +48,4 @@ export {
   type PgUserRecord,
   type PgUserRole,
 } from './accounts.ts';
+export { addDistrictAudited, auditedDistrict } from './district-add.ts';
